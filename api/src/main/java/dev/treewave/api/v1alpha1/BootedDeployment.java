@@ -1,0 +1,15 @@
+package dev.treewave.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+
+/** What the node runs now. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BootedDeployment(
+    @Pattern(Patterns.COMMIT) String commit,
+    String version,
+    @JsonPropertyDescription("/proc/sys/kernel/random/boot_id: changes on every boot.")
+        String bootId) {}

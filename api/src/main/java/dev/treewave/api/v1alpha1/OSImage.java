@@ -1,0 +1,58 @@
+package dev.treewave.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A host OS image and how to roll it out: cluster-scoped, written by admins and GitOps pipelines.
+ * The operator never writes its spec.
+ */
+@Group(OSImage.GROUP)
+@Version(OSImage.VERSION)
+@Kind("OSImage")
+@Plural("osimages")
+@Singular("osimage")
+@ShortNames("osi")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.targetVersion")
+@AdditionalPrinterColumn(
+    name = "Wave",
+    jsonPath = ".status.currentWave",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Updated",
+    jsonPath = ".status.nodes.updated",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Failed",
+    jsonPath = ".status.nodes.failed",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Total",
+    jsonPath = ".status.nodes.total",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Commit", jsonPath = ".status.targetCommit", priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class OSImage extends CustomResource<OSImageSpec, OSImageStatus> {
+  public static final String GROUP = "treewave.dev";
+  public static final String VERSION = "v1alpha1";
+
+  /** Lifts the {@code untilResumed} pause before wave N when set to "N" (kubectl annotate). */
+  public static final String RESUME_WAVE_ANNOTATION = "treewave.dev/resume-wave";
+
+  public OSImage() {}
+
+  public OSImage(String name, OSImageSpec spec) {
+    getMetadata().setName(name);
+    setSpec(spec);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.treewave.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+/** What to install on which nodes, and the rules for disrupting them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record OSImageSpec(
+    @Required
+        @Pattern(Patterns.OS_NAME)
+        @JsonPropertyDescription("The OS name (OSTree stateroot) the commit is deployed under.")
+        String osName,
+    @Required @JsonPropertyDescription("Where the commit comes from.") ImageSource source,
+    @Required
+        @JsonPropertyDescription(
+            "Signature verification. Required: to turn it off, say mode: Disabled.")
+        Verification verification,
+    @JsonPropertyDescription("Nodes to update. Empty or absent selects every node.")
+        LabelSelector nodeSelector,
+    @JsonPropertyDescription("Waves, canary and disruption budget.") Rollout rollout,
+    @JsonPropertyDescription("How nodes are drained before they reboot.") DrainSpec drain,
+    @JsonPropertyDescription("What a node must show after reboot before the rollout continues.")
+        HealthSpec health,
+    @JsonPropertyDescription("What happens when nodes fail.") FailurePolicy failurePolicy,
+    @JsonPropertyDescription(
+            "Stops new disruptions. Nodes already rebooting finish; staging continues.")
+        Boolean paused,
+    @JsonPropertyDescription(
+            "When present, nodes are disrupted only inside one of these windows; a rollout"
+                + " resumes in the next window.")
+        List<MaintenanceWindow> maintenanceWindows,
+    @JsonPropertyDescription("Kernel arguments to add to or remove from the new deployment.")
+        KernelArguments kernelArguments) {
+
+  public boolean isPaused() {
+    return Boolean.TRUE.equals(paused);
+  }
+
+  public Rollout rolloutOrDefault() {
+    return rollout != null ? rollout : Rollout.DEFAULT;
+  }
+
+  public DrainSpec drainOrDefault() {
+    return drain != null ? drain : DrainSpec.DEFAULT;
+  }
+
+  public HealthSpec healthOrDefault() {
+    return health != null ? health : HealthSpec.DEFAULT;
+  }
+
+  public FailurePolicy failurePolicyOrDefault() {
+    return failurePolicy != null ? failurePolicy : FailurePolicy.DEFAULT;
+  }
+
+  public List<MaintenanceWindow> maintenanceWindowsOrEmpty() {
+    return maintenanceWindows != null ? maintenanceWindows : List.of();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.treewave.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+
+/**
+ * How nodes are grouped and how many may be disrupted at once. Either explicit {@code waves}, or a
+ * {@code canary} wave followed by the rest, {@code maxUnavailable} at a time.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value = "!has(self.waves) || !has(self.canary)",
+    message = "set either waves or canary, not both")
+public record Rollout(
+    @Size(min = 1)
+        @JsonPropertyDescription("Ordered waves. Nodes beyond the listed waves form one last wave.")
+        List<Wave> waves,
+    @JsonPropertyDescription(
+            "Without waves: the first wave (default 1 node), then everything else.")
+        Wave canary,
+    @ValidationRule(
+            value = Patterns.COUNT_OR_PERCENT_RULE,
+            message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
+        @JsonPropertyDescription(
+            "Most targeted nodes unavailable at once, for any reason (count or percent; default"
+                + " 1).")
+        IntOrString maxUnavailable,
+    @Default("true")
+        @JsonPropertyDescription(
+            "Stage the commit on every targeted node before the first node is disrupted.")
+        Boolean prefetch) {
+
+  public static final Rollout DEFAULT = new Rollout(null, null, null, null);
+
+  public boolean prefetchOrDefault() {
+    return prefetch == null || prefetch;
+  }
+
+  public IntOrString maxUnavailableOrDefault() {
+    return maxUnavailable != null ? maxUnavailable : new IntOrString(1);
+  }
+}
