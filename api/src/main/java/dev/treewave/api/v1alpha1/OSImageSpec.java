@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
@@ -31,7 +32,8 @@ public record OSImageSpec(
     @JsonPropertyDescription(
             "Stops new disruptions. Nodes already rebooting finish; staging continues.")
         Boolean paused,
-    @JsonPropertyDescription(
+    @Size(max = 32)
+        @JsonPropertyDescription(
             "When present, nodes are disrupted only inside one of these windows; a rollout"
                 + " resumes in the next window.")
         List<MaintenanceWindow> maintenanceWindows,

@@ -17,9 +17,8 @@ public final class Patterns {
   /** Wall-clock time of day, 24-hour. */
   public static final String TIME_OF_DAY = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
 
-  /** CEL for an int-or-string that is a positive count or a percentage from 1% to 100%. */
-  public static final String COUNT_OR_PERCENT_RULE =
-      "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')";
+  /** A percentage from 1% to 100%. */
+  public static final String PERCENT = "^([1-9][0-9]?|100)%$";
 
   public static final String COUNT_OR_PERCENT_MESSAGE =
       "must be a node count of at least 1 or a percentage from 1% to 100%";

@@ -18,17 +18,21 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.waves) || !has(self.canary)",
     message = "set either waves or canary, not both")
+@ValidationRule(
+    value =
+        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
+            + " : self.maxUnavailable.matches('"
+            + Patterns.PERCENT
+            + "'))",
+    message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 public record Rollout(
-    @Size(min = 1)
+    @Size(min = 1, max = 16)
         @JsonPropertyDescription("Ordered waves. Nodes beyond the listed waves form one last wave.")
         List<Wave> waves,
     @JsonPropertyDescription(
             "Without waves: the first wave (default 1 node), then everything else.")
         Wave canary,
-    @ValidationRule(
-            value = Patterns.COUNT_OR_PERCENT_RULE,
-            message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
-        @JsonPropertyDescription(
+    @JsonPropertyDescription(
             "Most targeted nodes unavailable at once, for any reason (count or percent; default"
                 + " 1).")
         IntOrString maxUnavailable,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
@@ -23,7 +24,8 @@ public record Verification(
             "GPG or Ed25519 to require signatures by one of the keys; Disabled to skip"
                 + " verification (explicit opt-out).")
         VerificationMode mode,
-    @JsonPropertyDescription("Trusted public keys, read from Secrets or ConfigMaps.")
+    @Size(max = 16)
+        @JsonPropertyDescription("Trusted public keys, read from Secrets or ConfigMaps.")
         List<KeyReference> keys) {
 
   public List<KeyReference> keysOrEmpty() {

@@ -9,17 +9,25 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 /** One wave: how many nodes, how many of them at once, and whether to stop afterwards. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value =
+        "!has(self.nodes) || (type(self.nodes) == int ? self.nodes >= 1"
+            + " : self.nodes.matches('"
+            + Patterns.PERCENT
+            + "'))",
+    message = "nodes " + Patterns.COUNT_OR_PERCENT_MESSAGE)
+@ValidationRule(
+    value =
+        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
+            + " : self.maxUnavailable.matches('"
+            + Patterns.PERCENT
+            + "'))",
+    message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 public record Wave(
-    @ValidationRule(
-            value = Patterns.COUNT_OR_PERCENT_RULE,
-            message = "nodes " + Patterns.COUNT_OR_PERCENT_MESSAGE)
-        @JsonPropertyDescription(
+    @JsonPropertyDescription(
             "Node count, or percentage of the targeted nodes (rounded up). Default 1.")
         IntOrString nodes,
-    @ValidationRule(
-            value = Patterns.COUNT_OR_PERCENT_RULE,
-            message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
-        @JsonPropertyDescription(
+    @JsonPropertyDescription(
             "Nodes of this wave disrupted at once; never more than the rollout's"
                 + " maxUnavailable.")
         IntOrString maxUnavailable,
