@@ -1,0 +1,217 @@
+package dev.treewave.ostree.gvariant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A GVariant type, limited to the type codes OSTree uses: {@code y b n q i u x t d s v a m ( ) {}}.
+ * Parsed from and printed as a GVariant type string.
+ */
+public sealed interface GVariantType {
+
+  /** The type string, e.g. {@code (uuua(ayay))}. */
+  String signature();
+
+  /** Alignment in bytes (1, 2, 4 or 8). */
+  int alignment();
+
+  /** Size in bytes if this type has a fixed size, else -1. */
+  int fixedSize();
+
+  default boolean isFixedSize() {
+    return fixedSize() >= 0;
+  }
+
+  /** A basic (non-container) type; {@code s} is the only variable-size one. */
+  record Basic(char code) implements GVariantType {
+    public Basic {
+      if ("ybnqiuxtds".indexOf(code) < 0) {
+        throw new IllegalArgumentException("not a basic GVariant type code: " + code);
+      }
+    }
+
+    @Override
+    public String signature() {
+      return String.valueOf(code);
+    }
+
+    @Override
+    public int alignment() {
+      return switch (code) {
+        case 'n', 'q' -> 2;
+        case 'i', 'u' -> 4;
+        case 'x', 't', 'd' -> 8;
+        default -> 1;
+      };
+    }
+
+    @Override
+    public int fixedSize() {
+      return code == 's' ? -1 : alignment();
+    }
+  }
+
+  /** The variant type {@code v}. */
+  record Variant() implements GVariantType {
+    @Override
+    public String signature() {
+      return "v";
+    }
+
+    @Override
+    public int alignment() {
+      return 8;
+    }
+
+    @Override
+    public int fixedSize() {
+      return -1;
+    }
+  }
+
+  /** {@code aT}. */
+  record Array(GVariantType element) implements GVariantType {
+    @Override
+    public String signature() {
+      return "a" + element.signature();
+    }
+
+    @Override
+    public int alignment() {
+      return element.alignment();
+    }
+
+    @Override
+    public int fixedSize() {
+      return -1;
+    }
+  }
+
+  /** {@code mT}. */
+  record Maybe(GVariantType element) implements GVariantType {
+    @Override
+    public String signature() {
+      return "m" + element.signature();
+    }
+
+    @Override
+    public int alignment() {
+      return element.alignment();
+    }
+
+    @Override
+    public int fixedSize() {
+      return -1;
+    }
+  }
+
+  /** A struct {@code (…)} or, with {@code dictEntry}, a dict entry {@code {kv}}. */
+  record Tuple(List<GVariantType> members, boolean dictEntry) implements GVariantType {
+    public Tuple {
+      members = List.copyOf(members);
+      if (dictEntry && members.size() != 2) {
+        throw new IllegalArgumentException("a dict entry has exactly two members");
+      }
+      if (dictEntry && !(members.get(0) instanceof Basic)) {
+        throw new IllegalArgumentException("a dict entry key must be a basic type");
+      }
+    }
+
+    @Override
+    public String signature() {
+      StringBuilder sb = new StringBuilder(dictEntry ? "{" : "(");
+      members.forEach(m -> sb.append(m.signature()));
+      return sb.append(dictEntry ? '}' : ')').toString();
+    }
+
+    @Override
+    public int alignment() {
+      int a = 1;
+      for (GVariantType m : members) {
+        a = Math.max(a, m.alignment());
+      }
+      return a;
+    }
+
+    @Override
+    public int fixedSize() {
+      int offset = 0;
+      for (GVariantType m : members) {
+        if (!m.isFixedSize()) {
+          return -1;
+        }
+        offset = align(offset, m.alignment()) + m.fixedSize();
+      }
+      // The empty struct is one byte; others are padded to their alignment.
+      return members.isEmpty() ? 1 : align(offset, alignment());
+    }
+  }
+
+  static int align(int offset, int alignment) {
+    return (offset + alignment - 1) & -alignment;
+  }
+
+  GVariantType BYTE = new Basic('y');
+  GVariantType BOOLEAN = new Basic('b');
+  GVariantType INT16 = new Basic('n');
+  GVariantType UINT16 = new Basic('q');
+  GVariantType INT32 = new Basic('i');
+  GVariantType UINT32 = new Basic('u');
+  GVariantType INT64 = new Basic('x');
+  GVariantType UINT64 = new Basic('t');
+  GVariantType DOUBLE = new Basic('d');
+  GVariantType STRING = new Basic('s');
+  GVariantType VARIANT = new Variant();
+  GVariantType BYTESTRING = new Array(BYTE);
+
+  /** Parses one complete type string; throws {@link GVariantFormatException} otherwise. */
+  static GVariantType parse(String signature) {
+    int[] pos = {0};
+    GVariantType t = parseOne(signature, pos);
+    if (pos[0] != signature.length()) {
+      throw new GVariantFormatException("trailing characters in type string '" + signature + "'");
+    }
+    return t;
+  }
+
+  private static GVariantType parseOne(String s, int[] pos) {
+    if (pos[0] >= s.length()) {
+      throw new GVariantFormatException("truncated type string '" + s + "'");
+    }
+    char c = s.charAt(pos[0]++);
+    switch (c) {
+      case 'v':
+        return VARIANT;
+      case 'a':
+        return new Array(parseOne(s, pos));
+      case 'm':
+        return new Maybe(parseOne(s, pos));
+      case '(':
+      case '{':
+        {
+          char close = c == '(' ? ')' : '}';
+          List<GVariantType> members = new ArrayList<>();
+          while (true) {
+            if (pos[0] >= s.length()) {
+              throw new GVariantFormatException("unterminated container in '" + s + "'");
+            }
+            if (s.charAt(pos[0]) == close) {
+              pos[0]++;
+              break;
+            }
+            members.add(parseOne(s, pos));
+          }
+          try {
+            return new Tuple(members, c == '{');
+          } catch (IllegalArgumentException e) {
+            throw new GVariantFormatException(e.getMessage() + " in '" + s + "'");
+          }
+        }
+      default:
+        if ("ybnqiuxtds".indexOf(c) >= 0) {
+          return new Basic(c);
+        }
+        throw new GVariantFormatException("unsupported type code '" + c + "' in '" + s + "'");
+    }
+  }
+}

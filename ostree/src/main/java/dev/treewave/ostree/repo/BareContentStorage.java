@@ -1,0 +1,92 @@
+package dev.treewave.ostree.repo;
+
+import dev.treewave.ostree.core.ContentObjects;
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.FileMode;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.Xattr;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * bare (real ownership, mode and xattrs on the object file, needs root) and bare-user-only (mode
+ * only; uid = gid = 0 and no xattrs are implied, so objects that need more are refused). Symlinks
+ * are real symlinks.
+ */
+final class BareContentStorage implements ContentStorage {
+  private final boolean withOwnership;
+
+  BareContentStorage(boolean withOwnership) {
+    this.withOwnership = withOwnership;
+  }
+
+  @Override
+  public ObjectId write(Path target, FileHeader header, InputStream content, long size)
+      throws IOException {
+    if (!withOwnership) {
+      if (header.uid() != 0 || header.gid() != 0 || !header.xattrs().isEmpty()) {
+        throw new OstreeException(
+            "bare-user-only repositories cannot store ownership or xattrs (uid "
+                + header.uid()
+                + ", gid "
+                + header.gid()
+                + ", "
+                + header.xattrs().size()
+                + " xattrs)");
+      }
+      if (!header.isSymlink() && (header.mode() & ~(FileMode.S_IFREG | 0775)) != 0) {
+        throw new OstreeException(
+            "bare-user-only repositories cannot store mode 0"
+                + Integer.toOctalString(header.mode() & 07777));
+      }
+    }
+    MessageDigest digest = ContentObjects.startDigest(header);
+    if (header.isSymlink()) {
+      Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
+      if (withOwnership) {
+        if (!header.xattrs().isEmpty()) {
+          throw new OstreeException("xattrs on symlinks are not supported by this implementation");
+        }
+        FileAttributes.chown(target, header.uid(), header.gid());
+      }
+      return ObjectId.ofDigest(digest);
+    }
+    try (OutputStream out =
+        new BufferedOutputStream(
+            Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 64 * 1024)) {
+      HashingCopy.copy(content, out, size, digest);
+    }
+    if (withOwnership) {
+      FileAttributes.chown(target, header.uid(), header.gid());
+      FileAttributes.writeXattrs(target, header.xattrs());
+    }
+    FileAttributes.chmod(target, header.mode());
+    FileAttributes.setMtimeZero(target);
+    return ObjectId.ofDigest(digest);
+  }
+
+  @Override
+  public ContentObject open(Path file) throws IOException {
+    FileAttributes.Stat st = FileAttributes.stat(file);
+    int uid = withOwnership ? st.uid() : 0;
+    int gid = withOwnership ? st.gid() : 0;
+    if (FileMode.isSymlink(st.mode())) {
+      String target = Files.readSymbolicLink(file).toString();
+      return new ContentObject(
+          FileHeader.symlink(uid, gid, target, List.of()), 0, InputStream.nullInputStream());
+    }
+    List<Xattr> xattrs = withOwnership ? FileAttributes.readUserXattrs(file) : List.of();
+    FileHeader h = new FileHeader(uid, gid, st.mode(), "", xattrs);
+    return new ContentObject(
+        h,
+        st.size(),
+        new BoundedStream(new java.io.BufferedInputStream(Files.newInputStream(file)), st.size()));
+  }
+}

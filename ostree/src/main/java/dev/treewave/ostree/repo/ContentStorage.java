@@ -1,0 +1,30 @@
+package dev.treewave.ostree.repo;
+
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.ObjectId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/** How one repository mode lays out a content object on disk (see RepoMode). */
+interface ContentStorage {
+
+  /**
+   * Writes the object to the fresh path {@code target} from exactly {@code size} bytes of {@code
+   * content} (ignored for symlinks) and returns the checksum of the canonical stream actually
+   * written.
+   */
+  ObjectId write(Path target, FileHeader header, InputStream content, long size) throws IOException;
+
+  /** Opens a stored object. */
+  ContentObject open(Path file) throws IOException;
+
+  static ContentStorage forMode(RepoMode mode) {
+    return switch (mode) {
+      case ARCHIVE -> new ArchiveContentStorage();
+      case BARE_USER -> new BareUserContentStorage();
+      case BARE_USER_ONLY -> new BareContentStorage(false);
+      case BARE -> new BareContentStorage(true);
+    };
+  }
+}

@@ -1,0 +1,46 @@
+package dev.treewave.ostree.repo;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Makes staged objects durable before they get their final names, as libostree does with syncfs():
+ * Java has no syncfs, so {@code sync -f} (coreutils) does it in one call; if that is unavailable
+ * every staged file is fsync'd instead.
+ */
+final class Durability {
+  private Durability() {}
+
+  static void syncFilesystemOf(Path dir) throws IOException {
+    try {
+      Process p =
+          new ProcessBuilder("sync", "-f", dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0) {
+        return;
+      }
+      p.destroy();
+    } catch (IOException e) {
+      // fall through to per-file fsync
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while syncing", e);
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      List<Path> files = s.filter(Files::isRegularFile).toList();
+      for (Path f : files) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+          ch.force(true);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.treewave.ostree.repo;
+
+import dev.treewave.ostree.core.Xattr;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * File-system effects on inode metadata through java.nio: {@code unix:*} attributes for ownership
+ * and the full mode (including setuid/sticky bits), {@code user.*} xattrs through {@link
+ * UserDefinedFileAttributeView}. Java cannot reach other xattr namespaces ({@code security.*},
+ * {@code trusted.*}); writing those is refused with a clear error.
+ */
+public final class FileAttributes {
+  private static final String USER = "user.";
+  static final FileTime EPOCH = FileTime.fromMillis(0);
+
+  private FileAttributes() {}
+
+  /** uid, gid and st_mode of a path, without following symlinks. */
+  public record Stat(int uid, int gid, int mode, long size, long inode, int nlink) {}
+
+  public static Stat stat(Path p) throws IOException {
+    Map<String, Object> a =
+        Files.readAttributes(p, "unix:uid,gid,mode,size,ino,nlink", LinkOption.NOFOLLOW_LINKS);
+    return new Stat(
+        (Integer) a.get("uid"),
+        (Integer) a.get("gid"),
+        (Integer) a.get("mode"),
+        (Long) a.get("size"),
+        (Long) a.get("ino"),
+        (Integer) a.get("nlink"));
+  }
+
+  /** Sets the permission bits (07777) of a non-symlink. */
+  public static void chmod(Path p, int mode) throws IOException {
+    Files.setAttribute(p, "unix:mode", mode & 07777);
+  }
+
+  public static void chown(Path p, int uid, int gid) throws IOException {
+    Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  public static void setMtimeZero(Path p) throws IOException {
+    Files.setLastModifiedTime(p, EPOCH);
+  }
+
+  /** The {@code user.*} xattrs of a regular file or directory (zero-length values skipped). */
+  public static List<Xattr> readUserXattrs(Path p) throws IOException {
+    UserDefinedFileAttributeView v =
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+    List<Xattr> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    List<String> names;
+    try {
+      names = v.list();
+    } catch (FileSystemException e) {
+      return out; // file system without xattr support
+    }
+    for (String n : names) {
+      ByteBuffer b = ByteBuffer.allocate(v.size(n));
+      v.read(n, b);
+      if (b.position() > 0) {
+        byte[] value = new byte[b.position()];
+        b.flip().get(value);
+        out.add(new Xattr(USER + n, value));
+      }
+    }
+    return out;
+  }
+
+  /** Reads one {@code user.} xattr (name without the prefix), or null if absent. */
+  public static byte[] readUserXattr(Path p, String name) throws IOException {
+    UserDefinedFileAttributeView v =
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+    try {
+      ByteBuffer b = ByteBuffer.allocate(v.size(name));
+      v.read(name, b);
+      byte[] out = new byte[b.position()];
+      b.flip().get(out);
+      return out;
+    } catch (FileSystemException e) {
+      return null;
+    }
+  }
+
+  public static void writeUserXattr(Path p, String name, byte[] value) throws IOException {
+    Files.getFileAttributeView(p, UserDefinedFileAttributeView.class)
+        .write(name, ByteBuffer.wrap(value));
+  }
+
+  /** Applies xattrs; only the {@code user.} namespace is reachable from Java. */
+  public static void writeXattrs(Path p, List<Xattr> xattrs) throws IOException {
+    for (Xattr x : xattrs) {
+      if (!x.name().startsWith(USER)) {
+        throw new OstreeException(
+            "Cannot set xattr "
+                + x.name()
+                + " on "
+                + p.getFileName()
+                + ": only user.* xattrs are supported by this implementation");
+      }
+      writeUserXattr(p, x.name().substring(USER.length()), x.value());
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package dev.treewave.ostree.repo;
+
+import dev.treewave.ostree.core.Commit;
+import dev.treewave.ostree.core.DirMeta;
+import dev.treewave.ostree.core.DirTree;
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.gvariant.GVariant;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * A batch of object writes. Each object is streamed to a temp file in this transaction's staging
+ * directory ({@code tmp/staging-…}), its checksum verified, and only then given its staged name;
+ * {@link #commit()} makes the staging directory durable and renames every object to its final name
+ * in {@code objects/}, so a crash can leave garbage in {@code tmp/} but never a partial object
+ * under a real name. Objects that already exist are skipped (that counts as success). Write methods
+ * are thread-safe; commit/close are not to be called concurrently with them.
+ */
+public final class Transaction implements AutoCloseable {
+  private final OstreeRepo repo;
+  private final Path staging;
+  private final RepoLock.Held lock;
+  private final Map<String, Boolean> staged = new ConcurrentHashMap<>();
+  private final Queue<String> order = new ConcurrentLinkedQueue<>();
+  private final AtomicLong tmpCounter = new AtomicLong();
+  private final Stats stats = new Stats();
+  private boolean done;
+
+  /** Counters for progress and benchmarks. */
+  public static final class Stats {
+    public final AtomicLong objectsWritten = new AtomicLong();
+    public final AtomicLong objectsSkipped = new AtomicLong();
+    public final AtomicLong contentBytesWritten = new AtomicLong();
+  }
+
+  Transaction(OstreeRepo repo) {
+    this.repo = repo;
+    this.lock = RepoLock.of(repo.path()).shared();
+    try {
+      this.staging = repo.path().resolve("tmp").resolve("staging-" + UUID.randomUUID());
+      Files.createDirectories(staging);
+    } catch (IOException e) {
+      lock.close();
+      throw new OstreeException("Creating staging directory: " + e.getMessage(), e);
+    }
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+
+  public OstreeRepo repo() {
+    return repo;
+  }
+
+  /** Whether the object exists in the repository or was written in this transaction. */
+  public boolean hasObject(ObjectType type, ObjectId id) {
+    return staged.containsKey(repo.relativePath(type, id)) || repo.hasObject(type, id);
+  }
+
+  /** Writes a serialised metadata object; parses it first so malformed bytes never land. */
+  public ObjectId writeMetadata(ObjectType type, byte[] bytes) {
+    ObjectId id = ObjectId.sha256(bytes);
+    writeMetadata(type, id, bytes);
+    return id;
+  }
+
+  /**
+   * Writes a metadata object that must have the given name: for commit/dirtree/dirmeta the bytes
+   * must hash to {@code id}; commitmeta and tombstone-commit objects are named by their commit.
+   */
+  public void writeMetadata(ObjectType type, ObjectId id, byte[] bytes) {
+    if (type == ObjectType.FILE || type == ObjectType.PAYLOAD_LINK) {
+      throw new IllegalArgumentException(type + " is not a metadata object");
+    }
+    if (type.isContentAddressed() && !ObjectId.sha256(bytes).equals(id)) {
+      throw new CorruptObjectException(type, id, "bytes hash to " + ObjectId.sha256(bytes).hex());
+    }
+    MetadataValidator.validate(type, id, bytes);
+    boolean replace = type == ObjectType.COMMIT_META;
+    if (!replace && hasObject(type, id)) {
+      stats.objectsSkipped.incrementAndGet();
+      return;
+    }
+    Path tmp = newTemp();
+    try {
+      Files.write(tmp, bytes);
+      FileAttributes.chmod(tmp, 0644);
+      stage(type, id, tmp, replace);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new OstreeException(
+          "Writing " + type.extension() + " " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  public ObjectId writeCommit(Commit c) {
+    return writeMetadata(ObjectType.COMMIT, c.serialize());
+  }
+
+  public ObjectId writeDirTree(DirTree t) {
+    return writeMetadata(ObjectType.DIR_TREE, t.serialize());
+  }
+
+  public ObjectId writeDirMeta(DirMeta m) {
+    return writeMetadata(ObjectType.DIR_META, m.serialize());
+  }
+
+  /** Replaces the detached metadata of a commit. */
+  public void writeCommitMeta(ObjectId commit, Map<String, GVariant> metadata) {
+    writeMetadata(ObjectType.COMMIT_META, commit, GVariant.vardict(metadata).serialize());
+  }
+
+  /** Writes a content object from {@code size} bytes of {@code content}; returns its checksum. */
+  public ObjectId writeContent(FileHeader header, InputStream content, long size) {
+    return writeContentChecked(null, header, content, size);
+  }
+
+  /**
+   * Writes a content object that must have checksum {@code expected}; if the data does not match,
+   * nothing is kept and {@link CorruptObjectException} is thrown. Returns immediately if the object
+   * exists.
+   */
+  public void writeContent(ObjectId expected, FileHeader header, InputStream content, long size) {
+    if (hasObject(ObjectType.FILE, expected)) {
+      stats.objectsSkipped.incrementAndGet();
+      return;
+    }
+    writeContentChecked(expected, header, content, size);
+  }
+
+  private ObjectId writeContentChecked(
+      ObjectId expected, FileHeader header, InputStream content, long size) {
+    Path tmp = newTemp();
+    try {
+      ObjectId actual = repo.contentStorage().write(tmp, header, content, size);
+      if (expected != null && !expected.equals(actual)) {
+        throw new CorruptObjectException(
+            ObjectType.FILE, expected, "content hashes to " + actual.hex());
+      }
+      if (hasObject(ObjectType.FILE, actual)) {
+        deleteQuietly(tmp);
+        stats.objectsSkipped.incrementAndGet();
+        return actual;
+      }
+      stage(ObjectType.FILE, actual, tmp, false);
+      stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size);
+      return actual;
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new OstreeException("Writing content object: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  private Path newTemp() {
+    return staging.resolve("tmp-" + tmpCounter.incrementAndGet());
+  }
+
+  private void stage(ObjectType type, ObjectId id, Path tmp, boolean replace) throws IOException {
+    String rel = repo.relativePath(type, id);
+    Path dest = staging.resolve(rel);
+    Files.createDirectories(dest.getParent());
+    Boolean previous = staged.putIfAbsent(rel, Boolean.TRUE);
+    if (previous != null && !replace) {
+      deleteQuietly(tmp); // another thread staged the same object first
+      stats.objectsSkipped.incrementAndGet();
+      return;
+    }
+    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (previous == null) {
+      order.add(rel);
+    }
+    stats.objectsWritten.incrementAndGet();
+  }
+
+  /** Makes every staged object durable and moves it into {@code objects/}. */
+  public void commit() {
+    if (done) {
+      throw new IllegalStateException("transaction already finished");
+    }
+    try {
+      if (!order.isEmpty() && repo.fsyncEnabled()) {
+        Durability.syncFilesystemOf(staging);
+      }
+      Path objects = repo.path().resolve("objects");
+      for (String rel : order) {
+        Path dest = objects.resolve(rel);
+        Files.createDirectories(dest.getParent());
+        Path src = staging.resolve(rel);
+        boolean replace = rel.endsWith(".commitmeta");
+        if (!replace && Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue; // written meanwhile by someone else: identical by construction
+        }
+        try {
+          Files.move(
+              src, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileAlreadyExistsException e) {
+          // same as above
+        }
+      }
+      done = true;
+    } catch (IOException e) {
+      throw new OstreeException("Committing transaction: " + e.getMessage(), e);
+    } finally {
+      cleanup();
+    }
+  }
+
+  /** Aborts unless committed: staged objects are discarded. */
+  @Override
+  public void close() {
+    if (!done) {
+      done = true;
+      cleanup();
+    }
+  }
+
+  private boolean cleaned;
+
+  private void cleanup() {
+    if (cleaned) {
+      return;
+    }
+    cleaned = true;
+    try (Stream<Path> s = Files.walk(staging)) {
+      s.sorted(Comparator.reverseOrder()).forEach(Transaction::deleteQuietly);
+    } catch (IOException | UncheckedIOException e) {
+      // leftovers in tmp/ are harmless and cleaned by prune
+    } finally {
+      lock.close();
+    }
+  }
+
+  static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.treewave.ostree.gvariant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GVariantTest {
+  static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void maybeValuesAsGlibWritesThem() {
+    GVariant justStr = new GVariant.Maybe(GVariantType.STRING, GVariant.str("hi"));
+    assertThat(HEX.formatHex(justStr.serialize())).isEqualTo("68690000");
+    GVariant justU = new GVariant.Maybe(GVariantType.UINT32, GVariant.u32(5));
+    assertThat(HEX.formatHex(justU.serialize())).isEqualTo("05000000");
+    assertThat(GVariantParser.parse("ms", justStr.serialize())).isEqualTo(justStr);
+    assertThat(GVariantParser.parse("mu", new byte[0]))
+        .isEqualTo(new GVariant.Maybe(GVariantType.UINT32, null));
+  }
+
+  @Test
+  void vardictRoundTripKeepsOrder() {
+    Map<String, GVariant> m = new LinkedHashMap<>();
+    m.put("z", GVariant.str("last-first"));
+    m.put("a", new GVariant.I64(-2));
+    m.put("b", new GVariant.Bool(true));
+    m.put("t", GVariant.tuple(GVariant.u32(1), GVariant.str("x")));
+    byte[] bytes = GVariant.vardict(m).serialize();
+    Map<String, GVariant> back = GVariant.asVardict(GVariantParser.parse("a{sv}", bytes));
+    assertThat(back.keySet()).containsExactly("z", "a", "b", "t");
+    assertThat(back).isEqualTo(m);
+  }
+
+  @Test
+  void largeContainersUseWiderOffsets() {
+    List<GVariant> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      many.add(GVariant.str("entry-" + i));
+    }
+    GVariant arr = new GVariant.Arr(GVariantType.STRING, many);
+    byte[] b = arr.serialize();
+    assertThat(GVariantParser.parse("as", b)).isEqualTo(arr);
+  }
+
+  @Test
+  void malformedInputIsRejected() {
+    assertThatThrownBy(() -> GVariantParser.parse("s", new byte[] {'a'}))
+        .isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantParser.parse("s", new byte[] {'a', 0, 'b', 0}))
+        .isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantParser.parse("u", new byte[] {1, 2, 3}))
+        .isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantParser.parse("b", new byte[] {2}))
+        .isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantParser.parse("as", new byte[] {'a', 0, 9}))
+        .isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantParser.parse("v", new byte[] {1, 0, 'q', 'z'}))
+        .isInstanceOf(GVariantFormatException.class);
+    // non-minimal offset width: "as" ["a"] with a 2-byte offset
+    assertThatThrownBy(() -> GVariantParser.parse("as", new byte[] {'a', 0, 2, 0}))
+        .isInstanceOf(GVariantFormatException.class);
+  }
+
+  @Test
+  void typeStrings() {
+    assertThat(GVariantType.parse("(a{sv}aya(say)sstayay)").signature())
+        .isEqualTo("(a{sv}aya(say)sstayay)");
+    assertThat(GVariantType.parse("(uuu)").fixedSize()).isEqualTo(12);
+    assertThat(GVariantType.parse("(ty)").fixedSize()).isEqualTo(16);
+    assertThatThrownBy(() -> GVariantType.parse("(u")).isInstanceOf(GVariantFormatException.class);
+    assertThatThrownBy(() -> GVariantType.parse("h")).isInstanceOf(GVariantFormatException.class);
+  }
+}
