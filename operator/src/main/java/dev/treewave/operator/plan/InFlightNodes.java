@@ -1,0 +1,188 @@
+package dev.treewave.operator.plan;
+
+import dev.treewave.operator.plan.AgentView.Action;
+import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.AgentView.Outcome.Kind;
+import dev.treewave.operator.plan.AgentView.PlannedInstruction;
+import dev.treewave.operator.plan.RolloutPlan.Blocker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves nodes that already hold a disruption slot one step further: drain, activate, health gate,
+ * release, and the failure paths. Runs even while the rollout is paused or outside its window, so
+ * nothing is ever left half-done.
+ */
+final class InFlightNodes {
+  private final RolloutSnapshot snapshot;
+  private final RolloutPolicy policy;
+  private final String target;
+  private final boolean stopForward;
+  final List<NodeStep> steps = new ArrayList<>();
+  final List<Blocker> blockers = new ArrayList<>();
+  final List<Blocker> newFailures = new ArrayList<>();
+  private Instant wakeAt;
+
+  /**
+   * @param stopForward the failure policy has tripped: nodes not yet told to activate are released
+   *     instead of being activated
+   */
+  InFlightNodes(RolloutSnapshot snapshot, boolean stopForward) {
+    this.snapshot = snapshot;
+    this.policy = snapshot.policy();
+    this.target = snapshot.targetCommit();
+    this.stopForward = stopForward;
+  }
+
+  Instant wakeAt() {
+    return wakeAt;
+  }
+
+  void advance(NodeView node, NodeState state) {
+    AgentView agent = node.agentOrEmpty();
+    PlannedInstruction instr = agent.instruction();
+    switch (state) {
+      case STAGING -> {
+        if (agent.failed(instr)) {
+          fail(node, "StageFailed", agent.failure(), false);
+        }
+      }
+      case DRAINING -> drain(node, agent);
+      case ACTIVATING -> {
+        if (agent.failed(instr)) {
+          fail(node, "ActivationFailed", agent.failure(), true);
+        } else if (pastDeadline(instr)) {
+          fail(node, "ActivationTimedOut", "did not boot the target in time", true);
+        }
+      }
+      case VERIFYING -> verify(node, instr);
+      case ROLLING_BACK -> {
+        if (agent.completed(instr) && node.ready()) {
+          steps.add(new NodeStep.Release(node.name(), rolledBackOutcome(agent.outcome())));
+        } else if (agent.failed(instr)) {
+          blockers.add(
+              new Blocker(
+                  node.name(),
+                  "RollbackFailed",
+                  "rollback failed, node left cordoned for a person: " + agent.failure()));
+        }
+      }
+      case RELEASING -> steps.add(new NodeStep.Release(node.name(), null));
+      default -> {}
+    }
+  }
+
+  private void drain(NodeView node, AgentView agent) {
+    boolean rollback = agent.outcome() != null && agent.outcome().kind() == Kind.ROLLBACK_REQUESTED;
+    if (!node.drained()) {
+      Instant deadline = startOr(node.drainStartedAt()).plus(policy.drainTimeout());
+      if (snapshot.now().isBefore(deadline)) {
+        steps.add(new NodeStep.Drain(node.name(), false));
+        wake(deadline);
+      } else if (policy.forceDrainOnTimeout()) {
+        steps.add(new NodeStep.Drain(node.name(), true));
+      } else {
+        Outcome skipped =
+            new Outcome(
+                Kind.SKIPPED, target, "drain did not finish within " + policy.drainTimeout());
+        steps.add(new NodeStep.Release(node.name(), rollback ? null : skipped));
+        blockers.add(new Blocker(node.name(), "DrainTimedOut", skipped.reason()));
+      }
+      return;
+    }
+    if (rollback) {
+      rollbackTo(node, agent.outcome(), "");
+    } else if (stopForward) {
+      steps.add(new NodeStep.Release(node.name(), null));
+    } else {
+      steps.add(new NodeStep.Activate(node.name(), target));
+    }
+  }
+
+  private void verify(NodeView node, PlannedInstruction instr) {
+    if (stopForward && policy.rollbackOnFailure()) {
+      rollbackTo(node, new Outcome(Kind.ROLLBACK_REQUESTED, target, "failure policy"), "");
+      return;
+    }
+    Instant issued = instr != null && instr.issuedAt() != null ? instr.issuedAt() : null;
+    Instant stableSince = latest(node.readySince(), issued);
+    Instant stableAt = startOr(stableSince).plus(policy.stablePeriod());
+    boolean healthy = node.ready() && node.podsHealthy();
+    if (healthy && !snapshot.now().isBefore(stableAt)) {
+      steps.add(new NodeStep.Release(node.name(), null));
+    } else if (pastDeadline(instr)) {
+      String why = !node.ready() ? "node not Ready" : "selected pods not Ready";
+      fail(node, "HealthGateFailed", why + " within " + policy.healthTimeout(), true);
+    } else {
+      if (healthy) {
+        wake(stableAt);
+      }
+    }
+  }
+
+  /** Records a failure and, when the node may have left its old OS, sends it back. */
+  private void fail(NodeView node, String reason, String message, boolean inSlot) {
+    Outcome failed = new Outcome(Kind.FAILED, target, reason + ": " + message);
+    newFailures.add(new Blocker(node.name(), reason, message));
+    if (!inSlot) {
+      steps.add(new NodeStep.RecordOutcome(node.name(), failed));
+      return;
+    }
+    rollbackTo(node, failed, reason);
+  }
+
+  private void rollbackTo(NodeView node, Outcome outcome, String reason) {
+    AgentView agent = node.agentOrEmpty();
+    String booted = agent.bootedCommit();
+    // Still on the old OS (it never rebooted): "roll back" to what runs now, which cancels the
+    // pending activation without a reboot.
+    String back = booted != null && !booted.equals(target) ? booted : agent.previousCommit();
+    if (back == null) {
+      steps.add(new NodeStep.RecordOutcome(node.name(), outcome));
+      blockers.add(
+          new Blocker(
+              node.name(),
+              "NoRollbackDeployment",
+              "no previous deployment to roll back to; node left cordoned for a person"));
+      return;
+    }
+    steps.add(new NodeStep.Rollback(node.name(), back, outcome));
+  }
+
+  private Outcome rolledBackOutcome(Outcome current) {
+    if (current != null && current.kind() == Kind.ROLLBACK_REQUESTED) {
+      return new Outcome(Kind.ROLLED_BACK, target, current.reason());
+    }
+    return null;
+  }
+
+  private boolean pastDeadline(PlannedInstruction instr) {
+    if (instr == null || instr.issuedAt() == null || instr.action() == Action.NONE) {
+      return false;
+    }
+    Instant deadline = instr.issuedAt().plus(policy.healthTimeout());
+    if (snapshot.now().isBefore(deadline)) {
+      wake(deadline);
+      return false;
+    }
+    return true;
+  }
+
+  private Instant startOr(Instant t) {
+    return t != null ? t : snapshot.now();
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  private void wake(Instant t) {
+    if (wakeAt == null || t.isBefore(wakeAt)) {
+      wakeAt = t;
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package dev.treewave.operator.plan;
+
+import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.AgentView.Outcome.Kind;
+import dev.treewave.operator.plan.RolloutPlan.Blocker;
+import dev.treewave.operator.plan.RolloutPlan.Counts;
+import dev.treewave.operator.plan.RolloutPlan.Phase;
+import dev.treewave.operator.plan.RolloutPlan.PlannedWave;
+import dev.treewave.operator.plan.RolloutPlan.WaveProgress;
+import dev.treewave.operator.plan.WaveRule.PauseRule;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, from a snapshot of the cluster, what to do now. Pure: same snapshot, same plan.
+ *
+ * <p>Rules, in order: nodes already in a slot always move on (see {@link InFlightNodes}); staging
+ * needs no slot; a new node is disrupted only if the failure policy has not tripped, the rollout is
+ * not paused, a maintenance window is open, prefetch is done, the pause after the previous wave is
+ * over, and both the rollout's and the wave's budgets have room, counting every targeted node that
+ * is unavailable for any reason.
+ */
+public final class RolloutPlanner {
+
+  private RolloutPlanner() {}
+
+  public static RolloutPlan plan(RolloutSnapshot snapshot) {
+    String target = snapshot.targetCommit();
+    if (target == null) {
+      return RolloutPlan.pending(snapshot.nodes().size(), "the target commit is not resolved yet");
+    }
+    RolloutPolicy policy = snapshot.policy();
+    Map<String, NodeView> nodes = new LinkedHashMap<>();
+    snapshot.nodes().forEach(n -> nodes.put(n.name(), n));
+    Map<String, NodeState> states = new LinkedHashMap<>();
+    nodes.values().forEach(n -> states.put(n.name(), NodeState.of(n, target)));
+
+    WaveAssigner.Assignment assignment = assign(snapshot);
+    List<List<String>> waves = assignment.waves();
+
+    int failedBefore = count(states, NodeState.FAILED) + failedInSlot(snapshot, target);
+    InFlightNodes inFlight = new InFlightNodes(snapshot, failedBefore > policy.maxFailedNodes());
+    for (String name : order(waves)) {
+      inFlight.advance(nodes.get(name), states.get(name));
+    }
+    int failed = failedBefore + inFlight.newFailures.size();
+    boolean tripped = failed > policy.maxFailedNodes();
+
+    List<NodeStep> steps = new ArrayList<>(inFlight.steps);
+    List<Blocker> blockers = new ArrayList<>(inFlight.blockers);
+    stage(snapshot, waves, states, steps);
+
+    Progress progress = progress(snapshot, waves, states);
+    Gate gate = gate(snapshot, tripped, progress, states, waves);
+    if (gate.open()) {
+      startNodes(
+          snapshot, waves.get(progress.current()), progress.current(), states, steps, blockers);
+    }
+    if (tripped && policy.rollbackOnFailure()) {
+      requestRollbacks(snapshot, waves, states, steps, blockers);
+    }
+
+    Instant wakeAt = earliest(inFlight.wakeAt(), gate.wakeAt());
+    return new RolloutPlan(
+        phase(tripped, progress, gate, states),
+        Math.min(progress.current(), waves.size() - 1),
+        progress.planned(),
+        assignment.explanation(),
+        steps,
+        states,
+        counts(snapshot, states, failed),
+        blockers,
+        inFlight.newFailures,
+        gate.open() ? null : gate.reason(),
+        wakeAt,
+        targetVersion(snapshot));
+  }
+
+  private static WaveAssigner.Assignment assign(RolloutSnapshot s) {
+    List<String> names = s.nodes().stream().map(NodeView::name).toList();
+    Map<String, String> zones = new HashMap<>();
+    s.nodes().stream().filter(n -> n.zone() != null).forEach(n -> zones.put(n.name(), n.zone()));
+    if (!s.frozenWaves().isEmpty()) {
+      return WaveAssigner.keep(s.frozenWaves(), names, zones, s.leaderNode());
+    }
+    return WaveAssigner.assign(s.policy().waves(), names, zones, s.leaderNode());
+  }
+
+  /** Failed nodes still cordoned are also failures (FAILED is only their released state). */
+  private static int failedInSlot(RolloutSnapshot s, String target) {
+    return (int)
+        s.nodes().stream()
+            .filter(NodeView::cordonedByUs)
+            .map(n -> n.agentOrEmpty().outcome())
+            .filter(o -> o != null && o.kind() == Kind.FAILED && target.equals(o.commit()))
+            .count();
+  }
+
+  /** With prefetch, every targeted node stages at once; otherwise this wave and the next. */
+  private static void stage(
+      RolloutSnapshot s,
+      List<List<String>> waves,
+      Map<String, NodeState> states,
+      List<NodeStep> steps) {
+    List<String> toStage;
+    if (s.policy().prefetch()) {
+      toStage = order(waves);
+    } else {
+      int current = firstIncomplete(waves, states);
+      toStage = new ArrayList<>();
+      for (int i = current; i < Math.min(current + 2, waves.size()); i++) {
+        toStage.addAll(waves.get(i));
+      }
+    }
+    for (String name : toStage) {
+      if (states.get(name) == NodeState.PENDING) {
+        steps.add(new NodeStep.Stage(name, s.targetCommit()));
+      }
+    }
+  }
+
+  private record Progress(int current, List<PlannedWave> planned) {}
+
+  private static Progress progress(
+      RolloutSnapshot s, List<List<String>> waves, Map<String, NodeState> states) {
+    int current = firstIncomplete(waves, states);
+    Map<Integer, Instant> recorded = new HashMap<>();
+    s.frozenWaves().stream()
+        .filter(w -> w.completedAt() != null)
+        .forEach(w -> recorded.put(w.index(), w.completedAt()));
+    List<PlannedWave> planned = new ArrayList<>();
+    for (int i = 0; i < waves.size(); i++) {
+      List<String> members = waves.get(i);
+      int updated = (int) members.stream().filter(n -> states.get(n) == NodeState.UPDATED).count();
+      boolean complete = members.stream().allMatch(n -> states.get(n).terminal());
+      Instant completedAt = complete ? recorded.getOrDefault(i, s.now()) : null;
+      Instant pausedUntil = null;
+      WaveProgress progress;
+      if (complete) {
+        PauseRule pause = rule(s.policy(), i).pauseAfter();
+        boolean pausing = pause != null && i + 1 < waves.size() && !pauseOver(s, i, completedAt);
+        if (pausing && !pause.untilResumed()) {
+          pausedUntil = completedAt.plus(pause.duration());
+        }
+        boolean anyFailed = members.stream().anyMatch(n -> states.get(n) == NodeState.FAILED);
+        progress =
+            anyFailed
+                ? WaveProgress.FAILED
+                : pausing ? WaveProgress.PAUSED : WaveProgress.COMPLETED;
+      } else {
+        progress = i == current ? WaveProgress.IN_PROGRESS : WaveProgress.PENDING;
+      }
+      planned.add(new PlannedWave(i, members, progress, updated, completedAt, pausedUntil));
+    }
+    return new Progress(current, planned);
+  }
+
+  private static boolean pauseOver(RolloutSnapshot s, int wave, Instant completedAt) {
+    PauseRule pause = rule(s.policy(), wave).pauseAfter();
+    if (pause == null || s.policy().resumedWave() >= wave + 1) {
+      return true;
+    }
+    return !pause.untilResumed() && !s.now().isBefore(completedAt.plus(pause.duration()));
+  }
+
+  private record Gate(boolean open, String reason, Instant wakeAt, Phase waitPhase) {
+    static Gate go() {
+      return new Gate(true, null, null, Phase.ROLLING_OUT);
+    }
+
+    static Gate closed(Phase phase, String reason) {
+      return new Gate(false, reason, null, phase);
+    }
+  }
+
+  /** Whether a new node may be disrupted now, and if not, why (for status). */
+  private static Gate gate(
+      RolloutSnapshot s,
+      boolean tripped,
+      Progress progress,
+      Map<String, NodeState> states,
+      List<List<String>> waves) {
+    RolloutPolicy policy = s.policy();
+    if (tripped) {
+      return Gate.closed(
+          Phase.FAILED,
+          "more than "
+              + policy.maxFailedNodes()
+              + " node(s) failed; the failure policy stopped the rollout");
+    }
+    if (progress.current() >= waves.size()) {
+      return Gate.closed(Phase.COMPLETED, "every targeted node is done");
+    }
+    if (policy.paused()) {
+      return Gate.closed(Phase.PAUSED, "paused by spec.paused");
+    }
+    if (policy.prefetch()) {
+      long unstaged =
+          s.nodes().stream()
+              .filter(NodeView::ready)
+              .map(n -> states.get(n.name()))
+              .filter(st -> st == NodeState.PENDING || st == NodeState.STAGING)
+              .count();
+      if (unstaged > 0) {
+        return Gate.closed(
+            Phase.STAGING, "prefetch: waiting for " + unstaged + " node(s) to stage the commit");
+      }
+    }
+    int current = progress.current();
+    if (current > 0) {
+      PlannedWave previous = progress.planned().get(current - 1);
+      if (previous.progress() == WaveProgress.PAUSED) {
+        if (previous.pausedUntil() != null) {
+          return new Gate(
+              false,
+              "pause after wave " + (current - 1) + " until " + previous.pausedUntil(),
+              previous.pausedUntil(),
+              Phase.PAUSED);
+        }
+        return Gate.closed(
+            Phase.PAUSED,
+            "pause after wave "
+                + (current - 1)
+                + "; resume with: kubectl annotate osimage <name>"
+                + " treewave.dev/resume-wave="
+                + current
+                + " --overwrite");
+      }
+    }
+    if (!policy.windows().isOpen(s.now())) {
+      Instant opens = policy.windows().nextOpening(s.now()).orElse(null);
+      return new Gate(
+          false,
+          "outside maintenance windows; next opens " + opens,
+          opens,
+          Phase.WAITING_FOR_WINDOW);
+    }
+    return Gate.go();
+  }
+
+  /** Cordons the next nodes of the current wave, as far as both budgets allow. */
+  private static void startNodes(
+      RolloutSnapshot s,
+      List<String> wave,
+      int waveIndex,
+      Map<String, NodeState> states,
+      List<NodeStep> steps,
+      List<Blocker> blockers) {
+    RolloutPolicy policy = s.policy();
+    int budget = policy.maxUnavailable().ofRoundedDownAtLeastOne(s.nodes().size());
+    Quantity waveMax = rule(policy, waveIndex).maxUnavailable();
+    int waveLimit =
+        waveMax != null ? Math.min(waveMax.ofRoundedDownAtLeastOne(wave.size()), budget) : budget;
+    int inWave = (int) wave.stream().filter(n -> states.get(n).inSlot()).count();
+    int slots = Math.min(freeSlots(s, states), waveLimit - inWave);
+    cordon(s, wave, NodeState.STAGED, slots, states, steps, blockers);
+  }
+
+  /** Room left in the rollout's budget, counting nodes unavailable for any reason. */
+  private static int freeSlots(RolloutSnapshot s, Map<String, NodeState> states) {
+    int total = s.nodes().size();
+    int unavailable = (int) s.nodes().stream().filter(n -> unavailable(n, states)).count();
+    return s.policy().maxUnavailable().ofRoundedDownAtLeastOne(total) - unavailable;
+  }
+
+  private static void cordon(
+      RolloutSnapshot s,
+      List<String> candidates,
+      NodeState wanted,
+      int slots,
+      Map<String, NodeState> states,
+      List<NodeStep> steps,
+      List<Blocker> blockers) {
+    Map<String, NodeView> byName =
+        s.nodes().stream().collect(Collectors.toMap(NodeView::name, n -> n));
+    for (String name : candidates) {
+      if (slots <= 0) {
+        return;
+      }
+      if (states.get(name) != wanted) {
+        continue;
+      }
+      Blocker blocker = blockerFor(byName.get(name));
+      if (blocker != null) {
+        blockers.add(blocker);
+        continue;
+      }
+      steps.add(new NodeStep.Cordon(name));
+      slots--;
+    }
+  }
+
+  /** Before cordoning: a node we would only leave stuck, or should not touch, is reported. */
+  private static Blocker blockerFor(NodeView node) {
+    if (!node.ready()) {
+      return new Blocker(node.name(), "NodeNotReady", "node is not Ready; not disrupting it");
+    }
+    if (node.unschedulable()) {
+      return new Blocker(
+          node.name(), "CordonedByOthers", "node was cordoned by someone else; leaving it alone");
+    }
+    if (!node.drainBlockers().isEmpty()) {
+      return new Blocker(
+          node.name(),
+          "DrainWouldBlock",
+          "eviction not allowed now: " + String.join("; ", node.drainBlockers()));
+    }
+    return null;
+  }
+
+  private static boolean unavailable(NodeView n, Map<String, NodeState> states) {
+    return !n.ready() || n.unschedulable() || states.get(n.name()).inSlot();
+  }
+
+  /**
+   * The failure policy says Rollback: updated nodes of every wave with a failed node are marked,
+   * then go through the same slot pipeline (budget, PDB pre-check, drain) as any disruption.
+   */
+  private static void requestRollbacks(
+      RolloutSnapshot s,
+      List<List<String>> waves,
+      Map<String, NodeState> states,
+      List<NodeStep> steps,
+      List<Blocker> blockers) {
+    String target = s.targetCommit();
+    Map<String, NodeView> byName =
+        s.nodes().stream().collect(Collectors.toMap(NodeView::name, n -> n));
+    List<String> marked = new ArrayList<>();
+    for (List<String> wave : waves) {
+      boolean waveFailed =
+          wave.stream()
+              .map(n -> byName.get(n).agentOrEmpty().outcome())
+              .anyMatch(o -> o != null && o.kind() == Kind.FAILED && target.equals(o.commit()));
+      if (!waveFailed) {
+        continue;
+      }
+      for (String n : wave) {
+        if (states.get(n) == NodeState.UPDATED) {
+          steps.add(
+              new NodeStep.RecordOutcome(
+                  n, new Outcome(Kind.ROLLBACK_REQUESTED, target, "failure policy: Rollback")));
+        } else if (states.get(n) == NodeState.ROLLBACK_PENDING) {
+          marked.add(n);
+        }
+      }
+    }
+    cordon(s, marked, NodeState.ROLLBACK_PENDING, freeSlots(s, states), states, steps, blockers);
+  }
+
+  private static Phase phase(
+      boolean tripped, Progress progress, Gate gate, Map<String, NodeState> states) {
+    if (tripped) {
+      return Phase.FAILED;
+    }
+    if (gate.open()) {
+      return Phase.ROLLING_OUT;
+    }
+    boolean inFlight = states.values().stream().anyMatch(NodeState::inSlot);
+    return gate.waitPhase() == Phase.COMPLETED && inFlight ? Phase.ROLLING_OUT : gate.waitPhase();
+  }
+
+  private static Counts counts(RolloutSnapshot s, Map<String, NodeState> states, int failed) {
+    return new Counts(
+        s.nodes().size(),
+        count(states, NodeState.STAGED),
+        (int) states.values().stream().filter(NodeState::inSlot).count(),
+        count(states, NodeState.UPDATED),
+        failed,
+        count(states, NodeState.SKIPPED));
+  }
+
+  private static int count(Map<String, NodeState> states, NodeState state) {
+    return (int) states.values().stream().filter(st -> st == state).count();
+  }
+
+  private static int firstIncomplete(List<List<String>> waves, Map<String, NodeState> states) {
+    for (int i = 0; i < waves.size(); i++) {
+      if (!waves.get(i).stream().allMatch(n -> states.get(n).terminal())) {
+        return i;
+      }
+    }
+    return waves.size();
+  }
+
+  static WaveRule rule(RolloutPolicy policy, int wave) {
+    return wave < policy.waves().size() ? policy.waves().get(wave) : REMAINDER;
+  }
+
+  private static final WaveRule REMAINDER = new WaveRule(Quantity.percent(100), null, null);
+
+  private static List<String> order(List<List<String>> waves) {
+    return waves.stream().flatMap(List::stream).toList();
+  }
+
+  private static String targetVersion(RolloutSnapshot s) {
+    return s.nodes().stream()
+        .map(n -> n.agentOrEmpty().targetVersion())
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+}
