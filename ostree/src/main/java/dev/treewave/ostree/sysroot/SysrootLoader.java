@@ -49,7 +49,7 @@ final class SysrootLoader {
     for (Entry e : entries) {
       deployments.add(fromEntry(e, bootversion));
     }
-    Optional<Deployment.Id> booted = findBooted();
+    Optional<Deployment.Id> booted = findBooted(deployments);
     Optional<Deployment> staged = Optional.empty();
     if (booted.isPresent()) {
       staged = loadStaged();
@@ -129,10 +129,24 @@ final class SysrootLoader {
     return Optional.of(Origin.parse(Files.readString(file, StandardCharsets.UTF_8)));
   }
 
-  /** The deployment named by {@code ostree=} on the kernel command line, if ostree booted us. */
-  private Optional<Deployment.Id> findBooted() throws IOException {
+  /**
+   * The deployment we run from, if ostree booted us: the one whose directory is the running root
+   * (same device and inode, which survives the bootlinks being rewritten after boot), else the one
+   * named by {@code ostree=} on the kernel command line.
+   */
+  private Optional<Deployment.Id> findBooted(List<Deployment> deployments) throws IOException {
     if (!bootedSource.ostreeBooted()) {
       return Optional.empty();
+    }
+    Path root = bootedSource.bootedRoot();
+    if (Files.isDirectory(root)) {
+      Object rootKey = fileKey(root);
+      for (Deployment d : deployments) {
+        Path dir = paths.deployDir(d.id());
+        if (Files.isDirectory(dir) && fileKey(dir).equals(rootKey)) {
+          return Optional.of(d.id());
+        }
+      }
     }
     Optional<String> arg = KernelArgs.parse(bootedSource.cmdline().get()).value("ostree");
     if (arg.isEmpty() || !BootEntry.OSTREE_ARG.matcher(arg.get()).matches()) {
@@ -145,6 +159,10 @@ final class SysrootLoader {
     Path real = link.toRealPath();
     String osname = real.getParent().getParent().getFileName().toString();
     return Deployment.parseDirName(osname, real.getFileName().toString());
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
   }
 
   private Optional<Deployment> loadStaged() throws IOException {
