@@ -1,0 +1,154 @@
+package dev.treewave.operator;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.operator.kube.Drainer;
+import dev.treewave.operator.kube.HttpCommitResolver;
+import dev.treewave.operator.kube.KubeRolloutCluster;
+import dev.treewave.operator.plan.RolloutPlan;
+import dev.treewave.operator.plan.RolloutPlanner;
+import dev.treewave.operator.plan.RolloutSnapshot;
+import dev.treewave.operator.preview.PlanTable;
+import dev.treewave.operator.rollout.RolloutCluster;
+import dev.treewave.operator.spec.PolicyMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code treewave-operator run} runs the operator; {@code plan} previews a rollout. */
+@Command(
+    name = "treewave-operator",
+    mixinStandardHelpOptions = true,
+    subcommands = {OperatorMain.Run.class, OperatorMain.Plan.class})
+public final class OperatorMain {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new OperatorMain()).execute(args));
+  }
+
+  @Command(name = "run", description = "Run the operator (leader-elected).")
+  static final class Run implements Callable<Integer> {
+    @Option(
+        names = "--metrics-bind",
+        defaultValue = "${env:TREEWAVE_METRICS_BIND:-0.0.0.0:8080}",
+        description = "host:port for /metrics, /healthz, /readyz (default ${DEFAULT-VALUE})")
+    String metricsBind;
+
+    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-treewave-system}")
+    String leaseNamespace;
+
+    @Option(names = "--lease-name", defaultValue = "treewave-operator")
+    String leaseName;
+
+    @Option(names = "--node-name", defaultValue = "${env:NODE_NAME:-}")
+    String nodeName;
+
+    @Option(names = "--no-leader-election", description = "Only for a single replica.")
+    boolean noLeaderElection;
+
+    @Override
+    public Integer call() throws Exception {
+      KubernetesClient client = new KubernetesClientBuilder().build();
+      String identity = System.getenv().getOrDefault("POD_NAME", "treewave-" + UUID.randomUUID());
+      OperatorRuntime.Settings settings =
+          new OperatorRuntime.Settings(
+              leaseName,
+              noLeaderElection ? null : leaseNamespace,
+              identity,
+              nodeName.isBlank() ? null : nodeName,
+              leaseNamespace,
+              address(metricsBind));
+      CountDownLatch stop = new CountDownLatch(1);
+      try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "plan",
+      description =
+          "Show which nodes would go in which wave, in which order, and what would happen next."
+              + " Reads the cluster; changes nothing.")
+  static final class Plan implements Callable<Integer> {
+    @Parameters(arity = "0..1", description = "OSImage name in the cluster")
+    String name;
+
+    @Option(
+        names = {"-f", "--file"},
+        description = "OSImage YAML instead of a name")
+    String file;
+
+    @Option(names = "--commit", description = "Target commit, instead of resolving the ref")
+    String commit;
+
+    @Option(names = "--node-name", description = "Node the operator's leader runs on")
+    String leaderNode;
+
+    @Override
+    public Integer call() throws Exception {
+      try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+        OSImage image = load(client);
+        String target =
+            commit != null ? commit : new HttpCommitResolver().resolve(image.getSpec().source());
+        KubeRolloutCluster cluster =
+            new KubeRolloutCluster(client, new Drainer(client, Clock.systemUTC()));
+        RolloutCluster.ClusterRead read = cluster.observe(image, target);
+        RolloutPlan plan =
+            RolloutPlanner.plan(
+                new RolloutSnapshot(
+                    Instant.now(),
+                    target,
+                    PolicyMapper.toPolicy(image),
+                    read.nodes(),
+                    List.of(),
+                    leaderNode));
+        System.out.print(PlanTable.render(image.getMetadata().getName(), target, plan));
+        read.conflicts().forEach(c -> System.out.println("Conflict: " + c));
+        return 0;
+      }
+    }
+
+    private OSImage load(KubernetesClient client) throws Exception {
+      if (file != null) {
+        try (InputStream in = new FileInputStream(file)) {
+          return Serialization.unmarshal(in, OSImage.class);
+        }
+      }
+      if (name == null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "give an OSImage name or -f FILE");
+      }
+      OSImage image = client.resources(OSImage.class).withName(name).get();
+      if (image == null) {
+        throw new IllegalArgumentException("no OSImage named " + name);
+      }
+      return image;
+    }
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("expected host:port, got " + hostPort);
+    }
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  private OperatorMain() {}
+}

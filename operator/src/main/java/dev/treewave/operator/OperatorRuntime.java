@@ -1,0 +1,94 @@
+package dev.treewave.operator;
+
+import dev.treewave.operator.kube.Drainer;
+import dev.treewave.operator.kube.HttpCommitResolver;
+import dev.treewave.operator.kube.KubeEvents;
+import dev.treewave.operator.kube.KubeRolloutCluster;
+import dev.treewave.operator.metrics.OpsServer;
+import dev.treewave.operator.metrics.RolloutMetrics;
+import dev.treewave.operator.rollout.CommitResolver;
+import dev.treewave.operator.rollout.OSImageReconciler;
+import dev.treewave.operator.rollout.RolloutService;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/** Wires the operator together and runs it until closed. Used by main and by the ITs. */
+public final class OperatorRuntime implements AutoCloseable {
+
+  /**
+   * @param leaseNamespace where the leader Lease lives; null disables leader election (tests)
+   * @param nodeName the node this replica runs on, updated last; may be null
+   * @param metricsBind address for /metrics, /healthz, /readyz
+   */
+  public record Settings(
+      String leaseName,
+      String leaseNamespace,
+      String identity,
+      String nodeName,
+      String eventNamespace,
+      InetSocketAddress metricsBind) {}
+
+  private final Operator operator;
+  private final OpsServer ops;
+
+  private OperatorRuntime(Operator operator, OpsServer ops) {
+    this.operator = operator;
+    this.ops = ops;
+  }
+
+  public static OperatorRuntime start(KubernetesClient client, Settings settings)
+      throws IOException {
+    return start(client, settings, new HttpCommitResolver(), Clock.systemUTC());
+  }
+
+  public static OperatorRuntime start(
+      KubernetesClient client, Settings settings, CommitResolver resolver, Clock clock)
+      throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RolloutMetrics metrics = new RolloutMetrics(registry);
+    KubeRolloutCluster cluster = new KubeRolloutCluster(client, new Drainer(client, clock));
+    RolloutService service =
+        new RolloutService(
+            cluster,
+            resolver,
+            new KubeEvents(client, settings.eventNamespace(), "treewave-operator", clock),
+            metrics,
+            clock,
+            settings::nodeName);
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(false);
+              if (settings.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(), settings.leaseNamespace(), settings.identity()));
+              }
+            });
+    operator.register(new OSImageReconciler(service, cluster, metrics));
+    OpsServer ops =
+        new OpsServer(
+            settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
+    operator.start();
+    return new OperatorRuntime(operator, ops);
+  }
+
+  public InetSocketAddress opsAddress() {
+    return ops.address();
+  }
+
+  @Override
+  public void close() {
+    try {
+      operator.stop();
+    } finally {
+      ops.close();
+    }
+  }
+}

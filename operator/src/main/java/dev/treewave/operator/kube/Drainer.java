@@ -1,0 +1,116 @@
+package dev.treewave.operator.kube;
+
+import dev.treewave.api.v1alpha1.DrainSpec;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One drain pass: evicts each pod that must go, through the Eviction API so PodDisruptionBudgets
+ * hold. A pod refused with 429 is retried on a later pass after an exponential back-off (5 s
+ * doubling to 2 min), so a blocked drain neither spins nor gives up before the timeout.
+ */
+public final class Drainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+
+  private record Backoff(Instant until, Duration last) {}
+
+  /** Result of one pass. */
+  public record Pass(int remaining, int evicted, int refused) {}
+
+  public Drainer(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public List<Pod> podsOn(String node) {
+    return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems();
+  }
+
+  public Pass drain(String node, DrainSpec drain, boolean force) {
+    List<Pod> pods = PodFilters.toEvict(podsOn(node), drain);
+    int evicted = 0;
+    int refused = 0;
+    Instant now = clock.instant();
+    for (Pod pod : pods) {
+      String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      Backoff backoff = backoffs.get(key);
+      if (!force && backoff != null && now.isBefore(backoff.until())) {
+        continue;
+      }
+      if (force ? delete(pod, drain) : evict(pod, drain)) {
+        backoffs.remove(key);
+        evicted++;
+      } else {
+        Duration next =
+            backoff == null ? FIRST_BACKOFF : min(backoff.last().multipliedBy(2), MAX_BACKOFF);
+        backoffs.put(key, new Backoff(now.plus(next), next));
+        refused++;
+      }
+    }
+    return new Pass(pods.size() - evicted, evicted, refused);
+  }
+
+  private boolean evict(Pod pod, DrainSpec drain) {
+    Eviction eviction =
+        new EvictionBuilder()
+            .withNewMetadata()
+            .withName(pod.getMetadata().getName())
+            .withNamespace(pod.getMetadata().getNamespace())
+            .endMetadata()
+            .withDeleteOptions(
+                new DeleteOptionsBuilder()
+                    .withGracePeriodSeconds(drain.gracePeriodSeconds())
+                    .build())
+            .build();
+    try {
+      // false means 429: a PodDisruptionBudget does not allow it right now.
+      return client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .evict(eviction);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return true; // already gone
+      }
+      LOG.warn("evicting {} failed: {}", PodFilters.name(pod), e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean delete(Pod pod, DrainSpec drain) {
+    var resource =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName());
+    if (drain.gracePeriodSeconds() != null) {
+      resource.withGracePeriod(drain.gracePeriodSeconds()).delete();
+    } else {
+      resource.delete();
+    }
+    return true;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.treewave.operator.kube;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+
+/**
+ * The optional pod part of the health gate: every selector must match at least one pod on the node,
+ * and every matching pod must be Ready. "At least one" matters: right after a reboot the pods are
+ * not even there yet, which is not healthy.
+ */
+public final class HealthPods {
+  private HealthPods() {}
+
+  public static boolean healthy(List<Pod> podsOnNode, List<LabelSelector> selectors) {
+    for (LabelSelector selector : selectors) {
+      List<Pod> matched =
+          podsOnNode.stream()
+              .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+              .filter(p -> Selectors.matches(selector, p.getMetadata().getLabels()))
+              .toList();
+      if (matched.isEmpty() || !matched.stream().allMatch(PodFilters::isReady)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,268 @@
+package dev.treewave.operator.kube;
+
+import dev.treewave.api.v1alpha1.DrainSpec;
+import dev.treewave.api.v1alpha1.ImageSource;
+import dev.treewave.api.v1alpha1.Instruction;
+import dev.treewave.api.v1alpha1.NodeAction;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.OSNodeSpec;
+import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.NodeStep;
+import dev.treewave.operator.plan.NodeView;
+import dev.treewave.operator.rollout.RolloutCluster;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@link RolloutCluster} over the Kubernetes API. */
+public final class KubeRolloutCluster implements RolloutCluster {
+  private final KubernetesClient client;
+  private final Drainer drainer;
+
+  public KubeRolloutCluster(KubernetesClient client, Drainer drainer) {
+    this.client = client;
+    this.drainer = drainer;
+  }
+
+  @Override
+  public ClusterRead prepare(OSImage image, String target) {
+    return read(image, target, true);
+  }
+
+  /** The same view as {@link #prepare} without writing anything: for the plan preview. */
+  public ClusterRead observe(OSImage image, String target) {
+    return read(image, target, false);
+  }
+
+  private ClusterRead read(OSImage image, String target, boolean write) {
+    String me = image.getMetadata().getName();
+    Set<String> liveImages =
+        client.resources(OSImage.class).list().getItems().stream()
+            .filter(i -> i.getMetadata().getDeletionTimestamp() == null)
+            .map(i -> i.getMetadata().getName())
+            .collect(Collectors.toSet());
+    Map<String, OSNode> osNodes =
+        client.resources(OSNode.class).list().getItems().stream()
+            .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
+    LabelSelector selector = image.getSpec().nodeSelector();
+    List<NodeView> views = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
+    for (Node node : client.nodes().list().getItems()) {
+      String name = node.getMetadata().getName();
+      boolean ours = me.equals(annotation(node, Annotations.CORDONED_BY));
+      if (!ours && !Selectors.matches(selector, node.getMetadata().getLabels())) {
+        continue;
+      }
+      OSNode osNode = osNodes.get(name);
+      String holder =
+          osNode != null && osNode.getSpec() != null ? osNode.getSpec().osImage() : null;
+      if (!ours && holder != null && !holder.equals(me) && liveImages.contains(holder)) {
+        conflicts.add(name + " (held by " + holder + ")");
+        continue;
+      }
+      if (write) {
+        osNode = ensureOSNode(image, target, node, osNode);
+      }
+      views.add(view(image, target, node, osNode, ours));
+    }
+    return new ClusterRead(views, conflicts);
+  }
+
+  private NodeView view(OSImage image, String target, Node node, OSNode osNode, boolean ours) {
+    String name = node.getMetadata().getName();
+    boolean drained = false;
+    boolean podsHealthy = true;
+    if (ours) {
+      List<Pod> pods = drainer.podsOn(name);
+      drained = PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).isEmpty();
+      String booted =
+          osNode != null && osNode.getStatus() != null && osNode.getStatus().booted() != null
+              ? osNode.getStatus().booted().commit()
+              : null;
+      if (target.equals(booted)) {
+        podsHealthy =
+            HealthPods.healthy(pods, image.getSpec().healthOrDefault().podSelectorsOrEmpty());
+      }
+    }
+    return NodeViews.of(
+        node, osNode, image.getMetadata().getName(), target, drained, List.of(), podsHealthy);
+  }
+
+  /** Creates or refreshes the OSNode's base spec; the instruction is left as it is. */
+  private OSNode ensureOSNode(OSImage image, String target, Node node, OSNode existing) {
+    OSImageSpec spec = image.getSpec();
+    Instruction current =
+        existing != null && existing.getSpec() != null ? existing.getSpec().instruction() : null;
+    if (current != null && !image.getMetadata().getName().equals(existing.getSpec().osImage())) {
+      current = null; // another (deleted) OSImage's permission does not carry over
+    }
+    OSNodeSpec wanted =
+        new OSNodeSpec(
+            image.getMetadata().getName(),
+            spec.osName(),
+            new ImageSource(spec.source().url(), spec.source().ref(), target),
+            spec.verification(),
+            spec.kernelArguments(),
+            current);
+    if (existing == null) {
+      OSNode created = new OSNode(node.getMetadata().getName(), wanted);
+      created
+          .getMetadata()
+          .setOwnerReferences(
+              List.of(
+                  new OwnerReferenceBuilder()
+                      .withApiVersion("v1")
+                      .withKind("Node")
+                      .withName(node.getMetadata().getName())
+                      .withUid(node.getMetadata().getUid())
+                      .build()));
+      return client.resource(created).create();
+    }
+    if (Objects.equals(existing.getSpec(), wanted)) {
+      return existing;
+    }
+    return client
+        .resources(OSNode.class)
+        .withName(node.getMetadata().getName())
+        .edit(
+            o -> {
+              o.setSpec(wanted);
+              return o;
+            });
+  }
+
+  @Override
+  public List<String> drainBlockers(OSImage image, String node) {
+    DrainSpec drain = image.getSpec().drainOrDefault();
+    List<Pod> toEvict = PodFilters.toEvict(drainer.podsOn(node), drain);
+    List<String> blockers = new ArrayList<>(PodFilters.configBlockers(toEvict, drain));
+    if (!toEvict.isEmpty()) {
+      List<PodDisruptionBudget> pdbs =
+          client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems();
+      blockers.addAll(PdbCheck.blockers(toEvict, pdbs));
+    }
+    return blockers;
+  }
+
+  @Override
+  public void apply(OSImage image, NodeStep step, Instant now) {
+    String me = image.getMetadata().getName();
+    if (step instanceof NodeStep.Stage s) {
+      instruct(s.node(), NodeAction.Stage, s.commit(), now, null);
+    } else if (step instanceof NodeStep.Activate a) {
+      instruct(a.node(), NodeAction.Activate, a.commit(), now, null);
+    } else if (step instanceof NodeStep.Rollback r) {
+      instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
+    } else if (step instanceof NodeStep.RecordOutcome r) {
+      editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
+    } else if (step instanceof NodeStep.Cordon c) {
+      client.nodes().withName(c.node()).edit(n -> cordon(n, me, now));
+    } else if (step instanceof NodeStep.Drain d) {
+      drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
+    } else if (step instanceof NodeStep.Release r) {
+      if (r.outcome() != null) {
+        editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
+      }
+      client.nodes().withName(r.node()).edit(n -> release(n, me));
+    }
+  }
+
+  private void instruct(
+      String node, NodeAction action, String commit, Instant now, Outcome outcome) {
+    String id =
+        action.name().toLowerCase() + "-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
+    editOSNode(
+        node,
+        o -> {
+          o.setSpec(
+              o.getSpec().withInstruction(new Instruction(id, action, commit, now.toString())));
+          return outcome != null ? recordOutcome(o, outcome) : o;
+        });
+  }
+
+  private void editOSNode(String node, java.util.function.UnaryOperator<OSNode> change) {
+    client.resources(OSNode.class).withName(node).edit(change);
+  }
+
+  private static OSNode recordOutcome(OSNode o, Outcome outcome) {
+    Map<String, String> a = mutable(o.getMetadata().getAnnotations());
+    a.put(Annotations.OUTCOME, NodeViews.outcomeValue(outcome));
+    if (outcome.reason() != null) {
+      a.put(Annotations.OUTCOME_REASON, outcome.reason());
+    }
+    o.getMetadata().setAnnotations(a);
+    return o;
+  }
+
+  private static Node cordon(Node n, String me, Instant now) {
+    boolean someoneElses =
+        Boolean.TRUE.equals(n.getSpec().getUnschedulable())
+            && !me.equals(annotation(n, Annotations.CORDONED_BY));
+    if (someoneElses) {
+      return n; // never take over someone else's cordon: we could not tell whose to lift later
+    }
+    Map<String, String> a = mutable(n.getMetadata().getAnnotations());
+    a.put(Annotations.CORDONED_BY, me);
+    a.putIfAbsent(Annotations.DRAIN_STARTED, now.toString());
+    n.getMetadata().setAnnotations(a);
+    n.getSpec().setUnschedulable(true);
+    return n;
+  }
+
+  private static Node release(Node n, String me) {
+    if (!me.equals(annotation(n, Annotations.CORDONED_BY))) {
+      return n; // not ours: never uncordon what we did not cordon
+    }
+    Map<String, String> a = mutable(n.getMetadata().getAnnotations());
+    a.remove(Annotations.CORDONED_BY);
+    a.remove(Annotations.DRAIN_STARTED);
+    n.getMetadata().setAnnotations(a);
+    n.getSpec().setUnschedulable(false);
+    return n;
+  }
+
+  @Override
+  public void releaseAll(OSImage image) {
+    String me = image.getMetadata().getName();
+    for (Node node : client.nodes().list().getItems()) {
+      if (me.equals(annotation(node, Annotations.CORDONED_BY))) {
+        client.nodes().withName(node.getMetadata().getName()).edit(n -> release(n, me));
+      }
+    }
+    for (OSNode o : client.resources(OSNode.class).list().getItems()) {
+      if (o.getSpec() != null
+          && me.equals(o.getSpec().osImage())
+          && o.getSpec().instruction() != null) {
+        editOSNode(
+            o.getMetadata().getName(),
+            x -> {
+              x.setSpec(x.getSpec().withInstruction(null));
+              return x;
+            });
+      }
+    }
+  }
+
+  private static String annotation(Node node, String key) {
+    Map<String, String> a = node.getMetadata().getAnnotations();
+    return a != null ? a.get(key) : null;
+  }
+
+  private static Map<String, String> mutable(Map<String, String> a) {
+    return a != null ? new HashMap<>(a) : new HashMap<>();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.treewave.operator.kube;
+
+import dev.treewave.api.v1alpha1.AgentError;
+import dev.treewave.api.v1alpha1.Instruction;
+import dev.treewave.api.v1alpha1.OSDeployment;
+import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.OSNodeStatus;
+import dev.treewave.operator.plan.AgentView;
+import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.NodeView;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Reads a Node and its OSNode into the planner's view. Unparseable bits count as absent. */
+public final class NodeViews {
+  private NodeViews() {}
+
+  public static NodeView of(
+      Node node,
+      OSNode osNode,
+      String imageName,
+      String target,
+      boolean drained,
+      List<String> drainBlockers,
+      boolean podsHealthy) {
+    Map<String, String> annotations = annotations(node.getMetadata().getAnnotations());
+    Optional<NodeCondition> ready =
+        node.getStatus() == null || node.getStatus().getConditions() == null
+            ? Optional.empty()
+            : node.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .findFirst();
+    boolean isReady = ready.map(c -> "True".equals(c.getStatus())).orElse(false);
+    return new NodeView(
+        node.getMetadata().getName(),
+        labels(node).get(Annotations.ZONE_LABEL),
+        isReady,
+        isReady ? ready.map(c -> time(c.getLastTransitionTime())).orElse(null) : null,
+        node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable()),
+        imageName.equals(annotations.get(Annotations.CORDONED_BY)),
+        time(annotations.get(Annotations.DRAIN_STARTED)),
+        drained,
+        drainBlockers,
+        podsHealthy,
+        osNode != null ? agent(osNode, target) : null);
+  }
+
+  static AgentView agent(OSNode osNode, String target) {
+    Instruction i = osNode.getSpec() != null ? osNode.getSpec().instruction() : null;
+    OSNodeStatus s = osNode.getStatus();
+    List<OSDeployment> deployments = s != null ? s.deploymentsOrEmpty() : List.of();
+    String booted = s != null && s.booted() != null ? s.booted().commit() : null;
+    AgentError error = s != null ? s.lastError() : null;
+    return new AgentView(
+        i == null
+            ? null
+            : new AgentView.PlannedInstruction(i.id(), action(i), i.commit(), time(i.issuedAt())),
+        s != null ? s.lastCompletedInstructionId() : null,
+        error != null ? error.instructionId() : null,
+        error != null ? error.reason() + ": " + error.message() : null,
+        booted,
+        deployments.stream()
+            .filter(d -> d.isStaged() || Boolean.TRUE.equals(d.pending()))
+            .map(OSDeployment::commit)
+            .findFirst()
+            .orElse(null),
+        previous(deployments, booted),
+        version(s, deployments, target),
+        outcome(annotations(osNode.getMetadata().getAnnotations())));
+  }
+
+  private static AgentView.Action action(Instruction i) {
+    return switch (i.action()) {
+      case None -> AgentView.Action.NONE;
+      case Stage -> AgentView.Action.STAGE;
+      case Activate -> AgentView.Action.ACTIVATE;
+      case Rollback -> AgentView.Action.ROLLBACK;
+    };
+  }
+
+  /** The rollback deployment, else any other deployment than the booted one. */
+  private static String previous(List<OSDeployment> deployments, String booted) {
+    return deployments.stream()
+        .filter(OSDeployment::isRollback)
+        .map(OSDeployment::commit)
+        .findFirst()
+        .or(
+            () ->
+                deployments.stream()
+                    .filter(
+                        d -> !d.isBooted() && !d.isStaged() && !Objects.equals(d.commit(), booted))
+                    .map(OSDeployment::commit)
+                    .findFirst())
+        .orElse(null);
+  }
+
+  private static String version(OSNodeStatus s, List<OSDeployment> deployments, String target) {
+    if (s != null && s.booted() != null && target.equals(s.booted().commit())) {
+      return s.booted().version();
+    }
+    return deployments.stream()
+        .filter(d -> target.equals(d.commit()) && d.version() != null)
+        .map(OSDeployment::version)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** "Failed <commit>" plus the reason annotation. */
+  static Outcome outcome(Map<String, String> annotations) {
+    String value = annotations.get(Annotations.OUTCOME);
+    if (value == null) {
+      return null;
+    }
+    String[] parts = value.trim().split(" ", 2);
+    if (parts.length != 2) {
+      return null;
+    }
+    try {
+      return new Outcome(
+          Outcome.Kind.valueOf(parts[0]), parts[1], annotations.get(Annotations.OUTCOME_REASON));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static String outcomeValue(Outcome outcome) {
+    return outcome.kind().name() + " " + outcome.commit();
+  }
+
+  private static Map<String, String> labels(Node node) {
+    return node.getMetadata().getLabels() != null ? node.getMetadata().getLabels() : Map.of();
+  }
+
+  private static Map<String, String> annotations(Map<String, String> a) {
+    return a != null ? a : Map.of();
+  }
+
+  static Instant time(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(rfc3339);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

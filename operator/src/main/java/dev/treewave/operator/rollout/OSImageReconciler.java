@@ -1,0 +1,87 @@
+package dev.treewave.operator.rollout;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.operator.metrics.RolloutMetrics;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The JOSDK glue, nothing more: every decision lives in {@link RolloutService} and the planner.
+ * Reconciles on OSImage changes (including annotations, hence not generation-aware), on any Node
+ * change and on changes to the OSNodes it manages.
+ */
+@ControllerConfiguration(name = "osimage", generationAwareEventProcessing = false)
+public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> {
+  private final RolloutService service;
+  private final RolloutCluster cluster;
+  private final RolloutMetrics metrics;
+
+  public OSImageReconciler(RolloutService service, RolloutCluster cluster, RolloutMetrics metrics) {
+    this.service = service;
+    this.cluster = cluster;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public UpdateControl<OSImage> reconcile(OSImage image, Context<OSImage> context) {
+    RolloutService.Result result = service.reconcile(image);
+    long delay = result.recheckAfter().toMillis();
+    if (Objects.equals(result.status(), image.getStatus())) {
+      return UpdateControl.<OSImage>noUpdate().rescheduleAfter(delay);
+    }
+    // A fresh object carrying only identity and status: the patch cannot touch spec or metadata.
+    OSImage patch = new OSImage();
+    patch.getMetadata().setName(image.getMetadata().getName());
+    patch.setStatus(result.status());
+    return UpdateControl.patchStatus(patch).rescheduleAfter(delay);
+  }
+
+  @Override
+  public DeleteControl cleanup(OSImage image, Context<OSImage> context) {
+    cluster.releaseAll(image);
+    metrics.forget(image.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public List<EventSource<?, OSImage>> prepareEventSources(EventSourceContext<OSImage> context) {
+    // Any node can start or stop matching any selector: a node change wakes every OSImage.
+    var nodes =
+        InformerEventSourceConfiguration.from(Node.class, OSImage.class)
+            .withSecondaryToPrimaryMapper(n -> allImages(context))
+            .build();
+    var osNodes =
+        InformerEventSourceConfiguration.from(OSNode.class, OSImage.class)
+            .withSecondaryToPrimaryMapper(
+                o ->
+                    o.getSpec() == null || o.getSpec().osImage() == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(o.getSpec().osImage())))
+            .build();
+    return List.of(
+        new InformerEventSource<>(nodes, context), new InformerEventSource<>(osNodes, context));
+  }
+
+  private static Set<ResourceID> allImages(EventSourceContext<OSImage> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,33 @@
+package dev.treewave.operator.rollout;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.operator.plan.NodeStep;
+import dev.treewave.operator.plan.NodeView;
+import java.time.Instant;
+import java.util.List;
+
+/** The cluster as the rollout sees it: one port for reads and one for node effects. */
+public interface RolloutCluster {
+
+  /**
+   * Finds the nodes {@code image} targets, makes sure each has an OSNode that names {@code image}
+   * and {@code target} (creating or updating it, never taking one another live OSImage holds), and
+   * returns them as views; nodes {@code image} still has cordoned are included even if no longer
+   * selected.
+   */
+  ClusterRead prepare(OSImage image, String target);
+
+  /** Pods on the node that would block its drain right now (PDBs, drain settings). */
+  List<String> drainBlockers(OSImage image, String node);
+
+  /** Carries out one planned step. Idempotent. */
+  void apply(OSImage image, NodeStep step, Instant now);
+
+  /** On OSImage deletion: uncordon what it cordoned and withdraw its instructions. */
+  void releaseAll(OSImage image);
+
+  /**
+   * @param conflicts nodes the image selects but another OSImage holds
+   */
+  record ClusterRead(List<NodeView> nodes, List<String> conflicts) {}
+}

@@ -1,0 +1,182 @@
+package dev.treewave.operator.rollout;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImageStatus;
+import dev.treewave.api.v1alpha1.WaveStatus;
+import dev.treewave.operator.metrics.RolloutMetrics;
+import dev.treewave.operator.plan.FrozenWave;
+import dev.treewave.operator.plan.NodeStep;
+import dev.treewave.operator.plan.NodeView;
+import dev.treewave.operator.plan.RolloutPlan;
+import dev.treewave.operator.plan.RolloutPlanner;
+import dev.treewave.operator.plan.RolloutPolicy;
+import dev.treewave.operator.plan.RolloutSnapshot;
+import dev.treewave.operator.spec.InvalidSpecException;
+import dev.treewave.operator.spec.PolicyMapper;
+import dev.treewave.operator.status.StatusAggregator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One reconcile of one OSImage, in plain Java over ports: read the cluster, plan, check PDBs for
+ * the nodes the plan wants to cordon, act, and say what happened (status, Events, metrics).
+ */
+public final class RolloutService {
+  /** How often to look again while nodes are in flight (drains and pods are not watched). */
+  static final Duration IN_FLIGHT_POLL = Duration.ofSeconds(5);
+
+  static final Duration IDLE_POLL = Duration.ofMinutes(5);
+
+  private final RolloutCluster cluster;
+  private final CommitResolver resolver;
+  private final EventSink events;
+  private final RolloutMetrics metrics;
+  private final Clock clock;
+  private final Supplier<String> leaderNode;
+
+  /** The status to write and when to look again. */
+  public record Result(OSImageStatus status, Duration recheckAfter) {}
+
+  public RolloutService(
+      RolloutCluster cluster,
+      CommitResolver resolver,
+      EventSink events,
+      RolloutMetrics metrics,
+      Clock clock,
+      Supplier<String> leaderNode) {
+    this.cluster = cluster;
+    this.resolver = resolver;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.leaderNode = leaderNode;
+  }
+
+  public Result reconcile(OSImage image) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    RolloutPolicy policy;
+    try {
+      policy = PolicyMapper.toPolicy(image);
+    } catch (InvalidSpecException e) {
+      events.warning(image, "InvalidSpec", e.getMessage());
+      return new Result(StatusAggregator.invalidSpec(image, e.getMessage(), now), IDLE_POLL);
+    }
+    String target;
+    try {
+      target = resolver.resolve(image.getSpec().source());
+    } catch (Exception e) {
+      String message = "cannot resolve " + image.getSpec().source().ref() + ": " + e.getMessage();
+      events.warning(image, "TargetUnresolved", message);
+      return new Result(StatusAggregator.unresolved(image, message, now), Duration.ofSeconds(30));
+    }
+    RolloutCluster.ClusterRead read = cluster.prepare(image, target);
+    RolloutSnapshot snapshot =
+        new RolloutSnapshot(
+            now,
+            target,
+            policy,
+            read.nodes(),
+            frozenWaves(image.getStatus(), target),
+            leaderNode.get());
+    RolloutPlan plan = planWithDrainPreCheck(image, snapshot);
+    Map<String, NodeView> views = new HashMap<>();
+    read.nodes().forEach(n -> views.put(n.name(), n));
+    for (NodeStep step : plan.steps()) {
+      cluster.apply(image, step, now);
+      StepEvents.announce(events, image, step, views.get(step.node()));
+      if (step instanceof NodeStep.Release && views.get(step.node()).drainStartedAt() != null) {
+        metrics.nodeReleased(
+            image.getMetadata().getName(),
+            Duration.between(views.get(step.node()).drainStartedAt(), now));
+      }
+    }
+    plan.newFailures()
+        .forEach(f -> events.warning(image, f.reason(), f.node() + ": " + f.message()));
+    metrics.record(image.getMetadata().getName(), plan);
+    OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
+    StepEvents.announcePhase(events, image, image.getStatus(), status);
+    return new Result(status, recheckAfter(plan, now));
+  }
+
+  /**
+   * Plans, then checks the PodDisruptionBudgets of exactly the nodes the plan would cordon. A
+   * blocked node is fed back as such and the plan redone, so the next node in order is tried.
+   */
+  private RolloutPlan planWithDrainPreCheck(OSImage image, RolloutSnapshot snapshot) {
+    List<NodeView> nodes = new ArrayList<>(snapshot.nodes());
+    for (int attempt = 0; attempt <= nodes.size(); attempt++) {
+      RolloutSnapshot s =
+          new RolloutSnapshot(
+              snapshot.now(),
+              snapshot.targetCommit(),
+              snapshot.policy(),
+              nodes,
+              snapshot.frozenWaves(),
+              snapshot.leaderNode());
+      RolloutPlan plan = RolloutPlanner.plan(s);
+      boolean changed = false;
+      for (NodeStep step : plan.steps()) {
+        if (step instanceof NodeStep.Cordon) {
+          List<String> blockers = cluster.drainBlockers(image, step.node());
+          if (!blockers.isEmpty()) {
+            nodes.replaceAll(n -> n.name().equals(step.node()) ? withBlockers(n, blockers) : n);
+            changed = true;
+          }
+        }
+      }
+      if (!changed) {
+        return plan;
+      }
+    }
+    throw new IllegalStateException("drain pre-check did not settle");
+  }
+
+  private static NodeView withBlockers(NodeView n, List<String> blockers) {
+    return new NodeView(
+        n.name(),
+        n.zone(),
+        n.ready(),
+        n.readySince(),
+        n.unschedulable(),
+        n.cordonedByUs(),
+        n.drainStartedAt(),
+        n.drained(),
+        blockers,
+        n.podsHealthy(),
+        n.agent());
+  }
+
+  static List<FrozenWave> frozenWaves(OSImageStatus status, String target) {
+    if (status == null || !target.equals(status.targetCommit())) {
+      return List.of();
+    }
+    List<FrozenWave> frozen = new ArrayList<>();
+    for (WaveStatus w : status.wavesOrEmpty()) {
+      frozen.add(
+          new FrozenWave(
+              w.index(),
+              w.nodesOrEmpty(),
+              w.completedAt() != null ? Instant.parse(w.completedAt()) : null));
+    }
+    return frozen;
+  }
+
+  private static Duration recheckAfter(RolloutPlan plan, Instant now) {
+    boolean inFlight = plan.counts().updating() > 0 || !plan.steps().isEmpty();
+    Duration next = inFlight ? IN_FLIGHT_POLL : IDLE_POLL;
+    if (plan.wakeAt() != null) {
+      Duration untilWake = Duration.between(now, plan.wakeAt()).plusSeconds(1);
+      if (untilWake.compareTo(next) < 0) {
+        next = untilWake.isNegative() ? Duration.ofSeconds(1) : untilWake;
+      }
+    }
+    return next;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.treewave.operator.rollout;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSImageStatus;
+import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.NodeStep;
+import dev.treewave.operator.plan.NodeView;
+import java.util.Objects;
+
+/** Which steps and phase changes deserve an Event, in words a person reads. */
+final class StepEvents {
+  private StepEvents() {}
+
+  static void announce(EventSink events, OSImage image, NodeStep step, NodeView node) {
+    String n = step.node();
+    if (step instanceof NodeStep.Cordon) {
+      events.normal(image, "Cordoned", n + ": cordoned; draining through the Eviction API");
+    } else if (step instanceof NodeStep.Drain d && d.force()) {
+      events.warning(image, "ForcedDrain", n + ": drain timed out; deleting remaining pods");
+    } else if (step instanceof NodeStep.Activate a) {
+      events.normal(image, "Activating", n + ": drained; told to boot " + a.commit());
+    } else if (step instanceof NodeStep.Rollback r) {
+      events.warning(
+          image,
+          "RollingBack",
+          n + ": rolling back to " + r.commit() + " (" + r.outcome().reason() + ")");
+    } else if (step instanceof NodeStep.Release r) {
+      Outcome o = r.outcome();
+      if (o != null && o.kind() == Outcome.Kind.SKIPPED) {
+        events.warning(image, "DrainTimedOut", n + ": " + o.reason() + "; uncordoned and skipped");
+      } else {
+        events.normal(image, "Uncordoned", n + ": healthy; uncordoned");
+      }
+    } else if (step instanceof NodeStep.RecordOutcome r
+        && r.outcome().kind() == Outcome.Kind.ROLLBACK_REQUESTED) {
+      events.warning(image, "RollbackRequested", n + ": failure policy asks to roll it back");
+    }
+  }
+
+  static void announcePhase(EventSink events, OSImage image, OSImageStatus old, OSImageStatus now) {
+    OSImagePhase before = old != null ? old.phase() : null;
+    if (Objects.equals(before, now.phase())) {
+      return;
+    }
+    String message =
+        "phase "
+            + before
+            + " -> "
+            + now.phase()
+            + " ("
+            + now.nodes().updated()
+            + "/"
+            + now.nodes().total()
+            + " updated)";
+    if (now.phase() == OSImagePhase.Failed) {
+      events.warning(image, "RolloutFailed", message);
+    } else {
+      events.normal(image, "Rollout" + now.phase(), message);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.treewave.operator.spec;
+
+import dev.treewave.api.v1alpha1.DrainTimeoutAction;
+import dev.treewave.api.v1alpha1.FailureAction;
+import dev.treewave.api.v1alpha1.HealthSpec;
+import dev.treewave.api.v1alpha1.MaintenanceWindow;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.Wave;
+import dev.treewave.api.v1alpha1.Weekday;
+import dev.treewave.operator.plan.MaintenanceWindows;
+import dev.treewave.operator.plan.Quantity;
+import dev.treewave.operator.plan.RolloutPolicy;
+import dev.treewave.operator.plan.WaveRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an OSImage spec into the planner's policy, applying the same defaults as the CRD. The
+ * schema rejects most bad input; what it cannot check (time zones, combinations) fails here with a
+ * message naming the field.
+ */
+public final class PolicyMapper {
+
+  private PolicyMapper() {}
+
+  public static RolloutPolicy toPolicy(OSImage image) {
+    OSImageSpec spec = image.getSpec();
+    if (spec == null) {
+      throw new InvalidSpecException("spec is missing");
+    }
+    Rollout rollout = spec.rolloutOrDefault();
+    HealthSpec health = spec.healthOrDefault();
+    return new RolloutPolicy(
+        waves(rollout),
+        quantity("spec.rollout.maxUnavailable", rollout.maxUnavailableOrDefault()),
+        rollout.prefetchOrDefault(),
+        GoDuration.parse("spec.drain.timeout", spec.drainOrDefault().timeoutOrDefault()),
+        spec.drainOrDefault().onTimeoutOrDefault() == DrainTimeoutAction.Force,
+        GoDuration.parse("spec.health.timeout", health.timeoutOrDefault()),
+        GoDuration.parse("spec.health.stablePeriod", health.stablePeriodOrDefault()),
+        spec.failurePolicyOrDefault().actionOrDefault() == FailureAction.Rollback,
+        spec.failurePolicyOrDefault().maxFailedNodesOrDefault(),
+        spec.isPaused(),
+        windows(spec.maintenanceWindowsOrEmpty()),
+        resumedWave(image));
+  }
+
+  private static List<WaveRule> waves(Rollout rollout) {
+    if (rollout.waves() != null && !rollout.waves().isEmpty()) {
+      List<WaveRule> rules = new ArrayList<>();
+      for (int i = 0; i < rollout.waves().size(); i++) {
+        rules.add(wave("spec.rollout.waves[" + i + "]", rollout.waves().get(i)));
+      }
+      return rules;
+    }
+    Wave canary = rollout.canary() != null ? rollout.canary() : Wave.of(1);
+    return List.of(wave("spec.rollout.canary", canary));
+  }
+
+  private static WaveRule wave(String field, Wave wave) {
+    Quantity nodes =
+        wave.nodes() != null ? quantity(field + ".nodes", wave.nodes()) : Quantity.count(1);
+    Quantity max =
+        wave.maxUnavailable() != null
+            ? quantity(field + ".maxUnavailable", wave.maxUnavailable())
+            : null;
+    WaveRule.PauseRule pause = null;
+    if (wave.pauseAfter() != null) {
+      pause =
+          wave.pauseAfter().isUntilResumed()
+              ? WaveRule.PauseRule.UNTIL_RESUMED
+              : new WaveRule.PauseRule(
+                  GoDuration.parse(field + ".pauseAfter.duration", wave.pauseAfter().duration()));
+    }
+    return new WaveRule(nodes, max, pause);
+  }
+
+  static Quantity quantity(String field, IntOrString value) {
+    try {
+      return value.getIntVal() != null
+          ? Quantity.count(value.getIntVal())
+          : Quantity.parse(value.getStrVal());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(field + ": " + e.getMessage());
+    }
+  }
+
+  private static MaintenanceWindows windows(List<MaintenanceWindow> windows) {
+    List<MaintenanceWindows.Window> parsed = new ArrayList<>();
+    for (int i = 0; i < windows.size(); i++) {
+      MaintenanceWindow w = windows.get(i);
+      String field = "spec.maintenanceWindows[" + i + "]";
+      try {
+        parsed.add(
+            new MaintenanceWindows.Window(
+                w.days().stream().map(Weekday::toDayOfWeek).collect(Collectors.toSet()),
+                LocalTime.parse(w.start()),
+                GoDuration.parse(field + ".duration", w.duration()),
+                ZoneId.of(w.timeZoneOrDefault())));
+      } catch (DateTimeException | IllegalArgumentException | NullPointerException e) {
+        throw new InvalidSpecException(field + ": " + e.getMessage());
+      }
+    }
+    return new MaintenanceWindows(parsed);
+  }
+
+  private static int resumedWave(OSImage image) {
+    String value =
+        image.getMetadata().getAnnotations() == null
+            ? null
+            : image.getMetadata().getAnnotations().get(OSImage.RESUME_WAVE_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidSpecException(
+          "annotation "
+              + OSImage.RESUME_WAVE_ANNOTATION
+              + ": \""
+              + value
+              + "\" is not a wave index");
+    }
+  }
+}
