@@ -158,6 +158,16 @@ public final class NodeAgent {
   /** Runs one working state's host operation; returns a non-empty outcome to end the pass. */
   private Optional<Outcome> perform(Working working, Instruction desired, HostFacts facts)
       throws JournalException {
+    String problem = desired.problem();
+    if (problem != null && !(working instanceof Activating || working instanceof RollingBack)) {
+      // The spec changed under a running instruction (e.g. its key Secret was deleted).
+      moveTo(
+          new Failed(
+              working.instruction(),
+              new Failure(FailureReason.INVALID_INSTRUCTION, problem, clock.instant())),
+          facts);
+      return Optional.empty();
+    }
     try {
       if (working instanceof Pulling) {
         pull(desired);
@@ -181,11 +191,22 @@ public final class NodeAgent {
       return fail(working, e);
     }
     AgentState after = StateMachine.succeeded(working, facts, clock.instant());
-    moveTo(after, facts);
+    HostFacts changed = reinspect(facts); // so the report shows what the step did
+    moveTo(after, changed);
     if (after instanceof Rebooting rebooting) {
-      requestReboot(rebooting, facts);
+      requestReboot(rebooting, changed);
     }
     return Optional.empty();
+  }
+
+  private HostFacts reinspect(HostFacts fallback) {
+    try {
+      lastFacts = host.inspect();
+      return lastFacts;
+    } catch (HostOsException e) {
+      LOG.warn("Cannot inspect the host: {}", e.getMessage());
+      return fallback;
+    }
   }
 
   private void pull(Instruction desired) throws HostOsException {
