@@ -3,12 +3,7 @@ package dev.treewave.ostree.repo;
 import dev.treewave.ostree.core.ContentObjects;
 import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.ObjectId;
-import dev.treewave.ostree.gvariant.GVariant;
-import dev.treewave.ostree.gvariant.GVariantFormatException;
-import dev.treewave.ostree.gvariant.GVariantParser;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * {@code .filez}: {@code BE32(len Z) ‖ 0000 ‖ Z ‖ raw-deflate(content)} with {@code Z =
@@ -59,36 +51,7 @@ final class ArchiveContentStorage implements ContentStorage {
 
   @Override
   public ContentObject open(Path file) throws IOException {
-    InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-    try {
-      DataInputStream in = new DataInputStream(raw);
-      int len = in.readInt();
-      int pad = in.readInt();
-      if (len <= 0 || len > MAX_HEADER || pad != 0) {
-        throw new GVariantFormatException("invalid archive header length " + len);
-      }
-      byte[] z = in.readNBytes(len);
-      if (z.length != len) {
-        throw new EOFException("truncated archive header");
-      }
-      GVariant.Tuple t = (GVariant.Tuple) GVariantParser.parse(FileHeader.ARCHIVE_TYPE, z);
-      long size = Long.reverseBytes(((GVariant.U64) t.get(0)).value());
-      List<GVariant> rest = t.members().subList(1, t.members().size());
-      FileHeader header = FileHeader.fromVariant(new GVariant.Tuple(rest));
-      if (size < 0 || (header.isSymlink() && size != 0)) {
-        throw new GVariantFormatException("invalid archive content size " + size);
-      }
-      InputStream body =
-          header.isSymlink()
-              ? InputStream.nullInputStream()
-              : new InflaterInputStream(raw, new Inflater(true), 64 * 1024);
-      if (header.isSymlink()) {
-        raw.close();
-      }
-      return new ContentObject(header, size, new BoundedStream(body, size));
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
+    return ArchiveFormat.read(
+        new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024));
   }
 }

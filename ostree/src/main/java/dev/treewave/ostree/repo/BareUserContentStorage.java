@@ -43,7 +43,8 @@ final class BareUserContentStorage implements ContentStorage {
     byte[] meta =
         new DirMeta(header.uid(), header.gid(), header.mode(), header.xattrs()).serialize();
     FileAttributes.writeUserXattr(target, META_XATTR, meta);
-    FileAttributes.chmod(target, (header.mode() & 0775) | 0400);
+    // libostree leaves symlink objects at 0644; files get their mode minus setuid/setgid/o+w.
+    FileAttributes.chmod(target, header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400);
     FileAttributes.setMtimeZero(target);
     return ObjectId.ofDigest(digest);
   }

@@ -1,0 +1,230 @@
+package dev.treewave.ostree.checkout;
+
+import dev.treewave.ostree.core.Commit;
+import dev.treewave.ostree.core.DirMeta;
+import dev.treewave.ostree.core.DirTree;
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.repo.ContentObject;
+import dev.treewave.ostree.repo.FileAttributes;
+import dev.treewave.ostree.repo.OstreeException;
+import dev.treewave.ostree.repo.OstreeRepo;
+import dev.treewave.ostree.repo.RepoMode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * {@code ostree checkout}: materialises a commit's tree. Regular files are hard-linked from the
+ * object store where the repository mode allows (bare-user with {@code -U}, bare, bare-user-only)
+ * and copied otherwise. It never follows a symlink inside the target: every directory it writes
+ * into is one it created or verified to be a real directory, and dirtree names are validated single
+ * path components, so a hostile commit cannot write outside the target.
+ */
+public final class Checkout {
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private final OstreeRepo repo;
+  private final CheckoutOptions options;
+  private long filesCheckedOut;
+
+  public Checkout(OstreeRepo repo, CheckoutOptions options) {
+    this.repo = repo;
+    this.options = options;
+  }
+
+  public long filesCheckedOut() {
+    return filesCheckedOut;
+  }
+
+  /**
+   * Checks out {@code rev} (ref or checksum) into {@code target}, which must not exist unless
+   * union.
+   */
+  public void checkout(String rev, Path target) {
+    checkout(repo.resolveRev(rev), target);
+  }
+
+  public void checkout(ObjectId commitId, Path target) {
+    Commit c = repo.readCommit(commitId);
+    ObjectId tree = c.rootTree();
+    ObjectId meta = c.rootMeta();
+    List<String> parts = subpathComponents(options.subpath());
+    try {
+      for (int i = 0; i < parts.size(); i++) {
+        String name = parts.get(i);
+        DirTree t = repo.readDirTree(tree);
+        DirTree.DirEntry d =
+            t.dirs().stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
+        if (d == null) {
+          DirTree.FileEntry f =
+              t.files().stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
+          if (f != null && i == parts.size() - 1) {
+            checkParentIsRealDirectory(target);
+            checkoutFile(f.checksum(), target);
+            return;
+          }
+          throw new OstreeException("No such file or directory: " + options.subpath());
+        }
+        tree = d.treeChecksum();
+        meta = d.metaChecksum();
+      }
+      checkParentIsRealDirectory(target);
+      checkoutDir(tree, meta, target);
+    } catch (IOException e) {
+      throw new OstreeException("Checkout into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  static List<String> subpathComponents(String subpath) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String p : subpath.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      DirTree.validateName(p);
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static void checkParentIsRealDirectory(Path target) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new OstreeException("Parent of " + target + " is not a directory");
+    }
+  }
+
+  private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dir) throws IOException {
+    DirMeta meta = repo.readDirMeta(metaId);
+    DirTree tree = repo.readDirTree(treeId);
+    if (Files.exists(dir, NOFOLLOW)) {
+      if (!Files.isDirectory(dir, NOFOLLOW)) {
+        throw new OstreeException(
+            "Refusing to write into " + dir + ": it exists and is not a directory");
+      }
+      if (!options.union() && !isEmptyRoot(dir)) {
+        throw new OstreeException("Target " + dir + " already exists");
+      }
+    } else {
+      Files.createDirectory(dir);
+    }
+    for (DirTree.FileEntry f : tree.files()) {
+      checkoutFile(f.checksum(), dir.resolve(f.name()));
+    }
+    for (DirTree.DirEntry d : tree.dirs()) {
+      checkoutDir(d.treeChecksum(), d.metaChecksum(), dir.resolve(d.name()));
+    }
+    // Permissions last, so a read-only directory still receives its children.
+    if (!options.userMode()) {
+      FileAttributes.chown(dir, meta.uid(), meta.gid());
+      FileAttributes.writeXattrs(dir, meta.xattrs());
+    }
+    FileAttributes.chmod(dir, meta.mode());
+    FileAttributes.setMtimeZero(dir);
+  }
+
+  private boolean rootChecked;
+
+  /** The top-level target may pre-exist only when empty (ostree allows that too). */
+  private boolean isEmptyRoot(Path dir) throws IOException {
+    if (rootChecked) {
+      return false;
+    }
+    rootChecked = true;
+    try (var s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  private void checkoutFile(ObjectId id, Path dest) throws IOException {
+    filesCheckedOut++;
+    if (Files.exists(dest, NOFOLLOW)) {
+      if (!options.union()) {
+        throw new FileAlreadyExistsException(dest.toString());
+      }
+      if (Files.isDirectory(dest, NOFOLLOW)) {
+        throw new OstreeException("Cannot replace directory " + dest + " with a file");
+      }
+      Files.delete(dest);
+    }
+    if (canHardlink()) {
+      Path obj = repo.objectPath(ObjectType.FILE, id);
+      if (repo.mode() == RepoMode.BARE_USER) {
+        // Symlinks are stored as regular files in bare-user: only the xattr tells.
+        byte[] meta = FileAttributes.readUserXattr(obj, "ostreemeta");
+        if (meta != null && DirMeta.parse(meta).mode() == 0120777) {
+          copyOut(id, dest);
+          return;
+        }
+        Files.createLink(dest, obj);
+        return;
+      }
+      if (!Files.isSymbolicLink(obj) && hardlinkKeepsMetadata(obj)) {
+        Files.createLink(dest, obj);
+        return;
+      }
+    } else if (options.requireHardlinks()) {
+      throw new OstreeException(
+          "Unable to hardlink "
+              + id
+              + ": repository mode "
+              + repo.mode().configName()
+              + (options.userMode() ? "" : " without -U")
+              + " requires copies");
+    }
+    copyOut(id, dest);
+  }
+
+  /**
+   * In user mode a bare object can be shared only if it already looks like a user-mode copy would:
+   * owned by us, no setuid/setgid bits, no xattrs (libostree copies otherwise).
+   */
+  private boolean hardlinkKeepsMetadata(Path obj) throws IOException {
+    if (!options.userMode() || repo.mode() != RepoMode.BARE) {
+      return true;
+    }
+    FileAttributes.Stat st = FileAttributes.stat(obj);
+    FileAttributes.Stat self = FileAttributes.stat(repo.path().resolve("objects"));
+    return st.uid() == self.uid()
+        && st.gid() == self.gid()
+        && (st.mode() & 06000) == 0
+        && FileAttributes.readUserXattrs(obj).isEmpty();
+  }
+
+  private boolean canHardlink() {
+    return switch (repo.mode()) {
+      case BARE_USER -> options.userMode();
+      case BARE, BARE_USER_ONLY -> true;
+      case ARCHIVE -> false;
+    };
+  }
+
+  private void copyOut(ObjectId id, Path dest) throws IOException {
+    try (ContentObject c = repo.openContent(id)) {
+      FileHeader h = c.header();
+      if (h.isSymlink()) {
+        Files.createSymbolicLink(dest, Path.of(h.symlinkTarget()));
+        if (!options.userMode()) {
+          FileAttributes.chown(dest, h.uid(), h.gid());
+        }
+        return;
+      }
+      try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW)) {
+        c.content().transferTo(out);
+      }
+      if (!options.userMode()) {
+        FileAttributes.chown(dest, h.uid(), h.gid());
+        FileAttributes.writeXattrs(dest, h.xattrs());
+        FileAttributes.chmod(dest, h.mode());
+      } else {
+        FileAttributes.chmod(dest, h.mode() & 0777 | (h.mode() & 01000));
+      }
+    }
+  }
+}

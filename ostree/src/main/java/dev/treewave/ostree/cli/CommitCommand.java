@@ -1,0 +1,124 @@
+package dev.treewave.ostree.cli;
+
+import dev.treewave.ostree.commit.CommitOptions;
+import dev.treewave.ostree.commit.CommitResult;
+import dev.treewave.ostree.commit.TreeCommitter;
+import dev.treewave.ostree.commit.TreeSource;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.repo.OstreeRepo;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "commit", description = "Commit a new revision")
+final class CommitCommand extends RepoCommand {
+  @Option(names = {"-b", "--branch"})
+  String branch;
+
+  @Option(names = {"-s", "--subject"})
+  String subject;
+
+  @Option(names = {"-m", "--body"})
+  String body;
+
+  @Option(names = "--tree", description = "dir=PATH, tar=TARFILE or ref=REV (repeatable, overlaid)")
+  List<String> trees = new ArrayList<>();
+
+  @Option(names = "--timestamp", description = "Override the timestamp of the commit")
+  String timestamp;
+
+  @Option(names = "--add-metadata-string", description = "KEY=VALUE")
+  List<String> metaStrings = new ArrayList<>();
+
+  @Option(names = "--add-metadata", description = "KEY=GVARIANT-TEXT")
+  List<String> metas = new ArrayList<>();
+
+  @Option(names = "--parent", description = "Parent commit checksum, or \"none\"")
+  String parent;
+
+  @Option(names = "--orphan", description = "Create a commit without writing a ref")
+  boolean orphan;
+
+  @Option(names = "--canonical-permissions")
+  boolean canonical;
+
+  @Option(names = "--owner-uid")
+  Integer ownerUid;
+
+  @Option(names = "--owner-gid")
+  Integer ownerGid;
+
+  @Option(names = "--no-xattrs")
+  boolean noXattrs;
+
+  @Option(names = "--skip-if-unchanged")
+  boolean skipIfUnchanged;
+
+  @Option(names = "--no-bindings")
+  boolean noBindings;
+
+  @Parameters(arity = "0..1", paramLabel = "PATH")
+  String path;
+
+  @Override
+  int execute() {
+    OstreeRepo repo = repo();
+    if (branch == null && !orphan) {
+      throw new IllegalArgumentException(
+          "A branch must be specified with --branch, or use --orphan");
+    }
+    CommitOptions.Builder b = CommitOptions.builder().branch(branch).subject(subject).body(body);
+    if (path != null) {
+      b.tree(TreeSource.parse("dir=" + path));
+    }
+    for (String t : trees) {
+      b.tree(TreeSource.parse(t));
+    }
+    if (timestamp != null) {
+      b.timestamp(TimeParser.parseEpochSeconds(timestamp));
+    } else if (System.getenv("SOURCE_DATE_EPOCH") != null) {
+      b.timestamp(Long.parseLong(System.getenv("SOURCE_DATE_EPOCH").strip()));
+    }
+    for (String kv : metaStrings) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("Missing '=' in KEY=VALUE metadata '" + kv + "'");
+      }
+      b.addMetadataString(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    for (String kv : metas) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("Missing '=' in KEY=VALUE metadata '" + kv + "'");
+      }
+      b.addMetadata(kv.substring(0, eq), GVariantTextParser.parse(kv.substring(eq + 1)));
+    }
+    if (parent != null) {
+      if (parent.equals("none")) {
+        b.noParent();
+      } else {
+        b.parent(ObjectId.parse(parent));
+      }
+    }
+    if (orphan && branch == null) {
+      b.noParent();
+    }
+    b.canonicalPermissions(canonical).noXattrs(noXattrs).skipIfUnchanged(skipIfUnchanged);
+    b.noBindings(noBindings);
+    if (ownerUid != null) {
+      b.ownerUid(ownerUid);
+    }
+    if (ownerGid != null) {
+      b.ownerGid(ownerGid);
+    }
+    TreeCommitter committer = new TreeCommitter(repo, b.build());
+    Progress progress = Progress.onTerminal(err(), "Committing: %d files");
+    committer.onProgress(progress::update);
+    CommitResult r = committer.commit();
+    progress.done();
+    out().println(r.commit().hex());
+    return 0;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.treewave.ostree.cli;
+
+import dev.treewave.ostree.repo.OstreeRepo;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** Base of subcommands that work on {@code --repo}. */
+abstract class RepoCommand implements Callable<Integer> {
+  @ParentCommand OstreeCli cli;
+  @Spec CommandSpec spec;
+
+  OstreeRepo repo() {
+    return cli.openRepo();
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return execute();
+  }
+
+  abstract int execute() throws Exception;
+}

@@ -1,0 +1,150 @@
+package dev.treewave.ostree.commit;
+
+import dev.treewave.ostree.core.ContentObjects;
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.core.Xattr;
+import dev.treewave.ostree.repo.FileAttributes;
+import dev.treewave.ostree.repo.OstreeException;
+import dev.treewave.ostree.repo.Transaction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hashes and stores content objects on a thread pool. Each file is hashed first and written only if
+ * the repository lacks the object, so re-committing an unchanged tree reads and hashes but never
+ * compresses or copies. Small files are read once into memory for both steps.
+ */
+final class ContentImporter implements AutoCloseable {
+  private static final int IN_MEMORY_LIMIT = 4 * 1024 * 1024;
+  private static final long MAX_BYTES_IN_FLIGHT = 256L * 1024 * 1024;
+
+  private final Transaction tx;
+  private final ExecutorService pool;
+  private final Semaphore inFlight = new Semaphore((int) (MAX_BYTES_IN_FLIGHT / 1024));
+  final AtomicLong filesDone = new AtomicLong();
+  final AtomicLong filesSubmitted = new AtomicLong();
+
+  ContentImporter(Transaction tx, int threads) {
+    this.tx = tx;
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "ostree-commit");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** A regular file on disk with the (policy-applied) header fields. */
+  Future<ObjectId> regularFile(Path file, int uid, int gid, int mode, boolean readXattrs) {
+    filesSubmitted.incrementAndGet();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            List<Xattr> xattrs = readXattrs ? FileAttributes.readUserXattrs(file) : List.of();
+            FileHeader h = FileHeader.regular(uid, gid, mode, xattrs);
+            long size = Files.size(file);
+            ObjectId id;
+            if (size <= IN_MEMORY_LIMIT) {
+              byte[] data = Files.readAllBytes(file);
+              id = ContentObjects.checksum(h, data);
+              if (!tx.hasObject(ObjectType.FILE, id)) {
+                tx.writeContent(id, h, new ByteArrayInputStream(data), data.length);
+              }
+            } else {
+              try (InputStream in = Files.newInputStream(file)) {
+                id = ContentObjects.checksum(h, in);
+              }
+              if (!tx.hasObject(ObjectType.FILE, id)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                  tx.writeContent(id, h, in, size);
+                }
+              }
+            }
+            filesDone.incrementAndGet();
+            return id;
+          } catch (IOException e) {
+            throw new OstreeException("Reading " + file + ": " + e.getMessage(), e);
+          }
+        },
+        pool);
+  }
+
+  /** Content already in memory (tar entries); bounded so a big tarball cannot exhaust the heap. */
+  Future<ObjectId> bytes(FileHeader h, byte[] data) {
+    filesSubmitted.incrementAndGet();
+    int permits = Math.max(1, data.length / 1024);
+    inFlight.acquireUninterruptibly(Math.min(permits, (int) (MAX_BYTES_IN_FLIGHT / 1024)));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            MessageDigest d = ContentObjects.startDigest(h);
+            d.update(data);
+            ObjectId id = ObjectId.ofDigest(d);
+            if (!tx.hasObject(ObjectType.FILE, id)) {
+              tx.writeContent(id, h, new ByteArrayInputStream(data), data.length);
+            }
+            filesDone.incrementAndGet();
+            return id;
+          } finally {
+            inFlight.release(Math.min(permits, (int) (MAX_BYTES_IN_FLIGHT / 1024)));
+          }
+        },
+        pool);
+  }
+
+  /** An existing object stored again with a transformed header (same payload). */
+  Future<ObjectId> rewritten(
+      dev.treewave.ostree.repo.OstreeRepo source,
+      ObjectId id,
+      java.util.function.UnaryOperator<FileHeader> transform) {
+    filesSubmitted.incrementAndGet();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (dev.treewave.ostree.repo.ContentObject c = source.openContent(id)) {
+            FileHeader h = transform.apply(c.header());
+            if (h.equals(c.header())) {
+              return id;
+            }
+            byte[] data = c.content().readAllBytes();
+            ObjectId nid = ContentObjects.checksum(h, data);
+            if (!tx.hasObject(ObjectType.FILE, nid)) {
+              tx.writeContent(nid, h, new ByteArrayInputStream(data), data.length);
+            }
+            filesDone.incrementAndGet();
+            return nid;
+          } catch (IOException e) {
+            throw new OstreeException("Reading object " + id + ": " + e.getMessage(), e);
+          }
+        },
+        pool);
+  }
+
+  /** Symlinks are cheap: no payload; done inline. */
+  Future<ObjectId> symlink(FileHeader h) {
+    ObjectId id = ContentObjects.symlinkChecksum(h);
+    if (!tx.hasObject(ObjectType.FILE, id)) {
+      tx.writeContent(id, h, InputStream.nullInputStream(), 0);
+    }
+    return CompletableFuture.completedFuture(id);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.treewave.ostree.interop;
+
+import dev.treewave.testing.RequiredTool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code ostree} CLI (the oracle) and captures its output. */
+final class OstreeCliRunner {
+  private final Path ostree;
+
+  OstreeCliRunner() {
+    this.ostree = RequiredTool.require("ostree", "apt-get install ostree");
+  }
+
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  Result run(Path cwd, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ostree.toString());
+    cmd.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .redirectError(ProcessBuilder.Redirect.PIPE)
+            .start();
+    var out = p.getInputStream().readAllBytes();
+    var err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("ostree " + String.join(" ", args) + " hung");
+    }
+    return new Result(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  /** Runs and requires success; returns stdout. */
+  String ok(Path cwd, String... args) throws IOException, InterruptedException {
+    Result r = run(cwd, args);
+    if (r.exitCode() != 0) {
+      throw new AssertionError(
+          "ostree " + String.join(" ", args) + " failed (" + r.exitCode() + "): " + r.stderr());
+    }
+    return r.stdout();
+  }
+}
