@@ -256,7 +256,16 @@ public final class Sysroot {
         throw e;
       }
       if (opts.stage()) {
-        writeStaged(st, added, merge);
+        writeStaged(st, added, merge, opts.lockFinalization());
+        // An older staged deployment is now unreferenced: remove it.
+        new SysrootCleaner(paths, fs)
+            .clean(
+                new SysrootState(
+                    st.bootversion(),
+                    st.subbootversion(),
+                    st.deployments(),
+                    Optional.of(added),
+                    st.booted()));
         return added;
       }
       List<Deployment> list =
@@ -377,7 +386,8 @@ public final class Sysroot {
 
   // ---------------------------------------------------------------- staging
 
-  private void writeStaged(SysrootState st, Deployment staged, Optional<Deployment> merge)
+  private void writeStaged(
+      SysrootState st, Deployment staged, Optional<Deployment> merge, boolean lockFinalization)
       throws IOException {
     // Refs first, the staged commit at index 0, written from the end so that every commit
     // stays referenced while they shift by one.
@@ -402,6 +412,12 @@ public final class Sysroot {
     if (!Files.isDirectory(runOstree)) {
       fs.createDirectory(runOstree, 0755);
     }
+    if (lockFinalization) {
+      // Before the record itself, so no shutdown can ever see it unlocked.
+      fs.writeAtomically(bootedSource.stagedLockFile(), new byte[0]);
+    } else {
+      fs.deleteTree(bootedSource.stagedLockFile());
+    }
     StagedDeploymentFile file =
         new StagedDeploymentFile(
             ref(staged), merge.map(Sysroot::ref), Optional.of(staged.kargs().args()));
@@ -419,12 +435,24 @@ public final class Sysroot {
    * @return false if nothing was staged
    */
   public boolean finalizeStaged() throws IOException {
+    return finalizeStaged(false);
+  }
+
+  /**
+   * Finalizes the staged deployment now; with {@code evenIfLocked} also one staged with {@code
+   * lockFinalization} (the node agent's explicit "make it the default"), removing the lock.
+   *
+   * @return false if nothing was staged
+   */
+  public boolean finalizeStaged(boolean evenIfLocked) throws IOException {
     try (FileLock lock = lock()) {
       SysrootState st = state();
       if (st.staged().isEmpty()) {
         return false;
       }
-      if (Files.exists(bootedSource.stagedLockFile())) {
+      if (evenIfLocked) {
+        fs.deleteTree(bootedSource.stagedLockFile());
+      } else if (Files.exists(bootedSource.stagedLockFile())) {
         throw new SysrootException(
             "staged deployment is locked (" + bootedSource.stagedLockFile() + "); not finalizing");
       }
@@ -562,20 +590,51 @@ public final class Sysroot {
           throw new SysrootException("No rollback deployment to make the default");
         }
       }
-      List<Deployment> reordered = new ArrayList<>();
-      reordered.add(list.get(target));
-      for (int i = 0; i < list.size(); i++) {
-        if (i != target) {
-          reordered.add(list.get(i));
+      return moveToFront(st, target);
+    }
+  }
+
+  /**
+   * Makes deployment {@code index} (as in {@link #status()}) the default, keeping the others in
+   * order; a staged deployment is finalized instead. No-op if it already is the default.
+   */
+  public Deployment setDefault(int index) throws IOException {
+    SysrootState st = state();
+    Deployment d = byIndex(st, index);
+    if (d.staged()) {
+      finalizeStaged(true);
+      return d.asStaged(false);
+    }
+    try (FileLock lock = lock()) {
+      st = state();
+      int target = -1;
+      for (int i = 0; i < st.deployments().size(); i++) {
+        if (st.deployments().get(i).id().equals(d.id())) {
+          target = i;
         }
       }
-      if (st.staged().isPresent()) {
-        // A staged deployment would become the default at shutdown: rolling back drops it.
-        fs.deleteTree(bootedSource.stagedDeploymentFile());
+      if (target < 0) {
+        throw new SysrootException("deployment " + d.id() + " disappeared");
       }
-      writeDeployments(st, reordered);
-      return list.get(target);
+      if (target == 0 && st.staged().isEmpty()) {
+        return d;
+      }
+      return moveToFront(st, target);
     }
+  }
+
+  /** Reorders the list with {@code target} first; a staged deployment is discarded. */
+  private Deployment moveToFront(SysrootState st, int target) throws IOException {
+    List<Deployment> list = st.deployments();
+    List<Deployment> reordered = new ArrayList<>();
+    reordered.add(list.get(target));
+    for (int i = 0; i < list.size(); i++) {
+      if (i != target) {
+        reordered.add(list.get(i));
+      }
+    }
+    writeDeployments(st, reordered);
+    return list.get(target);
   }
 
   /** {@code admin kargs edit-in-place}-style: replaces a deployment's kernel arguments. */
@@ -615,7 +674,9 @@ public final class Sysroot {
       throw new SysrootException("refusing to write an empty deployment list: nothing would boot");
     }
     if (st.staged().isPresent()) {
+      // Writing a new list supersedes what was staged: shutdown must not finalize it over ours.
       fs.deleteTree(bootedSource.stagedDeploymentFile());
+      fs.deleteTree(bootedSource.stagedLockFile());
     }
     BootWriter.Written w = new BootWriter(paths, fs, tree).write(st, list);
     SysrootState after =

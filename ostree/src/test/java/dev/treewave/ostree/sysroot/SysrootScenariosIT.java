@@ -245,4 +245,28 @@ class SysrootScenariosIT {
     notBooted().deploy(deploy("testos/v3"));
     assertThat(theirStatus()).startsWith("  testos " + c3 + ".0\n");
   }
+
+  @Test
+  void lockedStagingIsOnlyFinalizedOnRequestAndRestagingReplaces() throws IOException {
+    Sysroot s = bootedInto(c2 + ".0");
+    s.deploy(deploy("testos/v1").withStage(true).withLockFinalization(true));
+    assertThat(root.resolve("run/ostree/staged-deployment-locked")).exists();
+    // Staging again replaces the older staged deployment (its directory goes).
+    s.deploy(deploy("testos/v3").withStage(true).withLockFinalization(true));
+    assertThat(root.resolve("ostree/deploy/testos/deploy/" + c1 + ".1")).doesNotExist();
+    assertThat(s.status().get(0).deployment().csum()).isEqualTo(c3);
+    // What ostree-finalize-staged.service runs at an unplanned shutdown: refused while locked.
+    assertThatThrownBy(s::finalizeStaged).hasMessageContaining("locked");
+    assertThat(theirStatus()).doesNotContain(c3);
+    // The agent's explicit "make it the default".
+    s.setDefault(0);
+    assertThat(root.resolve("run/ostree/staged-deployment-locked")).doesNotExist();
+    assertThat(StatusFormatter.format(s.status())).startsWith("  testos " + c3 + ".0 (pending)\n");
+    // And back: the booted one becomes the default again.
+    s.setDefault(1);
+    assertThat(StatusFormatter.format(s.status()))
+        .startsWith("* testos " + c2 + ".0\n")
+        .contains("  testos " + c3 + ".0 (rollback)\n");
+    ostree("fsck", "--repo=" + root.resolve("ostree/repo")).ok();
+  }
 }
