@@ -1,0 +1,104 @@
+package dev.treewave.helm;
+
+import static dev.treewave.helm.Chart.Rule.of;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.treewave.helm.Chart.Rule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RBAC is exactly what the operator's and agent's code call, nothing more. When the code starts
+ * calling something new, this test and the chart change together (and OperatorRbacIT proves the
+ * running operator has enough).
+ */
+class RbacTest {
+  private final Chart.Rendered defaults = Chart.render("");
+
+  @Test
+  void operatorClusterRoleIsExactlyWhatTheOperatorCalls() {
+    assertThat(Rule.of(defaults.one("ClusterRole", "tw-treewave-operator")))
+        .containsExactly(
+            of("treewave.dev", "osimages", "get", "list", "watch", "patch", "update"),
+            of("treewave.dev", "osimages/status", "get", "patch", "update"),
+            of("treewave.dev", "osnodes", "get", "list", "watch", "create", "patch"),
+            of("", "nodes", "get", "list", "watch", "patch"),
+            of("", "pods", "list", "delete"),
+            of("", "pods/eviction", "create"),
+            of("policy", "poddisruptionbudgets", "list"));
+  }
+
+  @Test
+  void operatorRoleCoversOnlyItsLeaseAndEventsInItsNamespace() {
+    JsonNode role = defaults.one("Role", "tw-treewave-operator");
+    assertThat(role.at("/metadata/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+    assertThat(Rule.of(role))
+        .containsExactly(
+            of("coordination.k8s.io", "leases", "create"),
+            of("coordination.k8s.io", "leases", "get", "update").named("treewave-operator"),
+            of("", "events", "create"));
+  }
+
+  @Test
+  void agentMayReadOsNodesAndPatchOnlyTheirStatus() {
+    assertThat(Rule.of(defaults.one("ClusterRole", "tw-treewave-agent")))
+        .containsExactly(
+            of("treewave.dev", "osnodes", "get", "list", "watch"),
+            of("treewave.dev", "osnodes/status", "patch"));
+  }
+
+  @Test
+  void agentKeyAccessIsGetOnlyAndWhereConfigured() {
+    assertThat(Rule.of(defaults.one("Role", "tw-treewave-agent-keys-0")))
+        .containsExactly(of("", "configmaps", "get"));
+    Chart.Rendered rendered =
+        Chart.render(
+            """
+            agent:
+              trustedKeys:
+                - {namespace: keys, kind: Secret, names: [ostree-ed25519]}
+                - {namespace: "", kind: ConfigMap, names: [gpg-pub, ed25519-pub]}
+            """);
+    JsonNode secrets = rendered.one("Role", "tw-treewave-agent-keys-0");
+    assertThat(secrets.at("/metadata/namespace").asText()).isEqualTo("keys");
+    assertThat(Rule.of(secrets)).containsExactly(of("", "secrets", "get").named("ostree-ed25519"));
+    JsonNode binding = rendered.one("RoleBinding", "tw-treewave-agent-keys-0");
+    assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("tw-treewave-agent");
+    assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+    assertThat(Rule.of(rendered.one("Role", "tw-treewave-agent-keys-1")))
+        .containsExactly(of("", "configmaps", "get").named("gpg-pub", "ed25519-pub"));
+    assertThat(Chart.render("agent: {trustedKeys: []}").ofKind("Role")).hasSize(1);
+  }
+
+  @Test
+  void noWildcardsNoSecretsForTheOperatorNoEscalation() {
+    for (String kind : List.of("Role", "ClusterRole")) {
+      for (JsonNode role : defaults.ofKind(kind)) {
+        for (Rule rule : Rule.of(role)) {
+          assertThat(rule.verbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+          assertThat(rule.resources()).doesNotContain("*");
+          assertThat(rule.apiGroups()).doesNotContain("*");
+          if (role.at("/metadata/name").asText().contains("operator")) {
+            assertThat(rule.resources()).doesNotContain("secrets", "configmaps");
+          }
+          assertThat(rule.resources())
+              .as("nobody may delete nodes or OSNodes")
+              .noneMatch(
+                  r -> List.of("nodes", "osnodes").contains(r) && rule.verbs().contains("delete"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void bindingsPointAtTheChartsServiceAccounts() {
+    for (String name : List.of("tw-treewave-operator", "tw-treewave-agent")) {
+      JsonNode binding = defaults.one("ClusterRoleBinding", name);
+      assertThat(binding.at("/roleRef/name").asText()).isEqualTo(name);
+      assertThat(binding.at("/subjects/0/kind").asText()).isEqualTo("ServiceAccount");
+      assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(name);
+      assertThat(defaults.one("ServiceAccount", name)).isNotNull();
+    }
+  }
+}
