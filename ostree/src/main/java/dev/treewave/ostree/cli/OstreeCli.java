@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
       RevParseCommand.class,
       CatCommand.class,
       DiffCommand.class,
-      ResetCommand.class
+      ResetCommand.class,
+      dev.treewave.ostree.sysroot.cli.AdminCommand.class
     })
 public final class OstreeCli implements Runnable {
   @Option(

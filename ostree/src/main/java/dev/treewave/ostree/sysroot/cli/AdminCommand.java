@@ -1,0 +1,88 @@
+package dev.treewave.ostree.sysroot.cli;
+
+import dev.treewave.ostree.sysroot.RepoTreeSource;
+import dev.treewave.ostree.sysroot.SpaceReserve;
+import dev.treewave.ostree.sysroot.Sysroot;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code treewave-ostree admin …}: the sysroot commands, a thin layer over {@link Sysroot} with
+ * {@code ostree admin}'s names and flags.
+ */
+@Command(
+    name = "admin",
+    description = "Manage a host system booted with ostree (deployments, boot entries)",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      AdminCommands.InitFs.class,
+      AdminCommands.OsInit.class,
+      AdminCommands.Deploy.class,
+      AdminCommands.FinalizeStaged.class,
+      AdminCommands.Status.class,
+      AdminCommands.Undeploy.class,
+      AdminCommands.Pin.class,
+      AdminCommands.Rollback.class,
+      AdminCommands.Cleanup.class,
+      AdminCommands.SetOrigin.class,
+      AdminCommands.Kargs.class,
+      AdminCommands.ConfigDiff.class
+    })
+public final class AdminCommand implements Runnable {
+
+  @Option(
+      names = "--sysroot",
+      paramLabel = "PATH",
+      scope = ScopeType.INHERIT,
+      description = "The sysroot to operate on (default: /)")
+  Path sysroot = Path.of("/");
+
+  @Option(
+      names = "--min-free-percent",
+      paramLabel = "N",
+      scope = ScopeType.INHERIT,
+      description = "Refuse to deploy below N% free space (default: 3)")
+  int minFreePercent = 3;
+
+  @Option(
+      names = "--min-free-bytes",
+      paramLabel = "BYTES",
+      scope = ScopeType.INHERIT,
+      description = "Refuse to deploy below this many free bytes (default: 0)")
+  long minFreeBytes = 0;
+
+  @Override
+  public void run() {
+    throw new IllegalArgumentException("No admin command specified (try admin --help)");
+  }
+
+  /**
+   * Runs {@code admin ARGS…} on its own (the same command the root CLI mounts as {@code admin});
+   * returns the exit code. Errors are one line on {@code err}.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new AdminCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+          err.println("error: " + msg.lines().findFirst().orElse(msg));
+          return 1;
+        });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  Sysroot open() {
+    return Sysroot.builder(sysroot, RepoTreeSource.forSysroot(sysroot))
+        .spaceReserve(new SpaceReserve(minFreeBytes, minFreePercent))
+        .build();
+  }
+}
