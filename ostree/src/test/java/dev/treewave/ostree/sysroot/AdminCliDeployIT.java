@@ -98,10 +98,16 @@ class AdminCliDeployIT {
     assertThat(SysrootSnapshot.bootState(b)).isEqualTo(SysrootSnapshot.bootState(a));
     String theirs = ostree("admin", "status", "--sysroot=" + a).ok().out();
     assertThat(ours("admin", "status", "--sysroot=" + b)).isEqualTo(theirs).contains("Pinned: yes");
+    String v2 =
+        ostree("--repo=" + b.resolve("ostree/repo"), "rev-parse", "testos/v2").ok().out().strip();
     both("undeploy", "0");
     assertThat(SysrootSnapshot.bootState(b)).isEqualTo(SysrootSnapshot.bootState(a));
     assertThat(ours("admin", "status", "--sysroot=" + b))
         .isEqualTo(ostree("admin", "status", "--sysroot=" + a).ok().out());
+    // Cleanup prunes like ostree: with the branch gone, the undeployed commit's objects go.
+    ostree("--repo=" + b.resolve("ostree/repo"), "refs", "--delete", "testos/v2").ok();
+    ours("admin", "cleanup", "--sysroot=" + b);
+    assertThat(ostree("--repo=" + b.resolve("ostree/repo"), "log", v2).exit()).isNotZero();
     ostree("fsck", "--repo=" + b.resolve("ostree/repo")).ok();
     ostree("admin", "status", "--sysroot=" + b).ok();
   }

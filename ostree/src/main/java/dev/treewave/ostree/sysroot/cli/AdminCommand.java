@@ -1,10 +1,13 @@
 package dev.treewave.ostree.sysroot.cli;
 
+import dev.treewave.ostree.prune.Pruner;
 import dev.treewave.ostree.sysroot.RepoTreeSource;
 import dev.treewave.ostree.sysroot.SpaceReserve;
 import dev.treewave.ostree.sysroot.Sysroot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +81,15 @@ public final class AdminCommand implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Deletes repository objects that no ref reaches (history depth 0), as {@code ostree admin
+   * deploy/cleanup} do; the deployment refs keep every deployed commit.
+   */
+  void pruneRepository() {
+    new Pruner(RepoTreeSource.forSysroot(sysroot).repo())
+        .prune(new Pruner.Options(true, 0, Optional.empty(), List.of(), false));
   }
 
   Sysroot open() {

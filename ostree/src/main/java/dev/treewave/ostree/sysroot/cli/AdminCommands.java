@@ -132,6 +132,9 @@ final class AdminCommands {
         opts = opts.withOrigin(Origin.parse(java.nio.file.Files.readString(originFile)));
       }
       Deployment d = admin.open().deploy(opts);
+      if (!stage) {
+        admin.pruneRepository();
+      }
       out().println((stage ? "Staged " : "Deployed ") + d.osname() + " " + d.dirName());
     }
   }
@@ -200,6 +203,7 @@ final class AdminCommands {
     @Override
     void run() throws IOException {
       admin.open().cleanup();
+      admin.pruneRepository();
     }
   }
 
