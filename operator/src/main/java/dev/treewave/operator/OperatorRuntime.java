@@ -36,10 +36,12 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private final Operator operator;
   private final OpsServer ops;
+  private final Drainer drainer;
 
-  private OperatorRuntime(Operator operator, OpsServer ops) {
+  private OperatorRuntime(Operator operator, OpsServer ops, Drainer drainer) {
     this.operator = operator;
     this.ops = ops;
+    this.drainer = drainer;
   }
 
   public static OperatorRuntime start(KubernetesClient client, Settings settings)
@@ -52,7 +54,8 @@ public final class OperatorRuntime implements AutoCloseable {
       throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RolloutMetrics metrics = new RolloutMetrics(registry);
-    KubeRolloutCluster cluster = new KubeRolloutCluster(client, new Drainer(client, clock));
+    Drainer drainer = new Drainer(client, clock);
+    KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer);
     RolloutService service =
         new RolloutService(
             cluster,
@@ -76,7 +79,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new OpsServer(
             settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
     operator.start();
-    return new OperatorRuntime(operator, ops);
+    return new OperatorRuntime(operator, ops, drainer);
   }
 
   public InetSocketAddress opsAddress() {
@@ -89,6 +92,7 @@ public final class OperatorRuntime implements AutoCloseable {
       operator.stop();
     } finally {
       ops.close();
+      drainer.close();
     }
   }
 }

@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * hold. A pod refused with 429 is retried on a later pass after an exponential back-off (5 s
  * doubling to 2 min), so a blocked drain neither spins nor gives up before the timeout.
  */
-public final class Drainer {
+public final class Drainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
@@ -35,13 +39,31 @@ public final class Drainer {
   /** Result of one pass. */
   public record Pass(int remaining, int evicted, int refused) {}
 
+  private final Function<String, List<Pod>> podsOnNode;
+
   public Drainer(KubernetesClient client, Clock clock) {
-    this.client = client;
+    this(client, clock, node -> fieldSelected(client, node));
+  }
+
+  /**
+   * @param podsOnNode how to find a node's pods; the API server's field selector in production
+   */
+  public Drainer(KubernetesClient client, Clock clock, Function<String, List<Pod>> podsOnNode) {
+    // The client retries a 429 by itself, blocking the reconcile thread for seconds; a refused
+    // eviction is a normal answer here, handled by our own per-pod back-off across passes.
+    Config noRetry =
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+    this.client = new KubernetesClientBuilder().withConfig(noRetry).build();
     this.clock = clock;
+    this.podsOnNode = podsOnNode;
+  }
+
+  private static List<Pod> fieldSelected(KubernetesClient client, String node) {
+    return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems();
   }
 
   public List<Pod> podsOn(String node) {
-    return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems();
+    return podsOnNode.apply(node);
   }
 
   public Pass drain(String node, DrainSpec drain, boolean force) {
@@ -112,5 +134,10 @@ public final class Drainer {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 }
