@@ -87,7 +87,9 @@ public final class Checkout {
       if (p.isEmpty() || p.equals(".")) {
         continue;
       }
-      DirTree.validateName(p);
+      if (p.equals("..")) {
+        throw new OstreeException("Invalid subpath '" + subpath + "': '..' is not allowed");
+      }
       out.add(p);
     }
     return out;

@@ -8,7 +8,6 @@ import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.repo.FileAttributes;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.Transaction;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,7 +62,7 @@ final class ContentImporter implements AutoCloseable {
               byte[] data = Files.readAllBytes(file);
               id = ContentObjects.checksum(h, data);
               if (!tx.hasObject(ObjectType.FILE, id)) {
-                tx.writeContent(id, h, new ByteArrayInputStream(data), data.length);
+                tx.writeContentTrusted(id, h, data);
               }
             } else {
               try (InputStream in = Files.newInputStream(file)) {
@@ -96,7 +95,7 @@ final class ContentImporter implements AutoCloseable {
             d.update(data);
             ObjectId id = ObjectId.ofDigest(d);
             if (!tx.hasObject(ObjectType.FILE, id)) {
-              tx.writeContent(id, h, new ByteArrayInputStream(data), data.length);
+              tx.writeContentTrusted(id, h, data);
             }
             filesDone.incrementAndGet();
             return id;
@@ -123,7 +122,7 @@ final class ContentImporter implements AutoCloseable {
             byte[] data = c.content().readAllBytes();
             ObjectId nid = ContentObjects.checksum(h, data);
             if (!tx.hasObject(ObjectType.FILE, nid)) {
-              tx.writeContent(nid, h, new ByteArrayInputStream(data), data.length);
+              tx.writeContentTrusted(nid, h, data);
             }
             filesDone.incrementAndGet();
             return nid;

@@ -25,11 +25,12 @@ final class ArchiveContentStorage implements ContentStorage {
   static final int MAX_HEADER = 16 * 1024 * 1024;
 
   @Override
-  public ObjectId write(Path target, FileHeader header, InputStream content, long size)
+  public ObjectId write(
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     long payload = header.isSymlink() ? 0 : size;
     byte[] z = header.toArchiveVariant(payload).serialize();
-    MessageDigest digest = ContentObjects.startDigest(header);
+    MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
     try (OutputStream out =
         new BufferedOutputStream(
             Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 64 * 1024)) {
@@ -46,7 +47,7 @@ final class ArchiveContentStorage implements ContentStorage {
         }
       }
     }
-    return ObjectId.ofDigest(digest);
+    return digest == null ? null : ObjectId.ofDigest(digest);
   }
 
   @Override

@@ -28,7 +28,8 @@ final class BareContentStorage implements ContentStorage {
   }
 
   @Override
-  public ObjectId write(Path target, FileHeader header, InputStream content, long size)
+  public ObjectId write(
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     if (!withOwnership) {
       if (header.uid() != 0 || header.gid() != 0 || !header.xattrs().isEmpty()) {
@@ -47,7 +48,7 @@ final class BareContentStorage implements ContentStorage {
                 + Integer.toOctalString(header.mode() & 07777));
       }
     }
-    MessageDigest digest = ContentObjects.startDigest(header);
+    MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
     if (header.isSymlink()) {
       Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
       if (withOwnership) {
@@ -56,7 +57,7 @@ final class BareContentStorage implements ContentStorage {
         }
         FileAttributes.chown(target, header.uid(), header.gid());
       }
-      return ObjectId.ofDigest(digest);
+      return digest == null ? null : ObjectId.ofDigest(digest);
     }
     try (OutputStream out =
         new BufferedOutputStream(
@@ -69,7 +70,7 @@ final class BareContentStorage implements ContentStorage {
     }
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
-    return ObjectId.ofDigest(digest);
+    return digest == null ? null : ObjectId.ofDigest(digest);
   }
 
   @Override

@@ -27,9 +27,10 @@ final class BareUserContentStorage implements ContentStorage {
   static final String META_XATTR = "ostreemeta";
 
   @Override
-  public ObjectId write(Path target, FileHeader header, InputStream content, long size)
+  public ObjectId write(
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
-    MessageDigest digest = ContentObjects.startDigest(header);
+    MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
     try (OutputStream out =
         new BufferedOutputStream(
             Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 64 * 1024)) {
@@ -46,7 +47,7 @@ final class BareUserContentStorage implements ContentStorage {
     // libostree leaves symlink objects at 0644; files get their mode minus setuid/setgid/o+w.
     FileAttributes.chmod(target, header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400);
     FileAttributes.setMtimeZero(target);
-    return ObjectId.ofDigest(digest);
+    return digest == null ? null : ObjectId.ofDigest(digest);
   }
 
   @Override

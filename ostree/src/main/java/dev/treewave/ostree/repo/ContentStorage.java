@@ -12,9 +12,10 @@ interface ContentStorage {
   /**
    * Writes the object to the fresh path {@code target} from exactly {@code size} bytes of {@code
    * content} (ignored for symlinks) and returns the checksum of the canonical stream actually
-   * written.
+   * written, or null when {@code checksum} is false (the caller computed it from the same bytes).
    */
-  ObjectId write(Path target, FileHeader header, InputStream content, long size) throws IOException;
+  ObjectId write(Path target, FileHeader header, InputStream content, long size, boolean checksum)
+      throws IOException;
 
   /** Opens a stored object. */
   ContentObject open(Path file) throws IOException;

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 
-/** Copies exactly {@code size} bytes while feeding them to a digest. */
+/** Copies exactly {@code size} bytes while feeding them to a digest (if not null). */
 final class HashingCopy {
   private HashingCopy() {}
 
@@ -18,7 +18,9 @@ final class HashingCopy {
       if (n < 0) {
         throw new OstreeException("content ended " + left + " bytes early (file changed?)");
       }
-      digest.update(buf, 0, n);
+      if (digest != null) {
+        digest.update(buf, 0, n);
+      }
       out.write(buf, 0, n);
       left -= n;
     }
