@@ -1,0 +1,313 @@
+package dev.treewave.ostree.delta;
+
+import dev.treewave.ostree.core.DirTree;
+import dev.treewave.ostree.core.FileHeader;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.core.Xattr;
+import dev.treewave.ostree.gvariant.GVariant;
+import dev.treewave.ostree.repo.ContentObject;
+import dev.treewave.ostree.repo.OstreeRepo;
+import dev.treewave.ostree.repo.RepoMode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code ostree static-delta generate}: packs every object reachable from the target commit and not
+ * from the source commit into xz-compressed parts of {@code open-splice-and-close} operations (new
+ * metadata first, then regular files, then symlinks); files larger than the fallback size are
+ * listed as fallbacks and fetched loose. Parts are written before the superblock, so a delta is
+ * only visible once complete.
+ */
+public final class DeltaGenerator {
+
+  /** Generation settings; the defaults match ostree's. */
+  public record Options(
+      boolean inline, long minFallbackSize, long maxPartSize, boolean compress, int xzPreset) {
+    public static final Options DEFAULTS =
+        new Options(false, 4_000_000L, 32L * 1024 * 1024, true, 6);
+
+    public Options withInline(boolean i) {
+      return new Options(i, minFallbackSize, maxPartSize, compress, xzPreset);
+    }
+
+    public Options withMinFallbackSize(long s) {
+      return new Options(inline, s, maxPartSize, compress, xzPreset);
+    }
+
+    public Options withMaxPartSize(long s) {
+      return new Options(inline, minFallbackSize, s, compress, xzPreset);
+    }
+  }
+
+  private final OstreeRepo repo;
+  private final Options options;
+
+  public DeltaGenerator(OstreeRepo repo, Options options) {
+    this.repo = repo;
+    this.options = options;
+  }
+
+  /** Reachable objects of a commit's tree (excluding the commit itself). */
+  record Reachable(Set<ObjectId> dirTrees, Set<ObjectId> dirMetas, Set<ObjectId> files) {}
+
+  Reachable reachable(ObjectId commit) {
+    Reachable r =
+        new Reachable(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
+    var c = repo.readCommit(commit);
+    walk(c.rootTree(), c.rootMeta(), r);
+    return r;
+  }
+
+  private void walk(ObjectId tree, ObjectId meta, Reachable r) {
+    r.dirMetas().add(meta);
+    if (!r.dirTrees().add(tree)) {
+      return;
+    }
+    DirTree t = repo.readDirTree(tree);
+    for (DirTree.FileEntry f : t.files()) {
+      r.files().add(f.checksum());
+    }
+    for (DirTree.DirEntry d : t.dirs()) {
+      walk(d.treeChecksum(), d.metaChecksum(), r);
+    }
+  }
+
+  /** Generates and writes the delta; returns its superblock. */
+  public DeltaSuperblock generate(Optional<ObjectId> from, ObjectId to) {
+    if (Files.exists(repo.path().resolve("state").resolve(to.hex() + ".commitpartial"))) {
+      throw new DeltaException("Commit " + to + " is partial; cannot generate a delta to it");
+    }
+    DeltaName name = new DeltaName(from, to);
+    Reachable target = reachable(to);
+    Reachable base = from.map(this::reachable).orElse(new Reachable(Set.of(), Set.of(), Set.of()));
+
+    PartBuilder part = new PartBuilder();
+    List<DeltaPart> parts = new ArrayList<>();
+    List<List<DeltaSuperblock.PartObject>> partObjects = new ArrayList<>();
+    List<Long> partUsizes = new ArrayList<>();
+    List<DeltaSuperblock.Fallback> fallbacks = new ArrayList<>();
+
+    List<ObjectId> symlinks = new ArrayList<>();
+    for (ObjectId id : target.dirTrees()) {
+      if (!base.dirTrees().contains(id)) {
+        part.addMetadata(ObjectType.DIR_TREE, id, repo.readMetadata(ObjectType.DIR_TREE, id));
+        part.flushIfFull(parts, partObjects, partUsizes);
+      }
+    }
+    for (ObjectId id : target.dirMetas()) {
+      if (!base.dirMetas().contains(id)) {
+        part.addMetadata(ObjectType.DIR_META, id, repo.readMetadata(ObjectType.DIR_META, id));
+        part.flushIfFull(parts, partObjects, partUsizes);
+      }
+    }
+    for (ObjectId id : target.files()) {
+      if (base.files().contains(id)) {
+        continue;
+      }
+      try (ContentObject co = repo.openContent(id)) {
+        if (co.header().isSymlink()) {
+          symlinks.add(id);
+          continue;
+        }
+        if (options.minFallbackSize() > 0 && co.size() > options.minFallbackSize()) {
+          fallbacks.add(
+              new DeltaSuperblock.Fallback(
+                  ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
+          continue;
+        }
+        part.addContent(id, co.header(), co.content().readAllBytes());
+      } catch (IOException e) {
+        throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
+      }
+      part.flushIfFull(parts, partObjects, partUsizes);
+    }
+    for (ObjectId id : symlinks) {
+      try (ContentObject co = repo.openContent(id)) {
+        part.addContent(id, co.header(), new byte[0]);
+      } catch (IOException e) {
+        throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
+      }
+      part.flushIfFull(parts, partObjects, partUsizes);
+    }
+    part.flush(parts, partObjects, partUsizes);
+
+    return write(name, parts, partObjects, partUsizes, fallbacks);
+  }
+
+  private long storedSize(ObjectId id, long fallback) {
+    if (repo.mode() != RepoMode.ARCHIVE) {
+      return fallback;
+    }
+    try {
+      return Files.size(repo.objectPath(ObjectType.FILE, id));
+    } catch (IOException e) {
+      return fallback;
+    }
+  }
+
+  private DeltaSuperblock write(
+      DeltaName name,
+      List<DeltaPart> parts,
+      List<List<DeltaSuperblock.PartObject>> partObjects,
+      List<Long> usizes,
+      List<DeltaSuperblock.Fallback> fallbacks) {
+    Path dir = repo.path().resolve(name.directory());
+    Map<String, GVariant> meta = new LinkedHashMap<>();
+    meta.put(DeltaSuperblock.ENDIANNESS_KEY, new GVariant.U8((byte) 'l'));
+    List<DeltaSuperblock.PartHeader> headers = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(dir.resolve("superblock"));
+      for (int i = 0; i < parts.size(); i++) {
+        byte[] file = parts.get(i).encode(options.compress(), options.xzPreset());
+        headers.add(
+            new DeltaSuperblock.PartHeader(
+                0, ObjectId.sha256(file), file.length, usizes.get(i), partObjects.get(i)));
+        if (options.inline()) {
+          meta.put(
+              name.directory() + "/" + i,
+              dev.treewave.ostree.gvariant.GVariantParser.parse("(yay)", file));
+        } else {
+          atomicWrite(dir.resolve(Integer.toString(i)), file);
+        }
+      }
+      repo.readCommitMeta(name.to())
+          .ifPresent(m -> meta.put(name.directory() + "/commitmeta", GVariant.vardict(m)));
+      DeltaSuperblock sb =
+          new DeltaSuperblock(
+              meta,
+              System.currentTimeMillis() / 1000,
+              name.from(),
+              name.to(),
+              repo.readMetadata(ObjectType.COMMIT, name.to()),
+              headers,
+              fallbacks);
+      atomicWrite(dir.resolve("superblock"), sb.serialize());
+      return sb;
+    } catch (IOException e) {
+      throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void atomicWrite(Path target, byte[] bytes) throws IOException {
+    Path tmp = repo.path().resolve("tmp").resolve("delta-" + UUID.randomUUID());
+    Files.write(tmp, bytes);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Accumulates one part: deduplicated modes/xattrs tables, data blob and operations. */
+  private final class PartBuilder {
+    private final List<int[]> modes = new ArrayList<>();
+    private final List<List<Xattr>> xattrs = new ArrayList<>();
+    private final ByteArrayOutputStream blob = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream ops = new ByteArrayOutputStream();
+    private final List<DeltaSuperblock.PartObject> objects = new ArrayList<>();
+    private long usize;
+
+    void addMetadata(ObjectType type, ObjectId id, byte[] bytes) {
+      long off = blob.size();
+      blob.writeBytes(bytes);
+      ops.write(DeltaApplier.OP_OPEN_SPLICE_AND_CLOSE);
+      varint(bytes.length);
+      varint(off);
+      objects.add(new DeltaSuperblock.PartObject(type, id));
+      usize += bytes.length;
+    }
+
+    void addContent(ObjectId id, FileHeader h, byte[] data) {
+      byte[] payload =
+          h.isSymlink()
+              ? h.symlinkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              : data;
+      int mode = modeIndex(h);
+      int x = xattrIndex(h.xattrs());
+      long off = blob.size();
+      blob.writeBytes(payload);
+      ops.write(DeltaApplier.OP_OPEN_SPLICE_AND_CLOSE);
+      varint(mode);
+      varint(x);
+      varint(payload.length);
+      varint(off);
+      objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
+      usize += data.length;
+    }
+
+    private int modeIndex(FileHeader h) {
+      for (int i = 0; i < modes.size(); i++) {
+        int[] m = modes.get(i);
+        if (m[0] == h.uid() && m[1] == h.gid() && m[2] == h.mode()) {
+          return i;
+        }
+      }
+      modes.add(new int[] {h.uid(), h.gid(), h.mode()});
+      return modes.size() - 1;
+    }
+
+    private int xattrIndex(List<Xattr> x) {
+      for (int i = 0; i < xattrs.size(); i++) {
+        if (sameXattrs(xattrs.get(i), x)) {
+          return i;
+        }
+      }
+      xattrs.add(x);
+      return xattrs.size() - 1;
+    }
+
+    private void varint(long v) {
+      while ((v & ~0x7fL) != 0) {
+        ops.write((int) ((v & 0x7f) | 0x80));
+        v >>>= 7;
+      }
+      ops.write((int) v);
+    }
+
+    void flushIfFull(
+        List<DeltaPart> parts, List<List<DeltaSuperblock.PartObject>> po, List<Long> us) {
+      if (blob.size() >= options.maxPartSize()) {
+        flush(parts, po, us);
+      }
+    }
+
+    void flush(List<DeltaPart> parts, List<List<DeltaSuperblock.PartObject>> po, List<Long> us) {
+      if (objects.isEmpty()) {
+        return;
+      }
+      parts.add(
+          new DeltaPart(
+              List.copyOf(modes), List.copyOf(xattrs), blob.toByteArray(), ops.toByteArray()));
+      po.add(List.copyOf(objects));
+      us.add(usize);
+      modes.clear();
+      xattrs.clear();
+      blob.reset();
+      ops.reset();
+      objects.clear();
+      usize = 0;
+    }
+  }
+
+  static boolean sameXattrs(List<Xattr> a, List<Xattr> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).name().equals(b.get(i).name())
+          || !java.util.Arrays.equals(a.get(i).value(), b.get(i).value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

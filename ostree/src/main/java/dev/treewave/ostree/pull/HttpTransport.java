@@ -1,0 +1,150 @@
+package dev.treewave.ostree.pull;
+
+import dev.treewave.ostree.repo.CorruptObjectException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Plain HTTP(S) GETs over one keep-alive {@link HttpClient}. Timeouts, connection failures,
+ * truncated bodies and 5xx/408/429 answers are retried with exponential back-off and jitter; a 404
+ * is "absent"; other statuses and verification failures are final.
+ */
+public final class HttpTransport implements Transport {
+  private final String base;
+  private final HttpClient client;
+  private final int retries;
+  private final Duration requestTimeout;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicInteger retried = new AtomicInteger();
+
+  public HttpTransport(
+      String baseUrl, int retries, Duration connectTimeout, Duration requestTimeout) {
+    this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+    this.retries = retries;
+    this.requestTimeout = requestTimeout;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  public HttpTransport(String baseUrl) {
+    this(baseUrl, 5, Duration.ofSeconds(30), Duration.ofMinutes(5));
+  }
+
+  /** How many attempts were repeated (for tests and progress). */
+  public int retriedAttempts() {
+    return retried.get();
+  }
+
+  @Override
+  public <T> Optional<T> get(String path, BodyReader<T> reader) {
+    URI uri = URI.create(base + encodePath(path));
+    HttpRequest req = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+    for (int attempt = 0; ; attempt++) {
+      String failure;
+      Throwable cause = null;
+      try {
+        HttpResponse<InputStream> resp =
+            client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        int status = resp.statusCode();
+        try (InputStream body = new CountingInputStream(resp.body(), bytes)) {
+          if (status == 200) {
+            return Optional.of(reader.read(body));
+          }
+          body.readAllBytes();
+        }
+        if (status == 404 || status == 410) {
+          return Optional.empty();
+        }
+        if (status < 500 && status != 408 && status != 429) {
+          throw new PullException("Server returned HTTP " + status + " for " + uri);
+        }
+        failure = "HTTP " + status;
+      } catch (IOException e) {
+        failure = e.toString();
+        cause = e;
+      } catch (CorruptObjectException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (!causedByIo(e)) {
+          throw e;
+        }
+        failure = e.getMessage();
+        cause = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PullException("Interrupted while fetching " + uri, e);
+      }
+      if (attempt >= retries) {
+        throw new PullException(
+            "Fetching " + uri + " failed after " + (attempt + 1) + " attempts: " + failure, cause);
+      }
+      retried.incrementAndGet();
+      backoff(attempt);
+    }
+  }
+
+  static boolean causedByIo(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void backoff(int attempt) {
+    long ms = Math.min(5000, 100L << Math.min(attempt, 6));
+    ms = ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1);
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PullException("Interrupted while backing off", e);
+    }
+  }
+
+  /** Percent-encodes only what must be; keeps '/' and '+' (delta names contain '+'). */
+  static String encodePath(String path) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "/-._~+".indexOf(c) >= 0) {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(String.format("%02X", c));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public long bytesTransferred() {
+    return bytes.get();
+  }
+
+  @Override
+  public String describe() {
+    return base;
+  }
+
+  @Override
+  public void close() {
+    // HttpClient has no close() before Java 21; its threads are daemon threads.
+  }
+}
