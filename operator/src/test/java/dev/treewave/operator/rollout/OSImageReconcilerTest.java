@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reconciler with its real Kubernetes adapters, on the Fabric8 mock API server. */
 @EnableKubernetesMockClient(crud = true)
-class OSImageReconcilerTest {
+public class OSImageReconcilerTest {
   static final String TARGET = "b".repeat(64);
 
   KubernetesMockServer server;
@@ -258,7 +258,7 @@ class OSImageReconcilerTest {
         .orElseThrow();
   }
 
-  static OSImage image(String name, FailurePolicy failurePolicy) {
+  public static OSImage image(String name, FailurePolicy failurePolicy) {
     return new OSImage(
         name,
         new OSImageSpec(
@@ -275,7 +275,7 @@ class OSImageReconcilerTest {
             null));
   }
 
-  static Node node(String name, Map<String, String> labels) {
+  public static Node node(String name, Map<String, String> labels) {
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
