@@ -21,9 +21,9 @@ import java.util.List;
 @ValidationRule(
     value =
         "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
-            + " : self.maxUnavailable.matches('"
-            + Patterns.PERCENT
-            + "'))",
+            + " : self.maxUnavailable in "
+            + Patterns.PERCENTAGES
+            + ")",
     message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 public record Rollout(
     @Size(min = 1, max = 16)

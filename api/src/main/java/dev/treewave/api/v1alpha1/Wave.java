@@ -12,16 +12,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 @ValidationRule(
     value =
         "!has(self.nodes) || (type(self.nodes) == int ? self.nodes >= 1"
-            + " : self.nodes.matches('"
-            + Patterns.PERCENT
-            + "'))",
+            + " : self.nodes in "
+            + Patterns.PERCENTAGES
+            + ")",
     message = "nodes " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 @ValidationRule(
     value =
         "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
-            + " : self.maxUnavailable.matches('"
-            + Patterns.PERCENT
-            + "'))",
+            + " : self.maxUnavailable in "
+            + Patterns.PERCENTAGES
+            + ")",
     message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 public record Wave(
     @JsonPropertyDescription(
