@@ -29,7 +29,7 @@ final class FakeAgents {
     this.client = client;
   }
 
-  void act() {
+  synchronized void act() {
     for (OSNode node : client.resources(OSNode.class).list().getItems()) {
       String name = node.getMetadata().getName();
       OSNodeStatus s = node.getStatus() != null ? node.getStatus() : boot(OLD, null, null);

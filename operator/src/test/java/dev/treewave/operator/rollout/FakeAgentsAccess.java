@@ -1,13 +1,19 @@
 package dev.treewave.operator.rollout;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Lets tests outside this package run the fake agents in a loop. */
+/** Lets tests outside this package run the fake agents in a loop and read what they did. */
 public final class FakeAgentsAccess {
+  private static final Map<KubernetesClient, FakeAgents> AGENTS = new ConcurrentHashMap<>();
+
   private FakeAgentsAccess() {}
 
   public static Runnable loop(KubernetesClient client) {
-    FakeAgents agents = new FakeAgents(client);
+    FakeAgents agents = AGENTS.computeIfAbsent(client, FakeAgents::new);
     return () -> {
       try {
         agents.act();
@@ -15,5 +21,13 @@ public final class FakeAgentsAccess {
         // A conflict with the operator's own write: try again on the next tick.
       }
     };
+  }
+
+  /** Reboots the agents performed, one entry per reboot. */
+  public static List<String> reboots(KubernetesClient client) {
+    FakeAgents agents = AGENTS.get(client);
+    synchronized (agents) {
+      return new ArrayList<>(agents.reboots);
+    }
   }
 }
