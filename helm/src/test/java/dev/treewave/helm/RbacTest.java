@@ -20,8 +20,8 @@ class RbacTest {
   void operatorClusterRoleIsExactlyWhatTheOperatorCalls() {
     assertThat(Rule.of(defaults.one("ClusterRole", "tw-treewave-operator")))
         .containsExactly(
-            of("treewave.dev", "osimages", "get", "list", "watch", "patch", "update"),
-            of("treewave.dev", "osimages/status", "get", "patch", "update"),
+            of("treewave.dev", "osimages", "get", "list", "watch", "patch"),
+            of("treewave.dev", "osimages/status", "patch"),
             of("treewave.dev", "osnodes", "get", "list", "watch", "create", "patch"),
             of("", "nodes", "get", "list", "watch", "patch"),
             of("", "pods", "list", "delete"),
@@ -36,7 +36,8 @@ class RbacTest {
     assertThat(Rule.of(role))
         .containsExactly(
             of("coordination.k8s.io", "leases", "create"),
-            of("coordination.k8s.io", "leases", "get", "update").named("treewave-operator"),
+            of("coordination.k8s.io", "leases", "get", "update", "patch")
+                .named("treewave-operator"),
             of("", "events", "create"));
   }
 
