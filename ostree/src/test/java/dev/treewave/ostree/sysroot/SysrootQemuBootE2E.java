@@ -78,16 +78,40 @@ class SysrootQemuBootE2E {
                 .withKargs(List.of("rw", "console=ttyS0"), List.of(), List.of()));
     assertThat(d.csum()).isEqualTo(commit);
 
-    Path entryFile;
+    assertThat(bootAndReport(qemu, root, "first boot")).isEqualTo(d.dirName());
+
+    // A second version (same kernel, new /etc default): the swapped boot entries boot it ...
+    Files.writeString(tree.resolve("usr/etc/motd"), "v2\n");
+    FakeOs.commit(root.resolve("ostree/repo"), tree, "proofos/stable", "2.0");
+    Deployment second = sysroot.deploy(DeployOptions.of("proofos/stable").withOsname("proofos"));
+    assertThat(bootAndReport(qemu, root, "after deploy")).isEqualTo(second.dirName());
+    // ... and a rollback (a boot-version swap back) boots the first one again.
+    sysroot.rollback();
+    assertThat(bootAndReport(qemu, root, "after rollback")).isEqualTo(d.dirName());
+  }
+
+  /**
+   * Packs the sysroot into an ext4 image and boots the default BLS entry (highest version) with
+   * qemu; returns the deployment directory the booted system's {@code /} is.
+   */
+  private String bootAndReport(Path qemu, Path root, String label) throws IOException {
+    BootEntry entry = null;
     try (Stream<Path> s = Files.list(root.resolve("boot/loader/entries"))) {
-      entryFile = s.findFirst().orElseThrow();
+      for (Path p : s.toList()) {
+        BootEntry e = BootEntry.parse(Files.readString(p));
+        if (entry == null
+            || Integer.parseInt(e.get("version").orElseThrow())
+                > Integer.parseInt(entry.get("version").orElseThrow())) {
+          entry = e;
+        }
+      }
     }
-    BootEntry entry = BootEntry.parse(Files.readString(entryFile));
+    assertThat(entry).isNotNull();
     OstreeCli.run(List.of("chattr", "-R", "-f", "-i", root.resolve("ostree/deploy").toString()));
     Path disk = scratch.resolve("disk.img");
+    Files.deleteIfExists(disk);
     OstreeCli.run(List.of("mkfs.ext4", "-q", "-F", "-d", root.toString(), disk.toString(), "512M"))
         .ok();
-
     OstreeCli.Result boot =
         OstreeCli.run(
             List.of(
@@ -109,14 +133,21 @@ class SysrootQemuBootE2E {
                 "-drive",
                 "file=" + disk + ",format=raw,if=virtio"));
     String console = boot.out();
+    System.out.println("--- " + label);
     console.lines().filter(l -> l.contains("TREEWAVE-PROOF")).forEach(System.out::println);
     Matcher rootId = Pattern.compile("TREEWAVE-PROOF root: (\\d+:\\d+)").matcher(console);
-    assertThat(rootId.find()).as("booted system reported its root:\n%s", tail(console)).isTrue();
+    assertThat(rootId.find())
+        .as("%s: booted system reported its root:\n%s", label, tail(console))
+        .isTrue();
     assertThat(console)
-        .contains("TREEWAVE-PROOF deployment " + d.dirName() + ": " + rootId.group(1))
         .contains("TREEWAVE-PROOF cmdline: " + entry.get("options").orElseThrow())
         .contains("TREEWAVE-PROOF /run/ostree-booted present")
         .contains("TREEWAVE-PROOF hostname file: proof-host");
+    Matcher booted =
+        Pattern.compile("TREEWAVE-PROOF deployment (\\S+): " + rootId.group(1) + "\\s")
+            .matcher(console);
+    assertThat(booted.find()).as("%s: no deployment is the booted root", label).isTrue();
+    return booted.group(1);
   }
 
   private static String tail(String s) {
