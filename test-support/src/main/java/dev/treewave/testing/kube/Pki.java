@@ -1,0 +1,243 @@
+package dev.treewave.testing.kube;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The throw-away PKI of one control plane: a CA, the API server's serving certificate (for
+ * 127.0.0.1 and the in-cluster names), an admin client certificate in {@code system:masters} and
+ * the service-account signing key. Generated in memory with Bouncy Castle, so no openssl is needed.
+ */
+final class Pki {
+
+  /** A key with its certificate, as PEM text (what kubeconfigs and the binaries read). */
+  record Credential(KeyPair keyPair, X509Certificate certificate) {
+    String certificatePem() {
+      return pem(certificate);
+    }
+
+    String privateKeyPem() {
+      return pem(keyPair.getPrivate());
+    }
+  }
+
+  private static final Duration VALIDITY = Duration.ofDays(2);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final Credential ca;
+  final Credential apiServer;
+  final Credential admin;
+  final KeyPair serviceAccountKey;
+
+  private Pki(Credential ca, Credential apiServer, Credential admin, KeyPair serviceAccountKey) {
+    this.ca = ca;
+    this.apiServer = apiServer;
+    this.admin = admin;
+    this.serviceAccountKey = serviceAccountKey;
+  }
+
+  static Pki generate() {
+    try {
+      KeyPair caKey = rsa();
+      X500Name caName = new X500Name("CN=treewave-test-ca");
+      X509Certificate caCert =
+          sign(caName, caKey, caName, caKey.getPrivate(), null, CertKind.CA, List.of());
+      Credential ca = new Credential(caKey, caCert);
+
+      KeyPair serverKey = rsa();
+      List<GeneralName> sans =
+          List.of(
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+              // The first IP of --service-cluster-ip-range: the in-cluster "kubernetes" Service.
+              new GeneralName(GeneralName.iPAddress, "10.0.0.1"),
+              new GeneralName(GeneralName.dNSName, "localhost"),
+              new GeneralName(GeneralName.dNSName, "kubernetes"),
+              new GeneralName(GeneralName.dNSName, "kubernetes.default"),
+              new GeneralName(GeneralName.dNSName, "kubernetes.default.svc"),
+              new GeneralName(GeneralName.dNSName, "kubernetes.default.svc.cluster.local"));
+      X509Certificate serverCert =
+          sign(
+              new X500Name("CN=kube-apiserver"),
+              serverKey,
+              caName,
+              caKey.getPrivate(),
+              caCert,
+              CertKind.SERVER,
+              sans);
+
+      KeyPair adminKey = rsa();
+      X509Certificate adminCert =
+          sign(
+              new X500Name("O=system:masters,CN=treewave-admin"),
+              adminKey,
+              caName,
+              caKey.getPrivate(),
+              caCert,
+              CertKind.CLIENT,
+              List.of());
+      return new Pki(
+          ca, new Credential(serverKey, serverCert), new Credential(adminKey, adminCert), rsa());
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot generate the control plane's certificates", e);
+    }
+  }
+
+  /** Writes the files the binaries read into {@code dir}. */
+  void writeTo(Path dir) {
+    write(dir.resolve("ca.crt"), ca.certificatePem());
+    write(dir.resolve("apiserver.crt"), apiServer.certificatePem());
+    write(dir.resolve("apiserver.key"), apiServer.privateKeyPem());
+    write(dir.resolve("sa.key"), pem(serviceAccountKey.getPrivate()));
+    write(dir.resolve("sa.pub"), pem(serviceAccountKey.getPublic()));
+  }
+
+  /** TLS for probing the API server directly (readiness) as the admin, trusting only our CA. */
+  SSLContext adminSslContext() {
+    try {
+      char[] password = "changeit".toCharArray();
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry(
+          "admin", admin.keyPair().getPrivate(), password, new Certificate[] {admin.certificate()});
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, password);
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca.certificate());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), RANDOM);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the admin TLS context", e);
+    }
+  }
+
+  private enum CertKind {
+    CA,
+    SERVER,
+    CLIENT
+  }
+
+  private static X509Certificate sign(
+      X500Name subject,
+      KeyPair subjectKey,
+      X500Name issuer,
+      PrivateKey issuerKey,
+      X509Certificate issuerCert,
+      CertKind kind,
+      List<GeneralName> sans)
+      throws GeneralSecurityException, OperatorCreationException, IOException {
+    // Back-dated a little: the binaries and the JVM may disagree on "now" by a second or two.
+    Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            new BigInteger(64, RANDOM).add(BigInteger.ONE),
+            Date.from(notBefore),
+            Date.from(notBefore.plus(VALIDITY)),
+            subject,
+            subjectKey.getPublic());
+    JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        utils.createSubjectKeyIdentifier(subjectKey.getPublic()));
+    if (issuerCert != null) {
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert));
+    }
+    switch (kind) {
+      case CA -> {
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      }
+      case SERVER, CLIENT -> {
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        builder.addExtension(
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(
+                kind == CertKind.SERVER
+                    ? KeyPurposeId.id_kp_serverAuth
+                    : KeyPurposeId.id_kp_clientAuth));
+      }
+    }
+    if (!sans.isEmpty()) {
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(new ArrayList<>(sans).toArray(GeneralName[]::new)));
+    }
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+  }
+
+  private static KeyPair rsa() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048, RANDOM);
+    return generator.generateKeyPair();
+  }
+
+  static String pem(Object object) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(object);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
