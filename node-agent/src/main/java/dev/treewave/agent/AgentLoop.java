@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ public final class AgentLoop implements AutoCloseable {
 
   private final NodeAgent agent;
   private final Supplier<OSNode> osNode;
+  private final BooleanSupplier synced;
   private final InstructionReader reader;
   private final Consumer<Long> observedGeneration;
   private final Duration resync;
@@ -37,11 +39,13 @@ public final class AgentLoop implements AutoCloseable {
   public AgentLoop(
       NodeAgent agent,
       Supplier<OSNode> osNode,
+      BooleanSupplier synced,
       InstructionReader reader,
       Consumer<Long> observedGeneration,
       Duration resync) {
     this.agent = agent;
     this.osNode = osNode;
+    this.synced = synced;
     this.reader = reader;
     this.observedGeneration = observedGeneration;
     this.resync = resync;
@@ -77,6 +81,12 @@ public final class AgentLoop implements AutoCloseable {
     }
     Duration next = resync;
     try {
+      if (!synced.getAsBoolean()) {
+        // Before the first list arrives, "no OSNode" would read as "no instruction" and abandon
+        // work in flight; wait for the watch instead (it triggers a pass when it has the object).
+        timer = executor.schedule(this::trigger, 1, TimeUnit.SECONDS);
+        return;
+      }
       OSNode node = osNode.get();
       observedGeneration.accept(node != null ? node.getMetadata().getGeneration() : null);
       Instruction desired = reader.read(node);

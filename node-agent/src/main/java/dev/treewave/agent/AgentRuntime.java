@@ -53,6 +53,7 @@ public final class AgentRuntime implements AutoCloseable {
         new AgentLoop(
             agent,
             () -> watchHolder[0].current(),
+            () -> watchHolder[0] != null && watchHolder[0].synced(),
             new InstructionReader(new KubeKeySource(client)),
             reporter::observedGeneration,
             config.resyncInterval());
