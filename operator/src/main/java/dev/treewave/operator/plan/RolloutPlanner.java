@@ -35,6 +35,9 @@ public final class RolloutPlanner {
     if (target == null) {
       return RolloutPlan.pending(snapshot.nodes().size(), "the target commit is not resolved yet");
     }
+    if (snapshot.nodes().isEmpty()) {
+      return RolloutPlan.pending(0, "no node matches spec.nodeSelector");
+    }
     RolloutPolicy policy = snapshot.policy();
     Map<String, NodeView> nodes = new LinkedHashMap<>();
     snapshot.nodes().forEach(n -> nodes.put(n.name(), n));

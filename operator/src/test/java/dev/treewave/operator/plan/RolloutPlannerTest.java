@@ -48,6 +48,16 @@ class RolloutPlannerTest {
   }
 
   @Test
+  void noSelectedNodesIsPendingNotCompleted() {
+    RolloutPlan plan =
+        RolloutPlanner.plan(
+            new RolloutSnapshot(
+                new SimulatedCluster(0).now, TARGET, DEFAULTS, List.of(), List.of(), null));
+    assertThat(plan.phase()).isEqualTo(Phase.PENDING);
+    assertThat(plan.waitingFor()).contains("no node matches");
+  }
+
+  @Test
   void fullRolloutUpdatesEveryNodeOnceCanaryFirstWithinBudget() {
     SimulatedCluster cluster = new SimulatedCluster(10);
     RolloutPolicy policy =
