@@ -703,10 +703,15 @@ public final class Sysroot {
     Path file = paths.lockFile();
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+        lock = null; // another thread of this process holds it: just as busy
+      }
       if (lock == null) {
         ch.close();
-        throw new SysrootException("sysroot " + paths.root() + " is locked by another process");
+        throw new SysrootBusyException("sysroot " + paths.root() + " is locked by another process");
       }
       return new ClosingLock(ch, lock);
     } catch (IOException | RuntimeException e) {

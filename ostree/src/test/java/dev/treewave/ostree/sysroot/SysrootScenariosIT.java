@@ -269,4 +269,45 @@ class SysrootScenariosIT {
         .contains("  testos " + c3 + ".0 (rollback)\n");
     ostree("fsck", "--repo=" + root.resolve("ostree/repo")).ok();
   }
+
+  @Test
+  void sysrootLockIsSharedWithOstree() throws Exception {
+    // A POSIX record lock on ostree/lock, the kind Java's FileChannel.lock takes.
+    Process holder =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import fcntl,time; f=open('"
+                    + root.resolve("ostree/lock")
+                    + "','a'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True);"
+                    + " time.sleep(120)")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      assertThat(
+              new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                  .readLine())
+          .isEqualTo("locked");
+      assertThatThrownBy(() -> notBooted().deploy(deploy("testos/v3")))
+          .isInstanceOf(SysrootBusyException.class)
+          .hasMessageContaining("locked by another process");
+      // ostree's own lock (an OFD lock) conflicts with it: ostree waits for us and we for it.
+      OstreeCli.Result pin =
+          OstreeCli.run(
+              List.of(
+                  "timeout",
+                  "3",
+                  OstreeCli.ostree().toString(),
+                  "admin",
+                  "pin",
+                  "--sysroot=" + root,
+                  "0"));
+      assertThat(pin.exit()).isEqualTo(124);
+      assertThat(pin.out() + pin.err()).contains("Waiting for sysroot lock");
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    notBooted().deploy(deploy("testos/v3"));
+    assertThat(theirStatus()).startsWith("  testos " + c3 + ".0\n");
+  }
 }
