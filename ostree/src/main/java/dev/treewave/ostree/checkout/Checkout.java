@@ -13,12 +13,16 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
 
 /**
  * {@code ostree checkout}: materialises a commit's tree. Regular files are hard-linked from the
@@ -31,7 +35,9 @@ public final class Checkout {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private final OstreeRepo repo;
   private final CheckoutOptions options;
-  private long filesCheckedOut;
+  private final java.util.concurrent.atomic.AtomicLong filesCheckedOut =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final ConcurrentHashMap<ObjectId, DirMeta> metaCache = new ConcurrentHashMap<>();
 
   public Checkout(OstreeRepo repo, CheckoutOptions options) {
     this.repo = repo;
@@ -39,7 +45,7 @@ public final class Checkout {
   }
 
   public long filesCheckedOut() {
-    return filesCheckedOut;
+    return filesCheckedOut.get();
   }
 
   /**
@@ -103,49 +109,80 @@ public final class Checkout {
   }
 
   private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dir) throws IOException {
-    DirMeta meta = repo.readDirMeta(metaId);
-    DirTree tree = repo.readDirTree(treeId);
+    ForkJoinPool pool = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    try {
+      pool.invoke(new DirTask(treeId, metaId, dir, true));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One directory: its files, then its subdirectories in parallel, then its own metadata. */
+  private final class DirTask extends RecursiveAction {
+    private final ObjectId treeId;
+    private final ObjectId metaId;
+    private final Path dir;
+    private final boolean isRoot;
+
+    DirTask(ObjectId treeId, ObjectId metaId, Path dir, boolean isRoot) {
+      this.treeId = treeId;
+      this.metaId = metaId;
+      this.dir = dir;
+      this.isRoot = isRoot;
+    }
+
+    @Override
+    protected void compute() {
+      try {
+        DirMeta meta = metaCache.computeIfAbsent(metaId, repo::readDirMeta);
+        DirTree tree = repo.readDirTree(treeId);
+        prepareDirectory(dir, isRoot);
+        for (DirTree.FileEntry f : tree.files()) {
+          checkoutFile(f.checksum(), dir.resolve(f.name()));
+        }
+        List<DirTask> subs = new java.util.ArrayList<>(tree.dirs().size());
+        for (DirTree.DirEntry d : tree.dirs()) {
+          subs.add(new DirTask(d.treeChecksum(), d.metaChecksum(), dir.resolve(d.name()), false));
+        }
+        invokeAll(subs);
+        // Permissions last, so a read-only directory still receives its children.
+        if (!options.userMode()) {
+          FileAttributes.chown(dir, meta.uid(), meta.gid());
+          FileAttributes.writeXattrs(dir, meta.xattrs());
+        }
+        FileAttributes.chmod(dir, meta.mode());
+        FileAttributes.setMtimeZero(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void prepareDirectory(Path dir, boolean isRoot) throws IOException {
     if (Files.exists(dir, NOFOLLOW)) {
       if (!Files.isDirectory(dir, NOFOLLOW)) {
         throw new OstreeException(
             "Refusing to write into " + dir + ": it exists and is not a directory");
       }
-      if (!options.union() && !isEmptyRoot(dir)) {
+      if (!options.union() && !(isRoot && isEmpty(dir))) {
         throw new OstreeException("Target " + dir + " already exists");
       }
     } else {
       Files.createDirectory(dir);
     }
-    for (DirTree.FileEntry f : tree.files()) {
-      checkoutFile(f.checksum(), dir.resolve(f.name()));
-    }
-    for (DirTree.DirEntry d : tree.dirs()) {
-      checkoutDir(d.treeChecksum(), d.metaChecksum(), dir.resolve(d.name()));
-    }
-    // Permissions last, so a read-only directory still receives its children.
-    if (!options.userMode()) {
-      FileAttributes.chown(dir, meta.uid(), meta.gid());
-      FileAttributes.writeXattrs(dir, meta.xattrs());
-    }
-    FileAttributes.chmod(dir, meta.mode());
-    FileAttributes.setMtimeZero(dir);
   }
 
-  private boolean rootChecked;
-
   /** The top-level target may pre-exist only when empty (ostree allows that too). */
-  private boolean isEmptyRoot(Path dir) throws IOException {
-    if (rootChecked) {
-      return false;
-    }
-    rootChecked = true;
+  private static boolean isEmpty(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       return s.findAny().isEmpty();
     }
   }
 
   private void checkoutFile(ObjectId id, Path dest) throws IOException {
-    filesCheckedOut++;
+    filesCheckedOut.incrementAndGet();
     if (Files.exists(dest, NOFOLLOW)) {
       if (!options.union()) {
         throw new FileAlreadyExistsException(dest.toString());

@@ -51,6 +51,32 @@ final class ArchiveContentStorage implements ContentStorage {
   }
 
   @Override
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+    if (header.isSymlink()) {
+      write(target, header, null, 0, false);
+      return;
+    }
+    byte[] z = header.toArchiveVariant(content.length).serialize();
+    Deflater deflater = new Deflater(6, true);
+    try {
+      deflater.setInput(content);
+      deflater.finish();
+      byte[] out = new byte[content.length + content.length / 500 + 64];
+      int n = 0;
+      while (!deflater.finished()) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, out.length * 2);
+        }
+        n += deflater.deflate(out, n, out.length - n);
+      }
+      ByteBuffer head = ByteBuffer.allocate(8 + z.length).putInt(z.length).putInt(0).put(z);
+      FastWrite.create(target, head.array(), out, n);
+    } finally {
+      deflater.end();
+    }
+  }
+
+  @Override
   public ContentObject open(Path file) throws IOException {
     return ArchiveFormat.read(
         new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024));

@@ -31,6 +31,12 @@ final class BareContentStorage implements ContentStorage {
   public ObjectId write(
       Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
+    checkRepresentable(header);
+    MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
+    return writeChecked(target, header, content, size, digest);
+  }
+
+  private void checkRepresentable(FileHeader header) {
     if (!withOwnership) {
       if (header.uid() != 0 || header.gid() != 0 || !header.xattrs().isEmpty()) {
         throw new OstreeException(
@@ -48,7 +54,11 @@ final class BareContentStorage implements ContentStorage {
                 + Integer.toOctalString(header.mode() & 07777));
       }
     }
-    MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
+  }
+
+  private ObjectId writeChecked(
+      Path target, FileHeader header, InputStream content, long size, MessageDigest digest)
+      throws IOException {
     if (header.isSymlink()) {
       Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
       if (withOwnership) {
@@ -71,6 +81,22 @@ final class BareContentStorage implements ContentStorage {
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
     return digest == null ? null : ObjectId.ofDigest(digest);
+  }
+
+  @Override
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+    if (header.isSymlink() || !withOwnership && !header.xattrs().isEmpty()) {
+      write(target, header, new java.io.ByteArrayInputStream(content), content.length, false);
+      return;
+    }
+    checkRepresentable(header);
+    FastWrite.create(target, content);
+    if (withOwnership) {
+      FileAttributes.chown(target, header.uid(), header.gid());
+      FileAttributes.writeXattrs(target, header.xattrs());
+    }
+    FileAttributes.chmod(target, header.mode());
+    FileAttributes.setMtimeZero(target);
   }
 
   @Override

@@ -51,6 +51,20 @@ final class BareUserContentStorage implements ContentStorage {
   }
 
   @Override
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+    if (header.isSymlink()) {
+      write(target, header, null, 0, false);
+      return;
+    }
+    FastWrite.create(target, content);
+    byte[] meta =
+        new DirMeta(header.uid(), header.gid(), header.mode(), header.xattrs()).serialize();
+    FileAttributes.writeUserXattr(target, META_XATTR, meta);
+    FileAttributes.chmod(target, (header.mode() & 0775) | 0400);
+    FileAttributes.setMtimeZero(target);
+  }
+
+  @Override
   public ContentObject open(Path file) throws IOException {
     byte[] metaBytes = FileAttributes.readUserXattr(file, META_XATTR);
     if (metaBytes == null) {

@@ -17,6 +17,11 @@ interface ContentStorage {
   ObjectId write(Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException;
 
+  /** Writes an object from bytes already in memory, without computing its checksum. */
+  default void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+    write(target, header, new java.io.ByteArrayInputStream(content), content.length, false);
+  }
+
   /** Opens a stored object. */
   ContentObject open(Path file) throws IOException;
 

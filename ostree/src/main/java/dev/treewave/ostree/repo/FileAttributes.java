@@ -84,15 +84,22 @@ public final class FileAttributes {
   public static byte[] readUserXattr(Path p, String name) throws IOException {
     UserDefinedFileAttributeView v =
         Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+    // One read with a buffer that fits ostree's metadata saves the size() round trip (each
+    // call opens the file); fall back to asking the size for large values.
+    ByteBuffer b = ByteBuffer.allocate(512);
     try {
-      ByteBuffer b = ByteBuffer.allocate(v.size(name));
       v.read(name, b);
-      byte[] out = new byte[b.position()];
-      b.flip().get(out);
-      return out;
     } catch (FileSystemException e) {
-      return null;
+      try {
+        b = ByteBuffer.allocate(v.size(name));
+        v.read(name, b);
+      } catch (FileSystemException absent) {
+        return null;
+      }
     }
+    byte[] out = new byte[b.position()];
+    b.flip().get(out);
+    return out;
   }
 
   public static void writeUserXattr(Path p, String name, byte[] value) throws IOException {

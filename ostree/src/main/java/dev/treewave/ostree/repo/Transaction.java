@@ -153,18 +153,39 @@ public final class Transaction implements AutoCloseable {
       stats.objectsSkipped.incrementAndGet();
       return;
     }
-    Path tmp = newTemp();
+    String rel = repo.relativePath(ObjectType.FILE, id);
+    if (reserved.putIfAbsent(rel, Boolean.TRUE) != null) {
+      stats.objectsSkipped.incrementAndGet(); // another thread is writing the same object
+      return;
+    }
+    // Written straight under its staged name: nothing outside this transaction sees staging/,
+    // and the name only enters objects/ after commit() has synced it.
+    Path dest = staging.resolve(rel);
     try {
-      repo.contentStorage()
-          .write(tmp, header, new java.io.ByteArrayInputStream(content), content.length, false);
-      stage(ObjectType.FILE, id, tmp, false);
+      ensureDirectory(dest.getParent());
+      repo.contentStorage().writeBytes(dest, header, content);
+      staged.put(rel, Boolean.TRUE);
+      order.add(rel);
+      stats.objectsWritten.incrementAndGet();
       stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : content.length);
     } catch (IOException e) {
-      deleteQuietly(tmp);
+      deleteQuietly(dest);
+      reserved.remove(rel);
       throw new OstreeException("Writing content object: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      deleteQuietly(tmp);
+      deleteQuietly(dest);
+      reserved.remove(rel);
       throw e;
+    }
+  }
+
+  private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
+  private final Map<Path, Boolean> directories = new ConcurrentHashMap<>();
+
+  private void ensureDirectory(Path dir) throws IOException {
+    if (!directories.containsKey(dir)) {
+      Files.createDirectories(dir);
+      directories.put(dir, Boolean.TRUE);
     }
   }
 
@@ -201,7 +222,7 @@ public final class Transaction implements AutoCloseable {
   private void stage(ObjectType type, ObjectId id, Path tmp, boolean replace) throws IOException {
     String rel = repo.relativePath(type, id);
     Path dest = staging.resolve(rel);
-    Files.createDirectories(dest.getParent());
+    ensureDirectory(dest.getParent());
     Boolean previous = staged.putIfAbsent(rel, Boolean.TRUE);
     if (previous != null && !replace) {
       deleteQuietly(tmp); // another thread staged the same object first
@@ -227,12 +248,10 @@ public final class Transaction implements AutoCloseable {
       Path objects = repo.path().resolve("objects");
       for (String rel : order) {
         Path dest = objects.resolve(rel);
-        Files.createDirectories(dest.getParent());
+        ensureDirectory(dest.getParent());
         Path src = staging.resolve(rel);
-        boolean replace = rel.endsWith(".commitmeta");
-        if (!replace && Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue; // written meanwhile by someone else: identical by construction
-        }
+        // rename() replaces an object written meanwhile by someone else: identical by
+        // construction, and hard links to the old inode stay valid.
         try {
           Files.move(
               src, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
