@@ -68,6 +68,7 @@ public final class OstreeCli implements Runnable {
   /** Runs the CLI with the given streams; returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new OstreeCli());
+    dev.treewave.ostree.cli.transport.TransportCommands.register(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
