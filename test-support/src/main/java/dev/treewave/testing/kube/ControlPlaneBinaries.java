@@ -23,6 +23,8 @@ public record ControlPlaneBinaries(Path binDir) {
 
   public static final String PROPERTY = "treewave.controlplane.bin";
   public static final String ENV = "TREEWAVE_CONTROLPLANE_BIN";
+  static final String CACHE_PROPERTY = "treewave.cache";
+  static final String CACHE_ENV = "TREEWAVE_CACHE";
   static final String BUILD_SCRIPT = "e2e-kind/controlplane/build.sh";
   private static final String HINT =
       "run bin/setup (builds the control plane from Go modules, ~15 min once)";
@@ -96,10 +98,16 @@ public record ControlPlaneBinaries(Path binDir) {
     }
     Path script = root.resolve(BUILD_SCRIPT);
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(List.of("bash", script.toString(), "--print-bin-dir"))
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      // The build's -Dtreewave.cache (parent pom) reaches the script as its env variable, unless
+      // the environment already chose a cache.
+      String cache = System.getProperty(CACHE_PROPERTY);
+      if (System.getenv(CACHE_ENV) == null && cache != null && !cache.isBlank()) {
+        builder.environment().put(CACHE_ENV, cache);
+      }
+      Process process = builder.start();
       String out;
       try (InputStream in = process.getInputStream()) {
         out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
