@@ -99,6 +99,8 @@ class ChartTemplateTest {
     JsonNode volume = find(pod.path("volumes"), "name", "host");
     assertThat(volume.at("/hostPath/path").asText()).isEqualTo("/");
     assertThat(pod.has("tolerations")).as("no control-plane tolerations by default").isFalse();
+    // Not /readyz: that needs an OSNode, and untargeted nodes have none.
+    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/healthz");
   }
 
   @Test
