@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tree="${1:-$("$root/ostree/bench/fixture.sh")}"
 runs="${RUNS:-3}"
-ours="$root/bin/treewave-ostree"
+ours="${TREEWAVE_OSTREE:-$root/bin/treewave-ostree}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/treewave-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 "$ours" --version >/dev/null
