@@ -5,7 +5,10 @@ import dev.treewave.agent.host.Rebooter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records reboot requests (the harness then plays the bootloader); can be made to fail. */
+/**
+ * Records reboot requests (the harness then plays the bootloader); can be made to fail.
+ * Synchronized: integration tests read it from the test thread while the agent's loop writes it.
+ */
 public final class RecordingRebooter implements Rebooter {
 
   private final Crashpoints crashpoints;
@@ -17,12 +20,12 @@ public final class RecordingRebooter implements Rebooter {
     this.crashpoints = crashpoints;
   }
 
-  public void failNext(String message) {
+  public synchronized void failNext(String message) {
     failWith = message;
   }
 
   @Override
-  public void requestReboot(String reason) throws HostOsException {
+  public synchronized void requestReboot(String reason) throws HostOsException {
     crashpoints.hit("reboot.before");
     if (failWith != null) {
       String message = failWith;
@@ -35,13 +38,17 @@ public final class RecordingRebooter implements Rebooter {
   }
 
   /** Whether a request is waiting for the harness to reboot; clears it. */
-  public boolean takePending() {
+  public synchronized boolean hasPending() {
+    return pending > 0;
+  }
+
+  public synchronized boolean takePending() {
     boolean any = pending > 0;
     pending = 0;
     return any;
   }
 
-  public List<String> requests() {
+  public synchronized List<String> requests() {
     return List.copyOf(requests);
   }
 
