@@ -1,0 +1,417 @@
+package dev.treewave.e2e;
+
+import dev.treewave.agent.state.AgentSettings;
+import dev.treewave.api.v1alpha1.HealthSpec;
+import dev.treewave.api.v1alpha1.ImageSource;
+import dev.treewave.api.v1alpha1.KeyReference;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.Pause;
+import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.Verification;
+import dev.treewave.api.v1alpha1.VerificationMode;
+import dev.treewave.api.v1alpha1.Wave;
+import dev.treewave.operator.OperatorRuntime;
+import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
+import dev.treewave.ostree.sign.ed25519.Ed25519Verifier;
+import dev.treewave.testing.kube.ControlPlane;
+import dev.treewave.testing.kube.ControlPlaneOptions;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine, without Docker: a signed OS repository on 127.0.0.1, a real
+ * control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) with N kwok nodes, the
+ * CRDs, a PDB-protected Deployment spread over the nodes, one node agent per node on its own
+ * scratch sysroot (booted into v1), and the operator. Shared by the {@code *E2E} tests and the
+ * demo.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  public static final String OS_NAME = "treewave-demo";
+  public static final String POOL_LABEL = "treewave.dev/demo-pool";
+  public static final String SYSTEM_NAMESPACE = "treewave-system";
+  public static final String APPS_NAMESPACE = "apps";
+  public static final String WORKLOAD = "web";
+  public static final String KEYS_CONFIG_MAP = "treewave-demo-keys";
+
+  /**
+   * @param nodes how many kwok nodes (each with an agent and a sysroot)
+   * @param workDir where repository and sysroots go (deleted on close)
+   * @param log progress lines
+   */
+  public record Options(int nodes, Path workDir, Consumer<String> log) {}
+
+  private final Options options;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final List<SimulatedNode> nodes = new ArrayList<>();
+  private final List<String> bootLog = java.util.Collections.synchronizedList(new ArrayList<>());
+  private OsRepository repository;
+  private ControlPlane plane;
+  private OperatorRuntime operator;
+
+  private LocalCluster(Options options) {
+    this.options = options;
+  }
+
+  /** Starts everything; on failure stops what was started and rethrows. */
+  public static LocalCluster start(Options options) throws Exception {
+    LocalCluster cluster = new LocalCluster(options);
+    try {
+      cluster.boot();
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private void boot() throws Exception {
+    Consumer<String> log = options.log();
+    Files.createDirectories(options.workDir());
+    long t0 = System.nanoTime();
+    repository = OsRepository.create(options.workDir().resolve("os"));
+    toClose.add(repository);
+    log.accept(
+        String.format(
+            "OS repository %s: v1 %s, v2 %s (ed25519-signed)",
+            repository.url(), shortId(repository.v1()), shortId(repository.v2())));
+
+    plane =
+        ControlPlane.start(
+            ControlPlaneOptions.full()
+                .withName("treewave-local")
+                .withLogRoot(options.workDir().resolve("control-plane-logs")));
+    toClose.add(plane::close);
+    KubernetesClient client = plane.client();
+    log.accept(
+        String.format(
+            "control plane up at %s in %.1f s (etcd, kube-apiserver, controller-manager,"
+                + " scheduler, kwok)",
+            plane.apiServerUrl(), plane.startupTime().toMillis() / 1000.0));
+    installCrds(client);
+    plane.createNamespace(SYSTEM_NAMESPACE);
+    plane.createNamespace(APPS_NAMESPACE);
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(KEYS_CONFIG_MAP)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .endMetadata()
+                .addToData("ed25519.pub", repository.publicKey() + "\n")
+                .build())
+        .create();
+
+    for (int i = 0; i < options.nodes(); i++) {
+      plane.kwokNodes().create(nodeName(i), Map.of(POOL_LABEL, "demo"));
+    }
+    for (int i = 0; i < options.nodes(); i++) {
+      plane.kwokNodes().awaitReady(nodeName(i));
+    }
+    log.accept(options.nodes() + " kwok nodes Ready");
+    workload(client);
+    log.accept(
+        String.format(
+            "Deployment %s/%s: %d replicas spread over the nodes, PodDisruptionBudget"
+                + " minAvailable %d",
+            APPS_NAMESPACE, WORKLOAD, workloadReplicas(), workloadMinAvailable()));
+
+    AgentSettings settings =
+        new AgentSettings(
+            2, 16L << 20, 5, Duration.ofSeconds(2), Duration.ofMinutes(3), Duration.ofMillis(500));
+    var verification =
+        new dev.treewave.ostree.sign.VerificationPolicy(
+            List.of(
+                new Ed25519Verifier(
+                    List.of(Ed25519Keys.parsePublic(repository.publicKey())), List.of())),
+            List.of());
+    for (int i = 0; i < options.nodes(); i++) {
+      SimulatedNode node =
+          SimulatedNode.install(
+              nodeName(i),
+              options.workDir().resolve("nodes").resolve(nodeName(i)),
+              OS_NAME,
+              repository.url(),
+              OsRepository.REF,
+              repository.v1(),
+              verification,
+              client,
+              settings,
+              (name, commit, boots) -> bootLog.add(name + " " + commit));
+      nodes.add(node);
+      toClose.add(node);
+    }
+    log.accept(
+        options.nodes()
+            + " scratch sysroots installed and booted into v1 "
+            + shortId(repository.v1()));
+    // The operator creates the OSNodes; agents wait for theirs, so start the operator first.
+    operator =
+        OperatorRuntime.start(
+            client,
+            new OperatorRuntime.Settings(
+                "treewave-operator",
+                SYSTEM_NAMESPACE,
+                "local-operator",
+                null,
+                SYSTEM_NAMESPACE,
+                new InetSocketAddress("127.0.0.1", 0),
+                false));
+    toClose.add(operator::close);
+    for (SimulatedNode node : nodes) {
+      node.startAgent();
+    }
+    log.accept(
+        String.format(
+            "operator and %d node agents running (%.1f s since start)",
+            nodes.size(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  private static void installCrds(KubernetesClient client) throws IOException {
+    for (String crd : List.of("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml")) {
+      try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
+        if (in == null) {
+          throw new IOException("CRD /crds/" + crd + " is not on the classpath");
+        }
+        CustomResourceDefinition def =
+            client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        client.resource(def).create();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(def.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c != null
+                        && c.getStatus() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                x ->
+                                    "Established".equals(x.getType())
+                                        && "True".equals(x.getStatus())),
+                60,
+                TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  public int workloadReplicas() {
+    return Math.max(2, options.nodes());
+  }
+
+  public int workloadMinAvailable() {
+    return workloadReplicas() - 1;
+  }
+
+  private void workload(KubernetesClient client) {
+    client
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(WORKLOAD)
+                .withNamespace(APPS_NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(workloadReplicas())
+                .withNewSelector()
+                .addToMatchLabels("app", WORKLOAD)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", WORKLOAD)
+                .endMetadata()
+                .withNewSpec()
+                .addNewTopologySpreadConstraint()
+                .withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector()
+                .addToMatchLabels("app", WORKLOAD)
+                .endLabelSelector()
+                .endTopologySpreadConstraint()
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.invalid/web:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resource(
+            new PodDisruptionBudgetBuilder()
+                .withNewMetadata()
+                .withName(WORKLOAD)
+                .withNamespace(APPS_NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .withMinAvailable(new IntOrString(workloadMinAvailable()))
+                .withNewSelector()
+                .addToMatchLabels("app", WORKLOAD)
+                .endSelector()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(APPS_NAMESPACE)
+        .withName(WORKLOAD)
+        .waitUntilCondition(
+            d ->
+                d != null
+                    && d.getStatus() != null
+                    && Integer.valueOf(workloadReplicas()).equals(d.getStatus().getReadyReplicas()),
+            2,
+            TimeUnit.MINUTES);
+    client
+        .policy()
+        .v1()
+        .podDisruptionBudget()
+        .inNamespace(APPS_NAMESPACE)
+        .withName(WORKLOAD)
+        .waitUntilCondition(
+            p ->
+                p != null
+                    && p.getStatus() != null
+                    && p.getStatus().getCurrentHealthy() != null
+                    && p.getStatus().getCurrentHealthy() == workloadReplicas(),
+            2,
+            TimeUnit.MINUTES);
+  }
+
+  /**
+   * An OSImage rolling {@code commit} out to every node: a canary wave of one node (paused until
+   * resumed by hand if {@code pauseAfterCanary}), then waves of up to half the rest, at most {@code
+   * maxUnavailable} nodes disrupted at once; Ed25519 signatures required.
+   */
+  public OSImage image(String name, String commit, boolean pauseAfterCanary, int maxUnavailable) {
+    Wave canary =
+        pauseAfterCanary
+            ? new Wave(new IntOrString(1), null, Pause.untilResumedByHand())
+            : Wave.of(1);
+    List<Wave> waves = new ArrayList<>(List.of(canary));
+    if (options.nodes() > 3) {
+      waves.add(Wave.of("50%"));
+    }
+    return new OSImage(
+        name,
+        new OSImageSpec(
+            OS_NAME,
+            new ImageSource(repository.url(), OsRepository.REF, commit),
+            new Verification(
+                VerificationMode.Ed25519,
+                List.of(KeyReference.configMap(SYSTEM_NAMESPACE, KEYS_CONFIG_MAP, "ed25519.pub"))),
+            new LabelSelectorBuilder().addToMatchLabels(POOL_LABEL, "demo").build(),
+            new Rollout(waves, null, new IntOrString(maxUnavailable), true),
+            null,
+            new HealthSpec("3m", "0s", null),
+            null,
+            null,
+            null,
+            null));
+  }
+
+  public static String nodeName(int i) {
+    return String.format("node-%02d", i);
+  }
+
+  public static String shortId(String commit) {
+    return commit == null ? "-" : commit.substring(0, Math.min(10, commit.length()));
+  }
+
+  public KubernetesClient client() {
+    return plane.client();
+  }
+
+  public ControlPlane plane() {
+    return plane;
+  }
+
+  public OsRepository repository() {
+    return repository;
+  }
+
+  public List<SimulatedNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** "node commit" per simulated boot since start (not counting the install). */
+  public List<String> bootLog() {
+    return List.copyOf(bootLog);
+  }
+
+  @Override
+  public void close() {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        options.log().accept("while stopping: " + e);
+      }
+    }
+    toClose.clear();
+    deleteTree(options.workDir());
+  }
+
+  /** Deletes the scratch tree; deployment roots may carry the immutable flag, cleared first. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+      for (Path p : all) {
+        if (p.getParent() != null
+            && p.getParent().getFileName() != null
+            && p.getParent().getFileName().toString().equals("deploy")
+            && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          clearImmutable(p);
+        }
+      }
+      try (Stream<Path> again = Files.walk(dir)) {
+        for (Path p : again.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  private static void clearImmutable(Path dir) {
+    try {
+      new ProcessBuilder("chattr", "-i", dir.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
+    } catch (IOException e) {
+      // no chattr: the flag cannot have been set either
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

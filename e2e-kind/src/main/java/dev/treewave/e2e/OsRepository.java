@@ -1,0 +1,124 @@
+package dev.treewave.e2e;
+
+import dev.treewave.ostree.commit.CommitOptions;
+import dev.treewave.ostree.commit.TreeCommitter;
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.repo.OstreeRepo;
+import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.ostree.sign.Signatures;
+import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
+import dev.treewave.ostree.sign.ed25519.Ed25519Signer;
+import dev.treewave.ostree.summary.SummaryWriter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OS image server of the local system: an {@code archive} OSTree repository with two commits of
+ * a small fake OS ({@code v1}, {@code v2}) on one ref, each signed with a fresh ed25519 key, served
+ * over HTTP on 127.0.0.1 by our static server.
+ */
+public final class OsRepository implements AutoCloseable {
+
+  public static final String REF = "treewave/demo/x86_64";
+
+  private final Path path;
+  private final String v1;
+  private final String v2;
+  private final String publicKey;
+  private final StaticRepoServer server;
+
+  private OsRepository(Path path, String v1, String v2, String publicKey, StaticRepoServer server) {
+    this.path = path;
+    this.v1 = v1;
+    this.v2 = v2;
+    this.publicKey = publicKey;
+    this.server = server;
+  }
+
+  /** Builds the repository under {@code dir} and starts serving it. */
+  public static OsRepository create(Path dir) throws IOException {
+    Path repoPath = dir.resolve("repo");
+    OstreeRepo repo = OstreeRepo.init(repoPath, RepoMode.ARCHIVE);
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    Ed25519Signer signer = new Ed25519Signer(seed);
+    String v1 = commit(repo, dir.resolve("tree-1"), "1.0", "6.1.0-1", 1_700_000_000L, signer);
+    String v2 = commit(repo, dir.resolve("tree-2"), "2.0", "6.1.0-2", 1_700_100_000L, signer);
+    SummaryWriter.update(repo, Map.of());
+    StaticRepoServer server =
+        StaticRepoServer.start(repoPath, new InetSocketAddress("127.0.0.1", 0));
+    return new OsRepository(
+        repoPath, v1, v2, Ed25519Keys.publicKeyString(signer.publicKey()), server);
+  }
+
+  private static String commit(
+      OstreeRepo repo, Path tree, String version, String kernel, long time, Ed25519Signer signer)
+      throws IOException {
+    Path modules = tree.resolve("usr/lib/modules/" + kernel);
+    Files.createDirectories(modules);
+    Files.writeString(modules.resolve("vmlinuz"), "fake kernel " + kernel + "\n");
+    Files.writeString(modules.resolve("initramfs.img"), "fake initramfs " + kernel + "\n");
+    Path etc = tree.resolve("usr/etc");
+    Files.createDirectories(etc);
+    Files.writeString(
+        etc.resolve("os-release"),
+        "NAME=\"treewave demo OS\"\nID=treewave-demo\nVERSION_ID=" + version + "\n");
+    Files.writeString(etc.resolve("hostname"), "localhost\n");
+    Files.createDirectories(tree.resolve("usr/bin"));
+    Files.writeString(tree.resolve("usr/bin/hello"), "#!/bin/sh\necho treewave " + version + "\n");
+    for (String d : List.of("var", "usr/share/treewave")) {
+      Files.createDirectories(tree.resolve(d));
+    }
+    Files.write(
+        tree.resolve("usr/share/treewave/payload-" + version),
+        ("payload of " + version + "\n").repeat(2000).getBytes(StandardCharsets.UTF_8));
+    ObjectId id =
+        new TreeCommitter(
+                repo,
+                CommitOptions.builder()
+                    .branch(REF)
+                    .subject("treewave demo OS " + version)
+                    .timestamp(time)
+                    .addMetadataString("version", version)
+                    .canonicalPermissions(true)
+                    .tree(tree)
+                    .build())
+            .commit()
+            .commit();
+    Signatures.signCommit(repo, id, signer);
+    return id.hex();
+  }
+
+  public String v1() {
+    return v1;
+  }
+
+  public String v2() {
+    return v2;
+  }
+
+  /** The ed25519 public key (base64) that signed both commits. */
+  public String publicKey() {
+    return publicKey;
+  }
+
+  public String url() {
+    return server.url();
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
