@@ -415,7 +415,7 @@ public final class ControlPlane implements AutoCloseable {
                     "--client-ca-file=" + pkiDir.resolve("ca.crt"),
                     "--authorization-mode=RBAC",
                     "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
-                    "--service-account-key-file=" + pkiDir.resolve("sa.key"),
+                    "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
                     "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
                     "--service-cluster-ip-range=10.0.0.0/24",
                     // The node agent's DaemonSet is privileged.

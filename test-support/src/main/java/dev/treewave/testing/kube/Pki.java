@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,14 +15,19 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -30,6 +36,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -37,6 +44,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * The throw-away PKI of one control plane: a CA, the API server's serving certificate (for
@@ -51,8 +59,9 @@ final class Pki {
       return pem(certificate);
     }
 
+    /** SEC1 "EC PRIVATE KEY" with the curve named: the form fabric8's kubeconfig loader reads. */
     String privateKeyPem() {
-      return pem(keyPair.getPrivate());
+      return Pki.sec1Pem(keyPair);
     }
   }
 
@@ -73,13 +82,13 @@ final class Pki {
 
   static Pki generate() {
     try {
-      KeyPair caKey = rsa();
+      KeyPair caKey = ec();
       X500Name caName = new X500Name("CN=treewave-test-ca");
       X509Certificate caCert =
           sign(caName, caKey, caName, caKey.getPrivate(), null, CertKind.CA, List.of());
       Credential ca = new Credential(caKey, caCert);
 
-      KeyPair serverKey = rsa();
+      KeyPair serverKey = ec();
       List<GeneralName> sans =
           List.of(
               new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
@@ -100,7 +109,7 @@ final class Pki {
               CertKind.SERVER,
               sans);
 
-      KeyPair adminKey = rsa();
+      KeyPair adminKey = ec();
       X509Certificate adminCert =
           sign(
               new X500Name("O=system:masters,CN=treewave-admin"),
@@ -111,7 +120,7 @@ final class Pki {
               CertKind.CLIENT,
               List.of());
       return new Pki(
-          ca, new Credential(serverKey, serverCert), new Credential(adminKey, adminCert), rsa());
+          ca, new Credential(serverKey, serverCert), new Credential(adminKey, adminCert), ec());
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot generate the control plane's certificates", e);
     }
@@ -122,7 +131,7 @@ final class Pki {
     write(dir.resolve("ca.crt"), ca.certificatePem());
     write(dir.resolve("apiserver.crt"), apiServer.certificatePem());
     write(dir.resolve("apiserver.key"), apiServer.privateKeyPem());
-    write(dir.resolve("sa.key"), pem(serviceAccountKey.getPrivate()));
+    write(dir.resolve("sa.key"), privateKeyPem(serviceAccountKey.getPrivate()));
     write(dir.resolve("sa.pub"), pem(serviceAccountKey.getPublic()));
   }
 
@@ -193,10 +202,7 @@ final class Pki {
       }
       case SERVER, CLIENT -> {
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(
-            Extension.keyUsage,
-            true,
-            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(
             Extension.extendedKeyUsage,
             false,
@@ -214,13 +220,47 @@ final class Pki {
     }
     return new JcaX509CertificateConverter()
         .getCertificate(
-            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
   }
 
-  private static KeyPair rsa() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048, RANDOM);
+  /**
+   * ECDSA P-256 everywhere: generating four RSA-2048 keys took about 5 s on a busy 2-core machine,
+   * these take a few ms. Go (kube-*, ES256 service-account tokens) and fabric8 both read them.
+   */
+  private static KeyPair ec() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
     return generator.generateKeyPair();
+  }
+
+  /**
+   * PKCS#8 ("PRIVATE KEY"), which carries the curve: Go's key parsers and fabric8 read it, while
+   * the bare SEC1 form Bouncy Castle's PEM writer makes of a JDK EC key has no curve and is
+   * refused.
+   */
+  static String privateKeyPem(PrivateKey key) {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  static String sec1Pem(KeyPair pair) {
+    ECPrivateKey key = (ECPrivateKey) pair.getPrivate();
+    DERBitString publicPoint =
+        new DERBitString(
+            SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded())
+                .getPublicKeyData()
+                .getBytes());
+    try {
+      byte[] der =
+          new org.bouncycastle.asn1.sec.ECPrivateKey(
+                  256, key.getS(), publicPoint, SECObjectIdentifiers.secp256r1)
+              .getEncoded();
+      return pem(new PemObject("EC PRIVATE KEY", der));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String pem(Object object) {
