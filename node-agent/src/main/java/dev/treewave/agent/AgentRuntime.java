@@ -82,9 +82,15 @@ public final class AgentRuntime implements AutoCloseable {
     return loop.live();
   }
 
-  /** The OSNode is being watched and a status report has reached the API server. */
+  /**
+   * The OSNode watch has its first list, and either a status report has reached the API server or
+   * there is no OSNode for this node (a node the operator does not target has nothing to report,
+   * and must not hold up a DaemonSet rollout).
+   */
   public boolean ready() {
-    return watch != null && watch.synced() && reporter.lastSuccess() != null;
+    return watch != null
+        && watch.synced()
+        && (watch.current() == null || reporter.lastSuccess() != null);
   }
 
   /** The bound port of /healthz, /readyz and /metrics. */

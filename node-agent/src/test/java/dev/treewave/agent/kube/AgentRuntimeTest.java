@@ -242,6 +242,18 @@ class AgentRuntimeTest {
     assertThat(rebooter.requests()).isEmpty();
   }
 
+  @Test
+  void aNodeWithoutAnOsNodeIsReadyAndIdle() throws Exception {
+    host.bootedFrom(OS, A, GIB);
+
+    runtime = startAgent();
+
+    HttpClient http = HttpClient.newHttpClient();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(http, "/readyz").statusCode() == 200);
+    assertThat(client.resources(OSNode.class).list().getItems()).isEmpty();
+    assertThat(rebooter.requests()).isEmpty();
+  }
+
   private HttpResponse<String> get(HttpClient http, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort() + path)).build(),
