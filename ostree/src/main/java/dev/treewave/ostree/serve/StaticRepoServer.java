@@ -47,6 +47,8 @@ public final class StaticRepoServer implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Request> log = new CopyOnWriteArrayList<>();
   private volatile FaultInjector faults = FaultInjector.NONE;
+  private final java.util.concurrent.atomic.AtomicLong bytesServed =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private StaticRepoServer(Path root, HttpServer server, ExecutorService executor) {
     this.root = root;
@@ -94,6 +96,11 @@ public final class StaticRepoServer implements AutoCloseable {
     log.clear();
   }
 
+  /** Body bytes of complete 200 responses sent so far (bytes on the wire, for benchmarks). */
+  public long bytesServed() {
+    return bytesServed.get();
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String method = ex.getRequestMethod();
@@ -133,10 +140,9 @@ public final class StaticRepoServer implements AutoCloseable {
           out.write(in.readNBytes((int) Math.min(size / 2, Integer.MAX_VALUE)));
           out.flush();
           // abandon the exchange with the body incomplete: the client sees a truncated transfer
-          ex.getHttpContext().getServer();
           throw new IOException("fault injected: connection dropped");
         }
-        in.transferTo(out);
+        bytesServed.addAndGet(in.transferTo(out));
       }
     }
   }
