@@ -69,7 +69,8 @@ public final class OperatorMain {
               identity,
               nodeName.isBlank() ? null : nodeName,
               leaseNamespace,
-              address(metricsBind));
+              address(metricsBind),
+              true);
       CountDownLatch stop = new CountDownLatch(1);
       try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

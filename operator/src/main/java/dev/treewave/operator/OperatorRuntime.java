@@ -25,6 +25,8 @@ public final class OperatorRuntime implements AutoCloseable {
    * @param leaseNamespace where the leader Lease lives; null disables leader election (tests)
    * @param nodeName the node this replica runs on, updated last; may be null
    * @param metricsBind address for /metrics, /healthz, /readyz
+   * @param exitOnLostLease exit the process when leadership is lost (production: a replica that
+   *     lost its lease must stop acting at once; tests stop operators in-process)
    */
   public record Settings(
       String leaseName,
@@ -32,7 +34,8 @@ public final class OperatorRuntime implements AutoCloseable {
       String identity,
       String nodeName,
       String eventNamespace,
-      InetSocketAddress metricsBind) {}
+      InetSocketAddress metricsBind,
+      boolean exitOnLostLease) {}
 
   private final Operator operator;
   private final OpsServer ops;
@@ -75,7 +78,14 @@ public final class OperatorRuntime implements AutoCloseable {
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace(), settings.identity()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.identity(),
+                        null,
+                        settings.exitOnLostLease()));
               }
             });
     operator.register(new OSImageReconciler(service, cluster, metrics));

@@ -94,7 +94,8 @@ class OperatorRestartTest {
             "test",
             null,
             "default",
-            new InetSocketAddress("127.0.0.1", 0)),
+            new InetSocketAddress("127.0.0.1", 0),
+            false),
         source -> source.commit(),
         Clock.systemUTC());
   }

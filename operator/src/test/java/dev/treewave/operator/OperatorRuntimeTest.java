@@ -44,7 +44,8 @@ class OperatorRuntimeTest {
             "test",
             null,
             "default",
-            new InetSocketAddress("127.0.0.1", 0));
+            new InetSocketAddress("127.0.0.1", 0),
+            false);
     ScheduledExecutorService agents = Executors.newSingleThreadScheduledExecutor();
     try (OperatorRuntime runtime =
         OperatorRuntime.start(client, settings, source -> source.commit(), Clock.systemUTC())) {
