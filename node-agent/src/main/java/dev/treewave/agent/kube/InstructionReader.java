@@ -23,6 +23,11 @@ public final class InstructionReader {
 
   private final KeySource keys;
 
+  // The policy resolved for the current instruction: keys are read once per instruction, not on
+  // every pass of every agent (a thousand nodes would otherwise GET Secrets all day).
+  private String cachedFor;
+  private VerificationPolicy cached;
+
   public InstructionReader(KeySource keys) {
     this.keys = keys;
   }
@@ -57,10 +62,17 @@ public final class InstructionReader {
           instruction.id(), action, commit, "source.url is not a URL: " + e.getMessage());
     }
     VerificationPolicy policy;
-    try {
-      policy = policy(spec.verification());
-    } catch (KeySource.KeyUnavailableException | IllegalArgumentException e) {
-      return Instruction.defective(instruction.id(), action, commit, e.getMessage());
+    String cacheKey = instruction.id() + "\n" + spec.verification();
+    if (cacheKey.equals(cachedFor)) {
+      policy = cached;
+    } else {
+      try {
+        policy = policy(spec.verification());
+      } catch (KeySource.KeyUnavailableException | IllegalArgumentException e) {
+        return Instruction.defective(instruction.id(), action, commit, e.getMessage());
+      }
+      cachedFor = cacheKey;
+      cached = policy;
     }
     Target target = new Target(spec.osName(), url, spec.source().ref(), policy, kernelArgs(spec));
     return new Instruction(instruction.id(), action, commit, target);

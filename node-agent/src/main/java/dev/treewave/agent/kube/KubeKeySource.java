@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Reads keys with plain GETs, when an instruction starts: keys change rarely, and a watch on
- * Secrets would need list/watch permission on every Secret of the namespace.
+ * Reads keys with plain GETs (a watch would need list/watch permission on every Secret of the
+ * namespace). A missing object or key, or a refused read, makes the instruction fail with that
+ * reason; other API errors are thrown, so the agent's loop simply tries again.
  */
 public final class KubeKeySource implements KeySource {
 
@@ -31,7 +32,11 @@ public final class KubeKeySource implements KeySource {
         return fromConfigMap(reference.configMapRef());
       }
     } catch (KubernetesClientException e) {
-      throw new KeyUnavailableException("cannot read trusted key: " + e.getMessage());
+      if (e.getCode() == 403) {
+        throw new KeyUnavailableException(
+            "the agent may not read its trusted key (grant get on it): " + e.getMessage());
+      }
+      throw e; // transient (API server away, timeout): the loop tries again on its next pass
     }
     throw new KeyUnavailableException("a key reference names neither a Secret nor a ConfigMap");
   }

@@ -65,6 +65,29 @@ class InstructionReaderTest {
   }
 
   @Test
+  void keysAreReadOncePerInstruction() {
+    int[] reads = {0};
+    InstructionReader counting =
+        new InstructionReader(
+            reference -> {
+              reads[0]++;
+              return new byte[] {1};
+            });
+    OSNode node = node(NodeAction.Stage, new Verification(VerificationMode.GPG, List.of(KEY)));
+
+    counting.read(node);
+    counting.read(node);
+    assertThat(reads[0]).isEqualTo(1);
+
+    node.setSpec(
+        node.getSpec()
+            .withInstruction(
+                new dev.treewave.api.v1alpha1.Instruction("i2", NodeAction.Activate, B, null)));
+    counting.read(node);
+    assertThat(reads[0]).isEqualTo(2);
+  }
+
+  @Test
   void disabledVerificationNeedsNoKeys() {
     Instruction instruction =
         reader.read(node(NodeAction.Stage, new Verification(VerificationMode.Disabled, null)));
