@@ -113,6 +113,13 @@ public final class OsRepository implements AutoCloseable {
     return server.url();
   }
 
+  /** How many object files (commits, trees, file content) the server has handed out so far. */
+  public long objectDownloads() {
+    return server.requests().stream()
+        .filter(r -> r.status() == 200 && r.path().contains("/objects/"))
+        .count();
+  }
+
   public Path path() {
     return path;
   }

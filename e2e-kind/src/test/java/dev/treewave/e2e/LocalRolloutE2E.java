@@ -1,0 +1,212 @@
+package dev.treewave.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.OSNodeStatus;
+import dev.treewave.api.v1alpha1.WaveState;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole system on this machine ({@link LocalCluster}): the real control plane with five kwok
+ * nodes and a PDB-protected Deployment, the operator, and one node agent per node managing its own
+ * scratch OSTree sysroot through {@code OstreeHostOs}, pulling ed25519-signed commits over HTTP
+ * from 127.0.0.1. The tests run in order on one cluster: v1 → v2 with a pause after the canary,
+ * then back to v1 by pinning the old commit again.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalRolloutE2E {
+
+  private static final int NODES = 5;
+  private static final String IMAGE = "fleet-os";
+
+  private static LocalCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("target"), "local-cluster-");
+    cluster =
+        LocalCluster.start(
+            new LocalCluster.Options(NODES, work, line -> System.out.println("[e2e] " + line)));
+    client = cluster.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void rollsV2OutInWavesCanaryFirstPausedUntilResumedWithinTheDisruptionBudget() throws Exception {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    for (SimulatedNode node : cluster.nodes()) {
+      assertThat(node.bootedCommit()).as(node.name()).contains(v1);
+    }
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      client.resource(cluster.image(IMAGE, v2, true, 1)).create();
+
+      OSImage paused = awaitPhase(OSImagePhase.Paused);
+      List<String> canary = paused.getStatus().waves().get(0).nodes();
+      assertThat(canary).hasSize(1);
+      assertThat(paused.getStatus().waves().get(0).state()).isEqualTo(WaveState.Paused);
+      for (SimulatedNode node : cluster.nodes()) {
+        String expected = canary.contains(node.name()) ? v2 : v1;
+        assertThat(node.bootedCommit()).as(node.name() + " while paused").contains(expected);
+      }
+      // Prefetch: the nodes not yet allowed to reboot already hold v2, staged and locked.
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () -> {
+                for (SimulatedNode node : cluster.nodes()) {
+                  if (!canary.contains(node.name())) {
+                    assertThat(osNode(node.name()).getStatus().deploymentsOrEmpty())
+                        .as(node.name())
+                        .anySatisfy(
+                            d -> {
+                              assertThat(d.commit()).isEqualTo(v2);
+                              assertThat(d.isStaged()).isTrue();
+                            });
+                    assertThat(node.defaultCommit()).as(node.name()).isEqualTo(v1);
+                  }
+                }
+              });
+
+      OSImage resume = client.resources(OSImage.class).withName(IMAGE).get();
+      resume.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
+      client.resource(resume).update();
+      OSImage done = awaitPhase(OSImagePhase.Completed);
+
+      assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES);
+      assertThat(done.getStatus().waves()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(watch.maxUnavailable()).as("nodes unavailable at once").isEqualTo(1);
+      assertThat(watch.minReadyPods())
+          .as("ready pods of the PDB-protected workload")
+          .isGreaterThanOrEqualTo(cluster.workloadMinAvailable());
+      assertThat(watch.cordonsPerNode())
+          .hasSize(NODES)
+          .allSatisfy((n, c) -> assertThat(c).as(n).isEqualTo(1));
+    }
+    assertEveryNodeBootedAndReports(v2, 2);
+    assertThat(unschedulableNodes()).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void pinningTheOldCommitAgainRollsEveryNodeBackWithoutDownloadingAnything() throws Exception {
+    String v1 = cluster.repository().v1();
+    long downloadsBefore = cluster.repository().objectDownloads();
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
+      // A GitOps revert: the same OSImage pins the old commit again.
+      var spec = cluster.image(IMAGE, v1, false, 1).getSpec();
+      client
+          .resources(OSImage.class)
+          .withName(IMAGE)
+          .edit(
+              i -> {
+                i.setSpec(spec);
+                return i;
+              });
+      awaitTarget(v1, image.getMetadata().getGeneration());
+      OSImage done = awaitPhase(OSImagePhase.Completed);
+
+      assertThat(done.getStatus().targetCommit()).isEqualTo(v1);
+      assertThat(watch.maxUnavailable()).isLessThanOrEqualTo(1);
+      assertThat(watch.minReadyPods()).isGreaterThanOrEqualTo(cluster.workloadMinAvailable());
+    }
+    assertEveryNodeBootedAndReports(v1, 3);
+    assertThat(cluster.repository().objectDownloads())
+        .as("v1 was still on every node as the rollback deployment")
+        .isEqualTo(downloadsBefore);
+  }
+
+  /** OSNode status, the sysroot's own view and the simulated machine all agree on the commit. */
+  private static void assertEveryNodeBootedAndReports(String commit, int boots) {
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              for (SimulatedNode node : cluster.nodes()) {
+                OSNodeStatus status = osNode(node.name()).getStatus();
+                assertThat(node.bootedCommit()).as(node.name() + " sysroot").contains(commit);
+                assertThat(node.defaultCommit()).as(node.name() + " default").isEqualTo(commit);
+                assertThat(status.booted().commit()).as(node.name() + " status").isEqualTo(commit);
+                assertThat(status.booted().bootId()).as(node.name()).isEqualTo(node.bootId());
+                assertThat(node.boots()).as(node.name() + " boots").isEqualTo(boots);
+                assertThat(status.deploymentsOrEmpty())
+                    .as(node.name() + " deployments")
+                    .anySatisfy(
+                        d -> {
+                          assertThat(d.commit()).isEqualTo(commit);
+                          assertThat(d.isBooted()).isTrue();
+                        });
+              }
+            });
+  }
+
+  private static OSNode osNode(String name) {
+    return client.resources(OSNode.class).withName(name).get();
+  }
+
+  private static void awaitTarget(String commit, Long oldGeneration) {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
+              return image.getStatus() != null
+                  && commit.equals(image.getStatus().targetCommit())
+                  && image.getStatus().observedGeneration() != null
+                  && image.getStatus().observedGeneration() > oldGeneration;
+            });
+  }
+
+  private static OSImage awaitPhase(OSImagePhase phase) {
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .untilAsserted(
+            () -> {
+              OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(image.getStatus().phase())
+                  .as(String.valueOf(image.getStatus()))
+                  .isEqualTo(phase);
+            });
+    return client.resources(OSImage.class).withName(IMAGE).get();
+  }
+
+  private static List<String> unschedulableNodes() {
+    return client
+        .nodes()
+        .withLabels(Map.of(LocalCluster.POOL_LABEL, "demo"))
+        .list()
+        .getItems()
+        .stream()
+        .filter(n -> Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+        .map((Node n) -> n.getMetadata().getName())
+        .toList();
+  }
+}
