@@ -238,7 +238,8 @@ public final class Puller {
           && !wasComplete) {
         Optional<DeltaName> delta = chooseDelta(source, opts, t, summary, deltaIndex);
         if (delta.isPresent()) {
-          List<String> sigs = applyDelta(source, opts, delta.get(), deltaIndex, walker, stats);
+          List<String> sigs =
+              applyDelta(source, opts, t.ref(), delta.get(), deltaIndex, walker, stats);
           verified.put(id, sigs);
           deltasUsed.add(delta.get().toString());
           usedDelta = true;
@@ -246,7 +247,16 @@ public final class Puller {
       }
       Commit commit;
       if (!usedDelta) {
-        Optional<Commit> c = fetchCommit(source, opts, id, sizeHint, first, verified, stats);
+        Optional<Commit> c =
+            fetchCommit(
+                source,
+                opts,
+                id,
+                first ? t.ref() : Optional.empty(),
+                sizeHint,
+                first,
+                verified,
+                stats);
         if (c.isEmpty()) {
           return; // a missing parent ends the history (tolerated, as ostree)
         }
@@ -275,6 +285,7 @@ public final class Puller {
       ObjectSource source,
       PullOptions opts,
       ObjectId id,
+      Optional<String> ref,
       long sizeHint,
       boolean required,
       Map<ObjectId, List<String>> verified,
@@ -314,6 +325,7 @@ public final class Puller {
             "Invalid detached metadata of commit " + id + ": " + e.getMessage());
       }
     }
+    checkRefBinding(commit, id, ref);
     verified.put(id, opts.verification().verifyCommit(id, bytes, metaMap));
     boolean complete = isComplete(id);
     if (!complete) {
@@ -327,6 +339,32 @@ public final class Puller {
       tx.commit();
     }
     return Optional.of(commit);
+  }
+
+  /**
+   * A commit that names the refs it was made for ({@code ostree.ref-binding}) must be pulled under
+   * one of them: stops a server from passing off another branch's (e.g. older) commit as this one.
+   */
+  static void checkRefBinding(Commit commit, ObjectId id, Optional<String> ref) {
+    if (ref.isEmpty() || !(commit.metadata().get("ostree.ref-binding") instanceof GVariant.Arr a)) {
+      return;
+    }
+    List<String> bound = new ArrayList<>();
+    for (GVariant v : a.elements()) {
+      if (v instanceof GVariant.Str str) {
+        bound.add(str.value());
+      }
+    }
+    if (!bound.contains(ref.get())) {
+      throw new PullException(
+          "Commit "
+              + id
+              + " is bound to refs "
+              + bound
+              + ", not to the requested ref '"
+              + ref.get()
+              + "'");
+    }
   }
 
   boolean isComplete(ObjectId id) {
@@ -416,6 +454,7 @@ public final class Puller {
   private List<String> applyDelta(
       ObjectSource source,
       PullOptions opts,
+      Optional<String> ref,
       DeltaName name,
       Map<String, ObjectId> deltaIndex,
       Walker walker,
@@ -446,6 +485,7 @@ public final class Puller {
       meta = metaBytes.map(b -> GVariant.asVardict(GVariantParser.parse("a{sv}", b)));
     }
     List<String> sigs = opts.verification().verifyCommit(name.to(), commitBytes, meta.orElse(null));
+    checkRefBinding(sb.commit(), name.to(), ref);
     markPartial(name.to(), true);
     final Optional<byte[]> mb = metaBytes;
     try (Transaction tx = repo.beginTransaction()) {

@@ -181,6 +181,36 @@ class PullTest {
   }
 
   @Test
+  void commitBoundToAnotherRefIsRefused() throws Exception {
+    // a commit made for "os/old" served under "os/stable": refused before anything is written
+    ObjectId bound;
+    try (var tx = src.beginTransaction()) {
+      var base = src.readCommit(c1);
+      java.util.Map<String, dev.treewave.ostree.gvariant.GVariant> meta =
+          new java.util.LinkedHashMap<>();
+      meta.put(
+          "ostree.ref-binding",
+          new dev.treewave.ostree.gvariant.GVariant.Arr(
+              dev.treewave.ostree.gvariant.GVariantType.STRING,
+              List.of(dev.treewave.ostree.gvariant.GVariant.str("os/old"))));
+      bound =
+          tx.writeCommit(
+              new dev.treewave.ostree.core.Commit(
+                  meta, Optional.empty(), "s", "", 5L, base.rootTree(), base.rootMeta()));
+      tx.commit();
+    }
+    src.refs().write("os/stable", bound);
+    OstreeRepo dst = dest("dst", RepoMode.BARE_USER);
+    assertThatThrownBy(() -> pull(dst, opts("os/stable")))
+        .isInstanceOf(PullException.class)
+        .hasMessageContaining("bound to refs [os/old]");
+    assertThat(dst.hasObject(ObjectType.COMMIT, bound)).isFalse();
+    assertThat(dst.refs().list()).isEmpty();
+    src.refs().write("os/old", bound);
+    assertThat(pull(dst, opts("os/old")).refs()).containsEntry("origin:os/old", bound);
+  }
+
+  @Test
   void unknownRefAndBadSummaryGiveClearErrors() throws Exception {
     OstreeRepo dst = dest("dst", RepoMode.BARE_USER);
     assertThatThrownBy(() -> pull(dst, opts("nope")))
