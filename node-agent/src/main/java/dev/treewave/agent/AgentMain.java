@@ -5,11 +5,18 @@ import dev.treewave.agent.config.AgentConfigParser;
 import dev.treewave.agent.config.ConfigException;
 import dev.treewave.agent.host.CommandRebooter;
 import dev.treewave.agent.host.CommandRunner;
+import dev.treewave.agent.host.HostManagementProbe;
 import dev.treewave.agent.host.HostOs;
+import dev.treewave.agent.host.HostOsException;
 import dev.treewave.agent.host.NoRebooter;
+import dev.treewave.agent.host.NotOstreeHost;
 import dev.treewave.agent.host.Rebooter;
+import dev.treewave.agent.host.ostree.OstreeHostOs;
+import dev.treewave.ostree.sysroot.BootedSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -79,14 +86,32 @@ public final class AgentMain {
   }
 
   /**
-   * The host's OSTree system behind the {@link HostOs} port. The adapter over the {@code ostree/}
-   * module's pull and sysroot code is not in this build yet, so the agent refuses to start rather
-   * than pretend.
+   * The host's OSTree system behind the {@link HostOs} port: {@link OstreeHostOs} over the host's
+   * sysroot, or, on a host without {@code /ostree/repo}, a host that only reports itself unmanaged
+   * (the agent keeps running so the OSNode says why nothing happens).
    */
   static HostOs openHost(AgentConfig config) throws ConfigException {
-    throw new ConfigException(
-        "this build has no OSTree host adapter yet (the HostOs implementation over the ostree"
-            + " module's pull and sysroot APIs); cannot manage "
-            + config.hostRoot());
+    Path hostRoot = config.hostRoot();
+    Path proc = Path.of("/proc"); // hostPID: true, so this is the host's process table
+    String bootId;
+    try {
+      bootId = HostManagementProbe.bootId(proc);
+    } catch (HostOsException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (!Files.isDirectory(hostRoot.resolve("ostree/repo"))) {
+      return new NotOstreeHost(hostRoot.resolve("ostree/repo") + " does not exist", bootId);
+    }
+    return new OstreeHostOs(
+        hostRoot,
+        BootedSource.hostMountedAt(hostRoot),
+        new HostManagementProbe(hostRoot, proc),
+        () -> {
+          try {
+            return HostManagementProbe.bootId(proc);
+          } catch (HostOsException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+          }
+        });
   }
 }
