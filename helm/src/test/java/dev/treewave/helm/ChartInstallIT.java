@@ -48,7 +48,9 @@ class ChartInstallIT {
   private static final ResourceDefinitionContext OSNODES = crd("osnodes", "OSNode");
   private static final ResourceDefinitionContext OSIMAGES = crd("osimages", "OSImage");
 
-  private static final Path OPERATOR_LOG = Path.of("target", "operator-ChartInstallIT.log");
+  private static final Path OPERATOR_LOG =
+      Path.of(System.getProperty("build.dir", "target"), "operator-ChartInstallIT.log")
+          .toAbsolutePath();
 
   static ControlPlane plane;
   static Release release;
