@@ -75,6 +75,8 @@ public final class ControlPlane implements AutoCloseable {
   private Path kubeconfigFile;
   private KubernetesClient client;
   private Duration startupTime;
+  private final java.util.Map<String, Duration> phases = new java.util.LinkedHashMap<>();
+  private long phaseStart;
   private volatile boolean closed;
 
   private ControlPlane(ControlPlaneOptions options, Path workDir, Path logDir) {
@@ -156,6 +158,21 @@ public final class ControlPlane implements AutoCloseable {
   /** From {@link #start} until the API server (and the requested components) were up. */
   public Duration startupTime() {
     return startupTime;
+  }
+
+  /**
+   * Where the startup time went, e.g. {@code certificates=40ms etcd=900ms kube-apiserver=4100ms}.
+   */
+  public String startupPhases() {
+    StringBuilder out = new StringBuilder();
+    phases.forEach(
+        (name, took) ->
+            out.append(out.length() == 0 ? "" : " ")
+                .append(name)
+                .append('=')
+                .append(took.toMillis())
+                .append("ms"));
+    return out.toString();
   }
 
   /** The folder holding one log file per component (kept after close). */
@@ -312,7 +329,9 @@ public final class ControlPlane implements AutoCloseable {
   // Startup
 
   private void boot(ControlPlaneBinaries binaries) {
+    phaseStart = System.nanoTime();
     pki = Pki.generate();
+    phase("certificates");
     Path pkiDir = workDir.resolve("pki");
     createDirectories(pkiDir);
     pki.writeTo(pkiDir);
@@ -328,6 +347,7 @@ public final class ControlPlane implements AutoCloseable {
     kubeconfigFile = workDir.resolve("admin.kubeconfig");
     write(kubeconfigFile, kubeconfigYaml);
     client = new KubernetesClientBuilder().withConfig(adminConfig()).build();
+    phase("client");
 
     String kubeconfigFlag = "--kubeconfig=" + kubeconfigFile;
     if (options.controllerManager()) {
@@ -368,8 +388,17 @@ public final class ControlPlane implements AutoCloseable {
     }
     // The extra components have no readiness endpoint here (--secure-port=0 keeps them off the
     // network); what tests wait for (Ready nodes, PDB status) proves them. Fail fast on a crash.
-    pause(Duration.ofMillis(300));
-    processes.forEach(ManagedProcess::checkAlive);
+    if (processes.size() > 2) {
+      pause(Duration.ofMillis(300));
+      processes.forEach(ManagedProcess::checkAlive);
+    }
+    phase("components");
+  }
+
+  private void phase(String name) {
+    long now = System.nanoTime();
+    phases.merge(name, Duration.ofNanos(now - phaseStart), Duration::plus);
+    phaseStart = now;
   }
 
   /** Picks free ports; retries when another process grabbed one between the pick and the bind. */
@@ -398,6 +427,7 @@ public final class ControlPlane implements AutoCloseable {
                     "--log-level=warn"));
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         awaitReady(etcd, () -> ok(plain, URI.create(etcdUrl + "/health")), "/health");
+        phase("etcd");
 
         List<String> command =
             new ArrayList<>(
@@ -429,6 +459,7 @@ public final class ControlPlane implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
         awaitReady(apiServer, () -> ok(tls, apiServerUrl.resolve("/readyz")), "/readyz");
+        phase("kube-apiserver");
         return;
       } catch (IllegalStateException e) {
         boolean portClash =

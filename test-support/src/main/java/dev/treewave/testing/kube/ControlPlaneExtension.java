@@ -52,10 +52,11 @@ public final class ControlPlaneExtension
       plane = ControlPlane.start(options);
       context.getStore(NAMESPACE).put(KEY, plane);
       System.out.printf(
-          "treewave: control plane for %s started in %d ms (%s); logs in %s%n",
+          "treewave: control plane for %s started in %d ms (%s; %s); logs in %s%n",
           context.getRequiredTestClass().getSimpleName(),
           plane.startupTime().toMillis(),
           describe(options),
+          plane.startupPhases(),
           plane.logDir());
     }
     injectFields(context.getRequiredTestClass(), null, plane);

@@ -26,7 +26,8 @@ class ControlPlaneLifecycleIT {
     try (ControlPlane plane =
         ControlPlane.start(ControlPlaneOptions.apiServerOnly().withName("lifecycle"))) {
       System.out.printf(
-          "treewave: etcd + kube-apiserver started in %d ms%n", plane.startupTime().toMillis());
+          "treewave: etcd + kube-apiserver started in %d ms (%s)%n",
+          plane.startupTime().toMillis(), plane.startupPhases());
       apiServer = plane.apiServerUrl();
       etcd = URI.create(plane.etcdUrl());
       kubeconfig = plane.kubeconfigFile();
