@@ -174,7 +174,9 @@ public final class LocalCluster implements AutoCloseable {
                 SYSTEM_NAMESPACE,
                 "local-operator",
                 null,
-                SYSTEM_NAMESPACE,
+                // Events about a cluster-scoped OSImage must live in "default": the API server
+                // rejects them elsewhere (involvedObject.namespace "" must match).
+                "default",
                 new InetSocketAddress("127.0.0.1", 0),
                 false));
     toClose.add(operator::close);

@@ -46,6 +46,7 @@ public final class RolloutWatch implements AutoCloseable {
   private final long started = System.nanoTime();
   private String lastPhase;
   private String lastWaves;
+  private String lastBlockers = "";
 
   public RolloutWatch(
       KubernetesClient client, String image, int workloadReplicas, Consumer<String> out) {
@@ -105,6 +106,18 @@ public final class RolloutWatch implements AutoCloseable {
                       : String.format(
                           "%d/%d updated",
                           nz(status.nodes().updated()), nz(status.nodes().total()))));
+        }
+        String blockers =
+            status.blockers() == null
+                ? ""
+                : String.join(
+                    "; ",
+                    status.blockers().stream()
+                        .map(b -> b.node() + " " + b.reason() + ": " + b.message())
+                        .toList());
+        if (!blockers.equals(lastBlockers)) {
+          lastBlockers = blockers;
+          emit(blockers.isEmpty() ? "  no blockers" : "  waiting: " + blockers);
         }
         String waves = describeWaves(status);
         if (!waves.equals(lastWaves)) {
