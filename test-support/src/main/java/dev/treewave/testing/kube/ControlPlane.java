@@ -304,13 +304,13 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Stops every component (reverse start order) and deletes the temp folder. Idempotent. */
   @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+  public synchronized void close() {
+    // Synchronized as a whole: the shutdown hook must wait for a close already under way, or the
+    // JVM could exit before the processes are stopped.
+    if (closed) {
+      return;
     }
+    closed = true;
     OPEN.remove(this);
     synchronized (clients) {
       clients.forEach(KubernetesClient::close);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Smoke 1: a CRD's CEL rule is enforced by the real API server, with the rule's message. */
@@ -50,5 +51,21 @@ class CelValidationIT {
         .create();
 
     assertThat(WidgetCrd.widgets(client).inNamespace("cel").withName("good").get()).isNotNull();
+  }
+
+  /**
+   * The extension shares the outer class's plane with nested classes and injects instance fields.
+   */
+  @Nested
+  class NestedTests {
+
+    ControlPlane injected;
+
+    @Test
+    void sharesTheOuterPlane(ControlPlane parameter, KubernetesClient client) {
+      assertThat(injected).isSameAs(plane).isSameAs(parameter);
+      assertThat(client).isSameAs(plane.client());
+      assertThat(WidgetCrd.widgets(client).inNamespace("cel").list()).isNotNull();
+    }
   }
 }
