@@ -1,24 +1,14 @@
 package dev.treewave.operator;
 
 import dev.treewave.api.v1alpha1.OSImage;
-import dev.treewave.operator.kube.Drainer;
 import dev.treewave.operator.kube.HttpCommitResolver;
-import dev.treewave.operator.kube.KubeRolloutCluster;
-import dev.treewave.operator.plan.RolloutPlan;
-import dev.treewave.operator.plan.RolloutPlanner;
-import dev.treewave.operator.plan.RolloutSnapshot;
-import dev.treewave.operator.preview.PlanTable;
-import dev.treewave.operator.rollout.RolloutCluster;
-import dev.treewave.operator.spec.PolicyMapper;
+import dev.treewave.operator.preview.PlanPreview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -106,20 +96,7 @@ public final class OperatorMain {
         OSImage image = load(client);
         String target =
             commit != null ? commit : new HttpCommitResolver().resolve(image.getSpec().source());
-        KubeRolloutCluster cluster =
-            new KubeRolloutCluster(client, new Drainer(client, Clock.systemUTC()));
-        RolloutCluster.ClusterRead read = cluster.observe(image, target);
-        RolloutPlan plan =
-            RolloutPlanner.plan(
-                new RolloutSnapshot(
-                    Instant.now(),
-                    target,
-                    PolicyMapper.toPolicy(image),
-                    read.nodes(),
-                    List.of(),
-                    leaderNode));
-        System.out.print(PlanTable.render(image.getMetadata().getName(), target, plan));
-        read.conflicts().forEach(c -> System.out.println("Conflict: " + c));
+        System.out.print(PlanPreview.render(client, image, target, leaderNode));
         return 0;
       }
     }

@@ -281,6 +281,32 @@ class RolloutIT {
     assertThat(watcher.cordonsPerNode()).allSatisfy((n, c) -> assertThat(c).as(n).isEqualTo(1));
   }
 
+  @Test
+  void planPreviewShowsWavesAndOrderWithoutTouchingAnything() {
+    nodes("f", 4);
+    Node f0 = client.nodes().withName("f-00").get();
+    f0.getMetadata().getLabels().put("pin", "f-00");
+    client.resource(f0).update();
+    workloadOn("solo-f", Map.of("pin", "f-00"), 1, 1);
+    OSImage image = image("preview-f", "f", null, null, null, null);
+
+    String table = dev.treewave.operator.preview.PlanPreview.render(client, image, TARGET, "f-02");
+
+    assertThat(table).containsPattern("0\\s+1\\s+f-00\\s+PENDING\\s+Stage");
+    assertThat(table).containsPattern("1\\s+4\\s+f-02\\s+PENDING");
+    assertThat(table).contains("f-02 runs the operator's leader and goes last");
+    assertThat(table).contains("Preview only: nothing was changed.");
+    assertThat(client.resources(OSNode.class).list().getItems())
+        .noneMatch(o -> o.getMetadata().getName().startsWith("f-"));
+    assertThat(client.resources(OSImage.class).withName("preview-f").get()).isNull();
+    assertThat(unschedulable("f")).isEmpty();
+    assertThat(client.nodes().withLabel("pool", "f").list().getItems())
+        .allSatisfy(
+            n ->
+                assertThat(n.getMetadata().getAnnotations())
+                    .doesNotContainKey(Annotations.CORDONED_BY));
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private OperatorRuntime startOperator() {
