@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,27 +61,32 @@ public final class DeltaGenerator {
   }
 
   /** Reachable objects of a commit's tree (excluding the commit itself). */
-  record Reachable(Set<ObjectId> dirTrees, Set<ObjectId> dirMetas, Set<ObjectId> files) {}
+  record Reachable(
+      Set<ObjectId> dirTrees,
+      Set<ObjectId> dirMetas,
+      Set<ObjectId> files,
+      Map<String, ObjectId> paths) {}
 
   Reachable reachable(ObjectId commit) {
     Reachable r =
-        new Reachable(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
+        new Reachable(
+            new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>(), new HashMap<>());
     var c = repo.readCommit(commit);
-    walk(c.rootTree(), c.rootMeta(), r);
+    walk(c.rootTree(), c.rootMeta(), "/", r);
     return r;
   }
 
-  private void walk(ObjectId tree, ObjectId meta, Reachable r) {
+  private void walk(ObjectId tree, ObjectId meta, String path, Reachable r) {
     r.dirMetas().add(meta);
-    if (!r.dirTrees().add(tree)) {
-      return;
-    }
+    r.dirTrees().add(tree);
+    // identical subtrees are walked again under each path: the path map needs every location
     DirTree t = repo.readDirTree(tree);
     for (DirTree.FileEntry f : t.files()) {
       r.files().add(f.checksum());
+      r.paths().put(path + f.name(), f.checksum());
     }
     for (DirTree.DirEntry d : t.dirs()) {
-      walk(d.treeChecksum(), d.metaChecksum(), r);
+      walk(d.treeChecksum(), d.metaChecksum(), path + d.name() + "/", r);
     }
   }
 
@@ -91,7 +97,10 @@ public final class DeltaGenerator {
     }
     DeltaName name = new DeltaName(from, to);
     Reachable target = reachable(to);
-    Reachable base = from.map(this::reachable).orElse(new Reachable(Set.of(), Set.of(), Set.of()));
+    Reachable base =
+        from.map(this::reachable).orElse(new Reachable(Set.of(), Set.of(), Set.of(), Map.of()));
+    Map<ObjectId, String> newPaths = new HashMap<>();
+    target.paths().forEach((p, id) -> newPaths.putIfAbsent(id, p));
 
     PartBuilder part = new PartBuilder();
     List<DeltaPart> parts = new ArrayList<>();
@@ -127,7 +136,10 @@ public final class DeltaGenerator {
                   ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
           continue;
         }
-        part.addContent(id, co.header(), co.content().readAllBytes());
+        byte[] data = co.content().readAllBytes();
+        if (!tryRollingDiff(part, id, co.header(), data, base.paths().get(newPaths.get(id)))) {
+          part.addContent(id, co.header(), data);
+        }
       } catch (IOException e) {
         throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
       }
@@ -145,6 +157,34 @@ public final class DeltaGenerator {
 
     return write(name, parts, partObjects, partUsizes, fallbacks);
   }
+
+  /**
+   * Encodes a modified file as copies from its previous version (same path in the source commit)
+   * plus literal bytes, when at least half of it can be copied.
+   */
+  private boolean tryRollingDiff(
+      PartBuilder part, ObjectId id, FileHeader h, byte[] data, ObjectId oldId) {
+    if (oldId == null || data.length < 16 * 1024 || data.length > MAX_DIFF_SIZE) {
+      return false;
+    }
+    byte[] old;
+    try (ContentObject co = repo.openContent(oldId)) {
+      if (co.header().isSymlink() || co.size() > MAX_DIFF_SIZE) {
+        return false;
+      }
+      old = co.content().readAllBytes();
+    } catch (IOException | RuntimeException e) {
+      return false; // no usable previous version: send the file whole
+    }
+    List<RollingDiff.Segment> segs = RollingDiff.diff(old, data);
+    if (RollingDiff.copied(segs) * 2 < data.length) {
+      return false;
+    }
+    part.addDiff(id, h, oldId, data, segs);
+    return true;
+  }
+
+  static final long MAX_DIFF_SIZE = 64L * 1024 * 1024;
 
   private long storedSize(ObjectId id, long fallback) {
     if (repo.mode() != RepoMode.ARCHIVE) {
@@ -240,6 +280,48 @@ public final class DeltaGenerator {
       varint(x);
       varint(payload.length);
       varint(off);
+      objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
+      usize += data.length;
+    }
+
+    /** {@code o r (w…) R w r … R c}: copies from the old object, literals from the blob. */
+    void addDiff(
+        ObjectId id, FileHeader h, ObjectId oldId, byte[] data, List<RollingDiff.Segment> segs) {
+      int mode = modeIndex(h);
+      int x = xattrIndex(h.xattrs());
+      long csumOff = blob.size();
+      blob.writeBytes(oldId.bytes());
+      ops.write(DeltaApplier.OP_OPEN);
+      varint(mode);
+      varint(x);
+      varint(data.length);
+      boolean reading = false;
+      for (RollingDiff.Segment s : segs) {
+        if (s.fromOld()) {
+          if (!reading) {
+            ops.write(DeltaApplier.OP_SET_READ_SOURCE);
+            varint(csumOff);
+            reading = true;
+          }
+          ops.write(DeltaApplier.OP_WRITE);
+          varint(s.length());
+          varint(s.offset());
+        } else {
+          if (reading) {
+            ops.write(DeltaApplier.OP_UNSET_READ_SOURCE);
+            reading = false;
+          }
+          long off = blob.size();
+          blob.write(data, s.offset(), s.length());
+          ops.write(DeltaApplier.OP_WRITE);
+          varint(s.length());
+          varint(off);
+        }
+      }
+      if (reading) {
+        ops.write(DeltaApplier.OP_UNSET_READ_SOURCE);
+      }
+      ops.write(DeltaApplier.OP_CLOSE);
       objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
       usize += data.length;
     }

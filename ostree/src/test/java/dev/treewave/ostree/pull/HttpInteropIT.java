@@ -65,6 +65,11 @@ class HttpInteropIT {
     Signatures.signCommit(src, c1, signer);
     Files.writeString(tmp.resolve("tree/etc/hostname"), "updated\n");
     Files.write(tmp.resolve("tree/usr/bin/huge"), new byte[4_500_000]);
+    byte[] blob = Files.readAllBytes(tmp.resolve("tree/usr/bin/blob"));
+    for (int i = 0; i < 100; i++) {
+      blob[150_000 + i] ^= 0x5a; // a small change in a 300 KB incompressible file: rolling diff
+    }
+    Files.write(tmp.resolve("tree/usr/bin/blob"), blob);
     ObjectId c2 =
         TreeFixture.commit(src, tmp.resolve("tree"), "os/stable", Optional.of(c1), 1_700_000_100L);
     Signatures.signCommit(src, c2, signer);
@@ -130,6 +135,11 @@ class HttpInteropIT {
     assertThat(server.requests().stream().filter(q -> q.path().endsWith(".filez")).count())
         .isEqualTo(1); // the fallback
     assertCheckoutMatches(client, "origin:os/stable", tmp.resolve("tree"));
+    long partBytes =
+        Files.size(
+            tmp.resolve("ours")
+                .resolve(dev.treewave.ostree.delta.DeltaName.of(c[0], c[1]).partPath(0)));
+    assertThat(partBytes).isLessThan(50_000); // the 300 KB file went as a diff, not whole
     String show =
         ostree("static-delta", "show", repo(tmp.resolve("ours")), c[0].hex() + "-" + c[1].hex())
             .ok()

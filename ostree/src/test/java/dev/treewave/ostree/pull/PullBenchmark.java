@@ -137,7 +137,7 @@ public final class PullBenchmark {
 
       System.out.println();
       System.out.println(
-          "| pull | ours: objects/s | ostree: objects/s | ratio | ours: MB/s | ostree: MB/s | ours: wire MB | ostree: wire MB |");
+          "| pull | ours: s | ostree: s | ours: objects/s | ostree: objects/s | ratio | ours: wire MB | ostree: wire MB |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
       System.out.println();

@@ -241,6 +241,9 @@ class PullTest {
     // from-to delta with a large fallback file and a tiny part size (several parts)
     Files.write(tmp.resolve("t1/usr/bin/huge"), new byte[5_000_000]);
     Files.writeString(tmp.resolve("t1/etc/hostname"), "changed\n");
+    byte[] blob = Files.readAllBytes(tmp.resolve("t1/usr/bin/blob"));
+    blob[1000] ^= 1;
+    Files.write(tmp.resolve("t1/usr/bin/blob"), blob);
     ObjectId c2 =
         TreeFixture.commit(src, tmp.resolve("t1"), "os/stable", Optional.of(c1), 1_700_000_100L);
     new DeltaGenerator(src, DeltaGenerator.Options.DEFAULTS.withMaxPartSize(1000))
