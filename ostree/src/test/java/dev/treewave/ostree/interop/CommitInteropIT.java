@@ -65,10 +65,11 @@ class CommitInteropIT {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = RepoMode.class,
-      names = {"ARCHIVE", "BARE_USER"})
+  @EnumSource(RepoMode.class)
   void sameTreeGivesTheSameCommitAndIdenticalObjectFiles(RepoMode mode) throws Exception {
+    if (mode == RepoMode.BARE && !TreeFixtures.isRoot()) {
+      return; // bare stores real ownership: root only (CI and this machine run as root)
+    }
     Path tree = TreeFixtures.richTree(tmp.resolve("tree"));
     Path theirs = tmp.resolve("theirs");
     ostree.ok(tmp, "init", "--repo=" + theirs, "--mode=" + mode.configName());

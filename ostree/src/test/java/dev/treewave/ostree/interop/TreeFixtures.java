@@ -119,6 +119,7 @@ final class TreeFixtures {
             objects.relativize(p)
                 + " "
                 + Integer.toOctalString(st.mode())
+                + (p.toString().endsWith(".file") ? " " + st.uid() + ":" + st.gid() : "")
                 + " "
                 + content
                 + (meta == null ? "" : " meta=" + java.util.HexFormat.of().formatHex(meta)));
