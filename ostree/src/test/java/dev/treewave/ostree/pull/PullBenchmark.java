@@ -112,6 +112,7 @@ public final class PullBenchmark {
           timed(
               List.of(
                   javaBin(),
+                  "-Xmx384m",
                   "-cp",
                   System.getProperty("java.class.path"),
                   PullBenchmark.class.getName(),
@@ -176,13 +177,13 @@ public final class PullBenchmark {
   private void row(String name, Result o, Result t) {
     rows.add(
         String.format(
-            "| %s | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f | %.1f |",
+            "| %s | %.1f | %.1f | %.0f | %.0f | %.2f | %.1f | %.1f |",
             name,
+            o.seconds,
+            t.seconds,
             o.objectsPerSecond(),
             t.objectsPerSecond(),
             o.objectsPerSecond() / t.objectsPerSecond(),
-            o.mbPerSecond(),
-            t.mbPerSecond(),
             o.wireBytes / 1e6,
             t.wireBytes / 1e6));
     System.out.println(rows.get(rows.size() - 1));
