@@ -3,12 +3,19 @@ package dev.treewave.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.treewave.api.v1alpha1.FailureAction;
+import dev.treewave.api.v1alpha1.FailurePolicy;
+import dev.treewave.api.v1alpha1.HealthSpec;
+import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSImageSpec;
 import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
 import dev.treewave.api.v1alpha1.WaveState;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +150,94 @@ class LocalRolloutE2E {
         .isEqualTo(downloadsBefore);
   }
 
+  @Test
+  @Order(3)
+  void aCanaryFailingItsHealthGateIsRolledBackToThePreviousDeploymentAndTheRolloutStops()
+      throws Exception {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    // A pod on every node that the health gate watches and that never becomes ready.
+    for (SimulatedNode node : cluster.nodes()) {
+      client
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("probe-" + node.name())
+                  .withNamespace(LocalCluster.APPS_NAMESPACE)
+                  .addToLabels("app", "probe")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(node.name())
+                  .addNewReadinessGate()
+                  .withConditionType("example.com/never")
+                  .endReadinessGate()
+                  .addNewContainer()
+                  .withName("probe")
+                  .withImage("registry.invalid/probe:1")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    Map<String, Integer> bootsBefore = new java.util.HashMap<>();
+    cluster.nodes().forEach(n -> bootsBefore.put(n.name(), n.boots()));
+    OSImageSpec base = cluster.image(IMAGE, v2, false, 1).getSpec();
+    OSImageSpec guarded =
+        new OSImageSpec(
+            base.osName(),
+            base.source(),
+            base.verification(),
+            base.nodeSelector(),
+            base.rollout(),
+            base.drain(),
+            new HealthSpec(
+                "20s",
+                "0s",
+                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "probe").build())),
+            new FailurePolicy(FailureAction.Rollback, 0),
+            null,
+            null,
+            null);
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      client
+          .resources(OSImage.class)
+          .withName(IMAGE)
+          .edit(
+              i -> {
+                i.setSpec(guarded);
+                return i;
+              });
+      OSImage failed = awaitPhase(OSImagePhase.Failed);
+      String canary = failed.getStatus().lastFailure().node();
+      assertThat(failed.getStatus().lastFailure().reason()).isEqualTo("HealthGateFailed");
+      assertThat(failed.getStatus().waves().get(0).nodes()).containsExactly(canary);
+      assertThat(osNode(canary).getSpec().instruction().action()).isEqualTo(NodeAction.Rollback);
+
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(
+              () -> {
+                for (SimulatedNode node : cluster.nodes()) {
+                  OSNodeStatus status = osNode(node.name()).getStatus();
+                  assertThat(node.bootedCommit()).as(node.name()).contains(v1);
+                  assertThat(status.booted())
+                      .as(node.name() + " reports a booted commit")
+                      .isNotNull();
+                  assertThat(status.booted().commit()).as(node.name()).isEqualTo(v1);
+                  assertThat(status.booted().bootId()).as(node.name()).isEqualTo(node.bootId());
+                  // The canary booted v2, then was rolled back; nobody else rebooted.
+                  int expected =
+                      bootsBefore.get(node.name()) + (node.name().equals(canary) ? 2 : 0);
+                  assertThat(node.boots()).as(node.name() + " boots").isEqualTo(expected);
+                }
+                assertThat(unschedulableNodes()).isEmpty();
+              });
+      assertThat(watch.maxUnavailable()).isLessThanOrEqualTo(1);
+      assertThat(watch.minReadyPods()).isGreaterThanOrEqualTo(cluster.workloadMinAvailable());
+    }
+  }
+
   /** OSNode status, the sysroot's own view and the simulated machine all agree on the commit. */
   private static void assertEveryNodeBootedAndReports(String commit, int boots) {
     await()
@@ -152,6 +247,9 @@ class LocalRolloutE2E {
               for (SimulatedNode node : cluster.nodes()) {
                 OSNodeStatus status = osNode(node.name()).getStatus();
                 assertThat(node.bootedCommit()).as(node.name() + " sysroot").contains(commit);
+                assertThat(status.booted())
+                    .as(node.name() + " reports a booted commit")
+                    .isNotNull();
                 assertThat(node.defaultCommit()).as(node.name() + " default").isEqualTo(commit);
                 assertThat(status.booted().commit()).as(node.name() + " status").isEqualTo(commit);
                 assertThat(status.booted().bootId()).as(node.name()).isEqualTo(node.bootId());
