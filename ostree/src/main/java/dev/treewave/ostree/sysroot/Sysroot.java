@@ -1,19 +1,15 @@
 package dev.treewave.ostree.sysroot;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * An OSTree sysroot (a host's {@code /}, or a scratch directory): deploy commits beside each other,
@@ -33,6 +29,7 @@ public final class Sysroot {
   private final BootedSource bootedSource;
   private final SpaceReserve reserve;
   private final SpaceReserve.DiskSpace disk;
+  private final DeploymentPreparer preparer;
 
   private Sysroot(Builder b) {
     this.paths = new SysrootPaths(b.root);
@@ -41,6 +38,7 @@ public final class Sysroot {
     this.bootedSource = b.bootedSource;
     this.reserve = b.reserve;
     this.disk = b.disk;
+    this.preparer = new DeploymentPreparer(paths, fs, tree, bootedSource, reserve, disk);
   }
 
   /** Opens an initialised sysroot with the real filesystem, host boot state, default reserve. */
@@ -246,13 +244,13 @@ public final class Sysroot {
       reserve.check(disk, paths.root(), "sysroot", 0);
       reserve.check(disk, paths.boot(), "boot", 0);
 
-      Deployment.Id id = new Deployment.Id(os, commit, allocateSerial(os, commit));
+      Deployment.Id id = new Deployment.Id(os, commit, preparer.allocateSerial(os, commit));
       Path dir = paths.deployDir(id);
       Deployment added;
       try {
-        added = prepare(id, dir, opts, merge, st);
+        added = preparer.prepare(id, dir, opts, merge);
       } catch (IOException | RuntimeException e) {
-        discardQuietly(id);
+        preparer.discardQuietly(id);
         throw e;
       }
       if (opts.stage()) {
@@ -272,115 +270,6 @@ public final class Sysroot {
           DeploymentPlanner.planDeploy(st.deployments(), added, st.booted(), merge, opts);
       writeDeployments(st, list);
       return added;
-    }
-  }
-
-  private Deployment prepare(
-      Deployment.Id id, Path dir, DeployOptions opts, Optional<Deployment> merge, SysrootState st)
-      throws IOException {
-    tree.checkout(id.csum(), dir);
-    KernelLayout kernel = KernelLayout.find(dir);
-    if (!Files.isDirectory(paths.kernelDir(id.osname(), kernel.bootcsum()))) {
-      long kernelBytes = Files.size(kernel.kernel());
-      if (kernel.initramfs().isPresent()) {
-        kernelBytes += Files.size(kernel.initramfs().get());
-      }
-      reserve.check(disk, paths.boot(), "boot", kernelBytes);
-    }
-    prepareEtc(dir);
-    if (!opts.stage() && merge.isPresent()) {
-      mergeEtc(merge.get(), dir);
-    }
-    KernelArgs kargs =
-        DeploymentPlanner.planKargs(opts, merge, opts.kargsFromProcCmdline() ? procCmdline() : "");
-    fs.deleteTree(dir.resolve("etc/.updated"));
-    fs.deleteTree(paths.stateroot(id.osname()).resolve("var/.updated"));
-    Path selabeled = paths.stateroot(id.osname()).resolve("var/.ostree-selabeled");
-    if (!Files.exists(selabeled)) {
-      // No SELinux relabelling here; the stamp is what ostree leaves either way.
-      fs.writeAtomically(selabeled, new byte[0]);
-    }
-    Origin origin = opts.origin().orElse(Origin.ofRefspec(opts.refspec()));
-    fs.writeAtomically(paths.originFile(id), origin.serialize().getBytes(StandardCharsets.UTF_8));
-    if (!opts.stage()) {
-      fs.setImmutable(dir, true);
-    }
-    return new Deployment(
-        id.osname(),
-        id.csum(),
-        id.deployserial(),
-        kernel.bootcsum(),
-        0,
-        kargs,
-        Optional.of(origin),
-        opts.stage());
-  }
-
-  private String procCmdline() {
-    return bootedSource.cmdline().get();
-  }
-
-  /** Next free serial for this commit in this stateroot, counting directories on disk. */
-  private int allocateSerial(String os, String commit) throws IOException {
-    int next = 0;
-    try (Stream<Path> s = Files.list(paths.stateroot(os).resolve("deploy"))) {
-      for (Path p : s.toList()) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(".origin")) {
-          name = name.substring(0, name.length() - ".origin".length());
-        }
-        Optional<Deployment.Id> id = Deployment.parseDirName(os, name);
-        if (id.isPresent() && id.get().csum().equals(commit)) {
-          next = Math.max(next, id.get().deployserial() + 1);
-        }
-      }
-    }
-    return next;
-  }
-
-  /** The tree's defaults live in {@code usr/etc}; {@code etc} is the admin's copy of them. */
-  private void prepareEtc(Path dir) throws IOException {
-    Path etc = dir.resolve("etc");
-    Path usrEtc = dir.resolve("usr/etc");
-    boolean hasEtc = Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS);
-    boolean hasUsrEtc = Files.isDirectory(usrEtc, LinkOption.NOFOLLOW_LINKS);
-    if (hasEtc && hasUsrEtc) {
-      throw new SysrootException("Tree contains both /etc and /usr/etc");
-    }
-    if (hasEtc) {
-      fs.rename(etc, usrEtc);
-      hasUsrEtc = true;
-    }
-    if (hasUsrEtc) {
-      copyTree(usrEtc, etc);
-    }
-  }
-
-  private void copyTree(Path from, Path to) throws IOException {
-    fs.createDirectoryLike(to, from);
-    for (Path child : EtcMerge.sortedChildren(from)) {
-      Path target = to.resolve(child.getFileName().toString());
-      if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-        copyTree(child, target);
-      } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)
-          || Files.isSymbolicLink(child)) {
-        fs.copyWithMetadata(child, target);
-      }
-    }
-  }
-
-  private EtcMerge.Diff mergeEtc(Deployment merge, Path newDir) throws IOException {
-    Path mergeDir = paths.deployDir(merge.id());
-    return new EtcMerge(fs)
-        .merge(mergeDir.resolve("usr/etc"), mergeDir.resolve("etc"), newDir.resolve("etc"));
-  }
-
-  private void discardQuietly(Deployment.Id id) {
-    try {
-      fs.deleteTree(paths.originFile(id));
-      fs.deleteTree(paths.deployDir(id));
-    } catch (IOException | RuntimeException ignored) {
-      // Unreferenced either way: the next cleanup removes what is left.
     }
   }
 
@@ -475,7 +364,7 @@ public final class Sysroot {
                             .findFirst());
         Path dir = paths.deployDir(staged.id());
         if (merge.isPresent()) {
-          mergeEtc(merge.get(), dir);
+          preparer.mergeEtc(merge.get(), dir);
         }
         fs.setImmutable(dir, true);
         Deployment finalized = staged.asStaged(false);
@@ -698,79 +587,7 @@ public final class Sysroot {
     return all.get(index);
   }
 
-  /** The lock libostree takes: mutual exclusion with a concurrent ostree/rpm-ostree. */
   private FileLock lock() throws IOException {
-    Path file = paths.lockFile();
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    try {
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
-        lock = null; // another thread of this process holds it: just as busy
-      }
-      if (lock == null) {
-        ch.close();
-        throw new SysrootBusyException("sysroot " + paths.root() + " is locked by another process");
-      }
-      return new ClosingLock(ch, lock);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-  }
-
-  /** A lock whose release also closes its channel. */
-  private static final class ClosingLock extends FileLock {
-    private final FileLock inner;
-
-    ClosingLock(FileChannel ch, FileLock inner) {
-      super(ch, 0, Long.MAX_VALUE, false);
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean isValid() {
-      return inner.isValid();
-    }
-
-    @Override
-    public void release() throws IOException {
-      try {
-        inner.release();
-      } finally {
-        channel().close();
-      }
-    }
-  }
-
-  /** Commit versions are looked up many times per write; they never change. */
-  private static final class CachingTreeSource implements TreeSource {
-    private final TreeSource inner;
-    private final Map<String, Optional<String>> versions = new HashMap<>();
-
-    CachingTreeSource(TreeSource inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String resolve(String refspec) throws IOException {
-      return inner.resolve(refspec);
-    }
-
-    @Override
-    public void checkout(String commit, Path destination) throws IOException {
-      inner.checkout(commit, destination);
-    }
-
-    @Override
-    public Optional<String> version(String commit) throws IOException {
-      Optional<String> v = versions.get(commit);
-      if (v == null) {
-        v = inner.version(commit);
-        versions.put(commit, v);
-      }
-      return v;
-    }
+    return SysrootLock.acquire(paths);
   }
 }
