@@ -303,6 +303,29 @@ class ChartInstallIT {
   }
 
   @Test
+  void operatorMayRecordEventsAboutOsImagesInDefault() {
+    KubernetesClient operator = plane.serviceAccountClient(NS, OPERATOR_SA);
+    var event =
+        new io.fabric8.kubernetes.api.model.EventBuilder()
+            .withNewMetadata()
+            .withGenerateName("demo.")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion("treewave.dev/v1alpha1")
+            .withKind("OSImage")
+            .withName("demo")
+            .endInvolvedObject()
+            .withType("Normal")
+            .withReason("RolloutStaging")
+            .withMessage("staging")
+            .build();
+    assertThat(operator.v1().events().inNamespace("default").resource(event).create()).isNotNull();
+    assertDenied(
+        () -> operator.v1().events().inNamespace("kube-system").resource(event).create(), 403);
+  }
+
+  @Test
   void operatorIsRefusedWhatItDoesNotNeed() {
     KubernetesClient admin = plane.client();
     node(admin, "op-x", Map.of());

@@ -34,9 +34,10 @@ class ChartTemplateTest {
       String kind = doc.path("kind").asText();
       boolean clusterScoped =
           kind.startsWith("Cluster") || kind.startsWith("ValidatingAdmissionPolicy");
+      boolean eventsInDefault = doc.at("/metadata/name").asText().endsWith("-events");
       assertThat(doc.path("metadata").path("namespace").asText())
           .as(kind + " namespace")
-          .isEqualTo(clusterScoped ? "" : Chart.NAMESPACE);
+          .isEqualTo(clusterScoped ? "" : eventsInDefault ? "default" : Chart.NAMESPACE);
       assertThat(doc.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
           .as(kind + " labels")
           .isEqualTo("treewave");

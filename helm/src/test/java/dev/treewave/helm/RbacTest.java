@@ -42,6 +42,16 @@ class RbacTest {
   }
 
   @Test
+  void operatorMayCreateEventsInDefaultWhereClusterScopedObjectsEventsLive() {
+    JsonNode role = defaults.one("Role", "tw-treewave-operator-events");
+    assertThat(role.at("/metadata/namespace").asText()).isEqualTo("default");
+    assertThat(Rule.of(role)).containsExactly(of("", "events", "create"));
+    JsonNode binding = defaults.one("RoleBinding", "tw-treewave-operator-events");
+    assertThat(binding.at("/metadata/namespace").asText()).isEqualTo("default");
+    assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+  }
+
+  @Test
   void agentMayReadOsNodesAndPatchOnlyTheirStatus() {
     assertThat(Rule.of(defaults.one("ClusterRole", "tw-treewave-agent")))
         .containsExactly(
@@ -69,7 +79,9 @@ class RbacTest {
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
     assertThat(Rule.of(rendered.one("Role", "tw-treewave-agent-keys-1")))
         .containsExactly(of("", "configmaps", "get").named("gpg-pub", "ed25519-pub"));
-    assertThat(Chart.render("agent: {trustedKeys: []}").ofKind("Role")).hasSize(1);
+    assertThat(Chart.render("agent: {trustedKeys: []}").ofKind("Role"))
+        .extracting(r -> r.at("/metadata/name").asText())
+        .containsExactly("tw-treewave-operator", "tw-treewave-operator-events");
   }
 
   @Test
