@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * The OS image server of the local system: an {@code archive} OSTree repository with two commits of
- * a small fake OS ({@code v1}, {@code v2}) on one ref, each signed with a fresh ed25519 key, served
- * over HTTP on 127.0.0.1 by our static server.
+ * a small fake OS ({@code v1}, {@code v2}) on one ref, signed with a fresh ed25519 key, and a third
+ * commit signed by another key, served over HTTP on 127.0.0.1 by our static server.
  */
 public final class OsRepository implements AutoCloseable {
 
@@ -31,13 +31,21 @@ public final class OsRepository implements AutoCloseable {
   private final Path path;
   private final String v1;
   private final String v2;
+  private final String untrusted;
   private final String publicKey;
   private final StaticRepoServer server;
 
-  private OsRepository(Path path, String v1, String v2, String publicKey, StaticRepoServer server) {
+  private OsRepository(
+      Path path,
+      String v1,
+      String v2,
+      String untrusted,
+      String publicKey,
+      StaticRepoServer server) {
     this.path = path;
     this.v1 = v1;
     this.v2 = v2;
+    this.untrusted = untrusted;
     this.publicKey = publicKey;
     this.server = server;
   }
@@ -51,11 +59,22 @@ public final class OsRepository implements AutoCloseable {
     Ed25519Signer signer = new Ed25519Signer(seed);
     String v1 = commit(repo, dir.resolve("tree-1"), "1.0", "6.1.0-1", 1_700_000_000L, signer);
     String v2 = commit(repo, dir.resolve("tree-2"), "2.0", "6.1.0-2", 1_700_100_000L, signer);
+    // A build signed by a key nobody trusts: what a compromised or mistaken pipeline would publish.
+    byte[] otherSeed = new byte[32];
+    new SecureRandom().nextBytes(otherSeed);
+    String untrusted =
+        commit(
+            repo,
+            dir.resolve("tree-3"),
+            "3.0",
+            "6.1.0-3",
+            1_700_200_000L,
+            new Ed25519Signer(otherSeed));
     SummaryWriter.update(repo, Map.of());
     StaticRepoServer server =
         StaticRepoServer.start(repoPath, new InetSocketAddress("127.0.0.1", 0));
     return new OsRepository(
-        repoPath, v1, v2, Ed25519Keys.publicKeyString(signer.publicKey()), server);
+        repoPath, v1, v2, untrusted, Ed25519Keys.publicKeyString(signer.publicKey()), server);
   }
 
   private static String commit(
@@ -102,6 +121,11 @@ public final class OsRepository implements AutoCloseable {
 
   public String v2() {
     return v2;
+  }
+
+  /** A third commit ("3.0"), signed by a different key than {@link #publicKey()}. */
+  public String untrusted() {
+    return untrusted;
   }
 
   /** The ed25519 public key (base64) that signed both commits. */

@@ -238,6 +238,62 @@ class LocalRolloutE2E {
     }
   }
 
+  @Test
+  @Order(4)
+  void aCommitSignedByAnUntrustedKeyIsRefusedByEveryAgentAndNoNodeIsDisrupted() throws Exception {
+    String v1 = cluster.repository().v1();
+    String untrusted = cluster.repository().untrusted();
+    client
+        .pods()
+        .inNamespace(LocalCluster.APPS_NAMESPACE)
+        .withLabel("app", "probe")
+        .withGracePeriod(0)
+        .delete();
+    Map<String, Integer> bootsBefore = new java.util.HashMap<>();
+    cluster.nodes().forEach(n -> bootsBefore.put(n.name(), n.boots()));
+    OSImageSpec spec = cluster.image(IMAGE, untrusted, false, 1).getSpec();
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      client
+          .resources(OSImage.class)
+          .withName(IMAGE)
+          .edit(
+              i -> {
+                i.setSpec(spec);
+                return i;
+              });
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(
+              () -> {
+                for (SimulatedNode node : cluster.nodes()) {
+                  OSNodeStatus status = osNode(node.name()).getStatus();
+                  assertThat(status.lastError()).as(node.name() + " error").isNotNull();
+                  assertThat(status.lastError().reason()).isEqualTo("SignatureInvalid");
+                }
+              });
+      assertThat(watch.cordonsPerNode()).as("nodes cordoned").isEmpty();
+    }
+    for (SimulatedNode node : cluster.nodes()) {
+      assertThat(node.bootedCommit()).as(node.name()).contains(v1);
+      assertThat(node.defaultCommit()).as(node.name()).isEqualTo(v1);
+      assertThat(node.boots()).as(node.name()).isEqualTo(bootsBefore.get(node.name()));
+      assertThat(
+              Files.exists(
+                  node.root()
+                      .resolve(
+                          "ostree/repo/objects/"
+                              + untrusted.substring(0, 2)
+                              + "/"
+                              + untrusted.substring(2)
+                              + ".commit")))
+          .as(node.name() + " stored the untrusted commit")
+          .isFalse();
+    }
+    assertThat(client.resources(OSImage.class).withName(IMAGE).get().getStatus().phase())
+        .isNotEqualTo(OSImagePhase.Completed);
+  }
+
   /** OSNode status, the sysroot's own view and the simulated machine all agree on the commit. */
   private static void assertEveryNodeBootedAndReports(String commit, int boots) {
     await()
