@@ -66,6 +66,7 @@ class CrdValidationIT {
               .waitUntilCondition(
                   c ->
                       c.getStatus() != null
+                          && c.getStatus().getConditions() != null
                           && c.getStatus().getConditions().stream()
                               .anyMatch(
                                   x ->

@@ -58,7 +58,9 @@ public final class OperatorMain {
               noLeaderElection ? null : leaseNamespace,
               identity,
               nodeName.isBlank() ? null : nodeName,
-              leaseNamespace,
+              // OSImages are cluster-scoped; the API server only accepts Events about
+              // cluster-scoped objects in "default".
+              "default",
               address(metricsBind),
               true);
       CountDownLatch stop = new CountDownLatch(1);

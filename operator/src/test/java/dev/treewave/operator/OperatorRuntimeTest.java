@@ -74,9 +74,14 @@ class OperatorRuntimeTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(metrics).contains("treewave_nodes{osimage=\"fedora\",state=\"updated\"} 2");
-      assertThat(client.v1().events().inNamespace("default").list().getItems())
-          .extracting(e -> e.getReason())
-          .contains("Cordoned", "Uncordoned", "RolloutCompleted");
+      // Events are sent off the reconcile thread, so they may land a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(client.v1().events().inNamespace("default").list().getItems())
+                      .extracting(e -> e.getReason())
+                      .contains("Cordoned", "Uncordoned", "RolloutCompleted"));
     } finally {
       agents.shutdownNow();
     }

@@ -83,6 +83,7 @@ class RolloutIT {
             .waitUntilCondition(
                 c ->
                     c.getStatus() != null
+                        && c.getStatus().getConditions() != null
                         && c.getStatus().getConditions().stream()
                             .anyMatch(
                                 x ->
@@ -171,7 +172,7 @@ class RolloutIT {
   void nodeFailingItsHealthGateIsRolledBackAndStopsTheRollout() {
     nodes("b", 4);
     for (String n : List.of("b-00", "b-01", "b-02", "b-03")) {
-      probePod(n, n.equals("b-00"));
+      probePod(n);
     }
     watcher = watch("b", 1);
     OSImage image =
@@ -196,6 +197,14 @@ class RolloutIT {
     assertThat(canary.getSpec().instruction().action()).isEqualTo(NodeAction.Rollback);
     await().atMost(Duration.ofMinutes(1)).until(() -> unschedulable("b").isEmpty());
     assertThat(watcher.cordonsPerNode()).containsOnlyKeys("b-00");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace("default").list().getItems())
+                    .filteredOn(e -> "health-b".equals(e.getInvolvedObject().getName()))
+                    .extracting(e -> e.getReason())
+                    .contains("Cordoned", "Activating", "RollingBack", "HealthGateFailed"));
   }
 
   @Test
@@ -318,7 +327,7 @@ class RolloutIT {
               "treewave-system",
               "it-" + LEASES.get(),
               null,
-              "treewave-system",
+              "default",
               new InetSocketAddress("127.0.0.1", 0),
               false),
           source -> source.commit(),
@@ -407,31 +416,29 @@ class RolloutIT {
             });
   }
 
-  /** A pod the health gate selects; a readiness gate nobody sets keeps it unready forever. */
-  private void probePod(String node, boolean neverReady) {
-    PodBuilder pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("probe-" + node)
-            .withNamespace("apps")
-            .addToLabels("app", "probe")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName(node)
-            .addToTolerations(dev.treewave.testing.kube.KwokNodes.toleration())
-            .addNewContainer()
-            .withName("probe")
-            .withImage("registry.invalid/probe:1")
-            .endContainer()
-            .endSpec();
-    if (neverReady) {
-      pod.editSpec()
-          .addNewReadinessGate()
-          .withConditionType("example.com/never")
-          .endReadinessGate()
-          .endSpec();
-    }
-    client.resource(pod.build()).create();
+  /**
+   * A bare pod the health gate selects. The drain evicts it and nothing recreates it, so the first
+   * node drained can never show a Ready probe again: its health gate must fail.
+   */
+  private void probePod(String node) {
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("probe-" + node)
+                .withNamespace("apps")
+                .addToLabels("app", "probe")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addToTolerations(dev.treewave.testing.kube.KwokNodes.toleration())
+                .addNewContainer()
+                .withName("probe")
+                .withImage("registry.invalid/probe:1")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static OSImage image(

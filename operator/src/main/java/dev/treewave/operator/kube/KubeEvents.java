@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,18 @@ public final class KubeEvents implements EventSink {
   private final String namespace;
   private final String component;
   private final Clock clock;
+
+  /**
+   * Events go out on their own thread, in order: a slow or stuck Event write must never hold up a
+   * reconcile (a rollout does not wait for its own commentary).
+   */
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "treewave-events");
+            t.setDaemon(true);
+            return t;
+          });
 
   public KubeEvents(KubernetesClient client, String namespace, String component, Clock clock) {
     this.client = client;
@@ -40,6 +54,10 @@ public final class KubeEvents implements EventSink {
   private void emit(OSImage image, String type, String reason, String message) {
     LOG.info("{} {} {}: {}", image.getMetadata().getName(), type, reason, message);
     String now = clock.instant().toString();
+    sender.execute(() -> send(image, type, reason, message, now));
+  }
+
+  private void send(OSImage image, String type, String reason, String message, String now) {
     try {
       client
           .v1()
