@@ -130,14 +130,24 @@ public final class DeltaGenerator {
           symlinks.add(id);
           continue;
         }
-        if (options.minFallbackSize() > 0 && co.size() > options.minFallbackSize()) {
+        boolean big = options.minFallbackSize() > 0 && co.size() > options.minFallbackSize();
+        ObjectId oldId = base.paths().get(newPaths.get(id));
+        if (big && (oldId == null || co.size() > MAX_DIFF_SIZE)) {
           fallbacks.add(
               new DeltaSuperblock.Fallback(
                   ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
           continue;
         }
         byte[] data = co.content().readAllBytes();
-        if (!tryRollingDiff(part, id, co.header(), data, base.paths().get(newPaths.get(id)))) {
+        // a large file with a previous version goes as a diff when it mostly matches (as
+        // ostree's rollsum/bsdiff candidates), else loose as a fallback
+        if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
+          if (big) {
+            fallbacks.add(
+                new DeltaSuperblock.Fallback(
+                    ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
+            continue;
+          }
           part.addContent(id, co.header(), data);
         }
       } catch (IOException e) {

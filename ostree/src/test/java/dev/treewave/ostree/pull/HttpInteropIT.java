@@ -132,8 +132,12 @@ class HttpInteropIT {
     Cli.Result r =
         ostree("pull", repo(client), "--require-static-deltas", "origin", "os/stable").ok();
     assertThat(server.requests()).anyMatch(q -> q.path().endsWith("/superblock"));
+    String part0 = "/" + dev.treewave.ostree.delta.DeltaName.of(c[0], c[1]).partPath(0);
+    assertThat(server.requests()).anyMatch(q -> q.path().equals(part0) && q.status() == 200);
+    // the fallback is fetched loose; 2022.7 may also fetch objects loose that a part is still
+    // producing (the upstream race noted in the issue), so only a bound is asserted
     assertThat(server.requests().stream().filter(q -> q.path().endsWith(".filez")).count())
-        .isEqualTo(1); // the fallback
+        .isBetween(1L, 3L);
     assertCheckoutMatches(client, "origin:os/stable", tmp.resolve("tree"));
     long partBytes =
         Files.size(

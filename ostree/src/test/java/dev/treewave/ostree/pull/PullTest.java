@@ -256,6 +256,20 @@ class PullTest {
         .isEqualTo(1);
     assertThat(RepoReader.snapshot(dst, c2)).isEqualTo(RepoReader.snapshot(src, c2));
 
+    // a modified large file with a previous version travels as a diff, not as a fallback
+    byte[] huge = Files.readAllBytes(tmp.resolve("t1/usr/bin/huge"));
+    huge[2_000_000] = 7;
+    Files.write(tmp.resolve("t1/usr/bin/huge"), huge);
+    ObjectId c3 =
+        TreeFixture.commit(src, tmp.resolve("t1"), "os/stable", Optional.of(c2), 1_700_000_200L);
+    new DeltaGenerator(src, DeltaGenerator.Options.DEFAULTS).generate(Optional.of(c2), c3);
+    SummaryWriter.update(src, Map.of());
+    server.clearLog();
+    PullResult r3 = pull(dst, opts("os/stable"));
+    assertThat(r3.deltasUsed()).containsExactly(c2.hex() + "-" + c3.hex());
+    assertThat(server.requests()).noneMatch(q -> q.path().endsWith(".filez"));
+    assertThat(RepoReader.snapshot(dst, c3)).isEqualTo(RepoReader.snapshot(src, c3));
+
     // a corrupted part: the pull fails clearly and the ref stays
     OstreeRepo other = dest("other", RepoMode.BARE_USER);
     Path part = src.path().resolve(dev.treewave.ostree.delta.DeltaName.scratch(c1).partPath(0));
