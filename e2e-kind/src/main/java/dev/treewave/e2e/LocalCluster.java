@@ -380,7 +380,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Deletes the scratch tree; deployment roots may carry the immutable flag, cleared first. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

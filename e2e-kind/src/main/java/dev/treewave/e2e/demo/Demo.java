@@ -39,6 +39,8 @@ public final class Demo {
     }
     Path work = Files.createTempDirectory("treewave-demo-");
     AtomicReference<LocalCluster> running = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean finished =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Thread cleanup =
         new Thread(
             () -> {
@@ -47,6 +49,15 @@ public final class Demo {
                 say("stopping the operator, agents, control plane and repository server ...");
                 c.close();
                 say("cleaned up " + work);
+              } else if (!finished.get()) {
+                // Interrupted while starting: the control plane stops itself (its own hook);
+                // the scratch sysroots are ours to remove.
+                say("interrupted while starting; removing " + work);
+                try {
+                  LocalCluster.deleteTree(work);
+                } catch (RuntimeException e) {
+                  say("could not remove " + work + ": " + e.getMessage());
+                }
               }
             },
             "demo-cleanup");
@@ -70,7 +81,14 @@ public final class Demo {
         new RolloutWatch(
             cluster.client(), "demo-os", cluster.workloadReplicas(), line -> say(line))) {
       cluster.client().resource(image).create();
-      done = awaitEnd(cluster, Duration.ofMinutes(10));
+      try {
+        done = awaitEnd(cluster, Duration.ofMinutes(10));
+      } catch (RuntimeException e) {
+        if (running.get() == null) {
+          return; // Ctrl-C: the shutdown hook has stopped everything under us
+        }
+        throw e;
+      }
       Thread.sleep(300); // let the watch print the last changes
       Duration took = Duration.between(began, Instant.now());
       say("");
@@ -130,6 +148,7 @@ public final class Demo {
             : "the rollout did not complete cleanly; see above.");
     Runtime.getRuntime().removeShutdownHook(cleanup);
     cleanup.run();
+    finished.set(true);
     System.exit(ok ? 0 : 1);
   }
 
