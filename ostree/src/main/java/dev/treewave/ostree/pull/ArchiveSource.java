@@ -3,6 +3,7 @@ package dev.treewave.ostree.pull;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.gvariant.GVariantFormatException;
+import dev.treewave.ostree.repo.ArchiveFormat;
 import dev.treewave.ostree.repo.ContentObject;
 import dev.treewave.ostree.repo.CorruptObjectException;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.Optional;
  * content at {@code objects/XX/Y.filez}, which is what every ostree HTTP client expects.
  */
 public final class ArchiveSource implements ObjectSource {
+  /** Header limit for fetched {@code .filez}: a remote is trusted less than the local repo. */
+  static final int MAX_FETCHED_HEADER = 1024 * 1024;
+
   private final Transport transport;
   private final Transport contentTransport;
 
@@ -58,7 +62,7 @@ public final class ArchiveSource implements ObjectSource {
             in -> {
               ContentObject co;
               try {
-                co = FilezReader.read(in);
+                co = ArchiveFormat.read(in, MAX_FETCHED_HEADER);
               } catch (GVariantFormatException e) {
                 throw new CorruptObjectException(ObjectType.FILE, id, e.getMessage());
               }

@@ -28,11 +28,19 @@ public final class ArchiveFormat {
    * Malformed headers throw {@link GVariantFormatException}.
    */
   public static ContentObject read(InputStream raw) throws IOException {
+    return read(raw, MAX_HEADER);
+  }
+
+  /**
+   * As {@link #read(InputStream)}, with a caller's own limit on the header length (a pull trusts a
+   * remote less than its own repo). {@code raw} is closed on error, and at once for a symlink.
+   */
+  public static ContentObject read(InputStream raw, int maxHeader) throws IOException {
     try {
       DataInputStream in = new DataInputStream(raw);
       int len = in.readInt();
       int pad = in.readInt();
-      if (len <= 0 || len > MAX_HEADER || pad != 0) {
+      if (len <= 0 || len > maxHeader || pad != 0) {
         throw new GVariantFormatException("invalid archive header length " + len);
       }
       byte[] z = in.readNBytes(len);
@@ -45,7 +53,7 @@ public final class ArchiveFormat {
         t = (GVariant.Tuple) GVariantParser.parse(FileHeader.ARCHIVE_TYPE, z);
         List<GVariant> rest = t.members().subList(1, t.members().size());
         header = FileHeader.fromVariant(new GVariant.Tuple(rest));
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | ClassCastException e) {
         throw new GVariantFormatException("invalid archive header: " + e.getMessage());
       }
       long size = Long.reverseBytes(((GVariant.U64) t.get(0)).value());

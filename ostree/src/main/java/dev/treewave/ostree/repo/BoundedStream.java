@@ -1,5 +1,6 @@
 package dev.treewave.ostree.repo;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,8 @@ final class BoundedStream extends FilterInputStream {
     }
     int n = in.read(b, off, (int) Math.min(len, left));
     if (n < 0) {
-      throw new IOException("content is shorter than the size in its header");
+      // EOFException: a cut-short transfer, which a pull retries.
+      throw new EOFException("content is shorter than the size in its header");
     }
     left -= n;
     return n;
