@@ -19,7 +19,6 @@ import dev.treewave.testing.kube.ControlPlaneOptions;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -108,7 +107,7 @@ public final class LocalCluster implements AutoCloseable {
             "control plane up at %s in %.1f s (etcd, kube-apiserver, controller-manager,"
                 + " scheduler, kwok)",
             plane.apiServerUrl(), plane.startupTime().toMillis() / 1000.0));
-    installCrds(client);
+    installCrds(plane);
     plane.createNamespace(SYSTEM_NAMESPACE);
     plane.createNamespace(APPS_NAMESPACE);
     client
@@ -189,32 +188,13 @@ public final class LocalCluster implements AutoCloseable {
             nodes.size(), (System.nanoTime() - t0) / 1e9));
   }
 
-  private static void installCrds(KubernetesClient client) throws IOException {
+  private static void installCrds(ControlPlane plane) throws IOException {
     for (String crd : List.of("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml")) {
       try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
         if (in == null) {
           throw new IOException("CRD /crds/" + crd + " is not on the classpath");
         }
-        CustomResourceDefinition def =
-            client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(def).create();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(def.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                x ->
-                                    "Established".equals(x.getType())
-                                        && "True".equals(x.getStatus())),
-                60,
-                TimeUnit.SECONDS);
+        plane.installCrd(in);
       }
     }
   }

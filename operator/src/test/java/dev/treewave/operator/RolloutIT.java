@@ -27,11 +27,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,29 +68,8 @@ class RolloutIT {
   static void start() throws Exception {
     plane = ControlPlane.start(ControlPlaneOptions.full().withName("RolloutIT"));
     client = plane.client();
-    for (String crd : List.of("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml")) {
-      try (InputStream in = RolloutIT.class.getResourceAsStream("/crds/" + crd)) {
-        CustomResourceDefinition def =
-            client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(def).create();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(def.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                x ->
-                                    "Established".equals(x.getType())
-                                        && "True".equals(x.getStatus())),
-                60,
-                TimeUnit.SECONDS);
-      }
-    }
+    plane.installCrds(
+        RolloutIT.class, "/crds/osimages.treewave.dev-v1.yml", "/crds/osnodes.treewave.dev-v1.yml");
     plane.createNamespace("treewave-system");
     plane.createNamespace("apps");
   }

@@ -31,13 +31,11 @@ import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +44,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,28 +72,7 @@ class AgentApiServerIT {
   @BeforeAll
   static void installCrdsAndAgentRights() throws Exception {
     KubernetesClient admin = plane.client();
-    try (InputStream yaml =
-        AgentApiServerIT.class.getResourceAsStream("/crds/osnodes.treewave.dev-v1.yml")) {
-      assertThat(yaml).as("the generated OSNode CRD on the test class path").isNotNull();
-      CustomResourceDefinition crd =
-          admin.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-      admin.resource(crd).serverSideApply();
-      admin
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  "Established".equals(x.getType())
-                                      && "True".equals(x.getStatus())),
-              60,
-              TimeUnit.SECONDS);
-    }
+    plane.installCrds(AgentApiServerIT.class, "/crds/osnodes.treewave.dev-v1.yml");
     plane.createNamespace(NAMESPACE);
     admin
         .serviceAccounts()

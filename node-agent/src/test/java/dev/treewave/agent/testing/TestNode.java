@@ -11,6 +11,7 @@ import dev.treewave.agent.state.Instruction;
 import dev.treewave.agent.state.JournalStore;
 import dev.treewave.agent.state.NodeAgent;
 import dev.treewave.agent.state.Target;
+import dev.treewave.testing.MutableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.treewave.operator.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.treewave.api.v1alpha1.DrainSpec;
-import dev.treewave.operator.MutableClock;
 import dev.treewave.operator.PodsOnNode;
+import dev.treewave.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

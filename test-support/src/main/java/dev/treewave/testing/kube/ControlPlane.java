@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -278,6 +281,51 @@ public final class ControlPlane implements AutoCloseable {
       }
     }
     return namespace;
+  }
+
+  /**
+   * Applies one CustomResourceDefinition (server-side, so a plane shared between test classes may
+   * see it twice) and waits up to 60 s until it is Established: only then does the API server serve
+   * its resources, so a create right after would otherwise fail with 404.
+   */
+  public CustomResourceDefinition installCrd(InputStream yaml) {
+    CustomResourceDefinition crd =
+        client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
+    client.resource(crd).serverSideApply();
+    return client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Installs CRDs from the class path of {@code anchor} (resource names as for {@link
+   * Class#getResourceAsStream}, e.g. {@code "/crds/osimages.treewave.dev-v1.yml"}), in order.
+   *
+   * @throws IllegalStateException if a resource is not on the class path
+   */
+  public void installCrds(Class<?> anchor, String... classpathResources) {
+    for (String resource : classpathResources) {
+      try (InputStream yaml = anchor.getResourceAsStream(resource)) {
+        if (yaml == null) {
+          throw new IllegalStateException(
+              "CRD " + resource + " is not on the class path of " + anchor.getName());
+        }
+        installCrd(yaml);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading CRD " + resource, e);
+      }
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Helpers for kwok's fake Nodes; needs {@link ControlPlaneOptions#kwok()}. */

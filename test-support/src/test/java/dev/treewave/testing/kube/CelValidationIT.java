@@ -18,7 +18,7 @@ class CelValidationIT {
 
   @BeforeAll
   static void installCrd() {
-    WidgetCrd.install(plane.client());
+    WidgetCrd.install(plane);
     plane.createNamespace("cel");
   }
 

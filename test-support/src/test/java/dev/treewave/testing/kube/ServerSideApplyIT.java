@@ -19,7 +19,7 @@ class ServerSideApplyIT {
 
   @BeforeAll
   static void installCrd() {
-    WidgetCrd.install(plane.client());
+    WidgetCrd.install(plane);
     plane.createNamespace("ssa");
   }
 

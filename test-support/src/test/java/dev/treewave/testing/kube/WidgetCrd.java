@@ -3,14 +3,12 @@ package dev.treewave.testing.kube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A small namespaced CRD for the smoke tests: a status subresource and one CEL rule. */
 final class WidgetCrd {
@@ -59,32 +57,8 @@ final class WidgetCrd {
   private WidgetCrd() {}
 
   /** Creates the CRD and waits until it is Established (served). */
-  static void install(KubernetesClient client) {
-    CustomResourceDefinition crd =
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .load(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)))
-            .item();
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd.getMetadata().getName())
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            cond ->
-                                "Established".equals(cond.getType())
-                                    && "True".equals(cond.getStatus())),
-            60,
-            TimeUnit.SECONDS);
+  static void install(ControlPlane plane) {
+    plane.installCrd(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)));
   }
 
   static MixedOperation<

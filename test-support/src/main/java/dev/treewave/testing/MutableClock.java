@@ -1,4 +1,4 @@
-package dev.treewave.agent.testing;
+package dev.treewave.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand, so timeouts and pauses are tested without waiting. */
 public final class MutableClock extends Clock {
+  private volatile Instant now;
 
-  private Instant now;
-
-  public MutableClock(Instant start) {
-    this.now = start;
+  public MutableClock(Instant now) {
+    this.now = now;
   }
 
-  public void advance(Duration duration) {
-    now = now.plus(duration);
+  public void advance(Duration d) {
+    now = now.plus(d);
   }
 
   @Override
