@@ -35,6 +35,22 @@ public record NodeView(
     drainBlockers = List.copyOf(drainBlockers);
   }
 
+  /** The same node, with the pods whose budget blocks its drain. */
+  public NodeView withBlockers(List<String> blockers) {
+    return new NodeView(
+        name,
+        zone,
+        ready,
+        readySince,
+        unschedulable,
+        cordonedByUs,
+        drainStartedAt,
+        drained,
+        blockers,
+        podsHealthy,
+        agent);
+  }
+
   public AgentView agentOrEmpty() {
     return agent != null ? agent : AgentView.EMPTY;
   }

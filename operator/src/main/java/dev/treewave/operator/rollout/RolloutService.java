@@ -4,11 +4,11 @@ import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.api.v1alpha1.WaveStatus;
 import dev.treewave.operator.metrics.RolloutMetrics;
+import dev.treewave.operator.plan.DrainPreCheck;
 import dev.treewave.operator.plan.FrozenWave;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
 import dev.treewave.operator.plan.RolloutPlan;
-import dev.treewave.operator.plan.RolloutPlanner;
 import dev.treewave.operator.plan.RolloutPolicy;
 import dev.treewave.operator.plan.RolloutSnapshot;
 import dev.treewave.operator.spec.InvalidSpecException;
@@ -85,7 +85,7 @@ public final class RolloutService {
             read.nodes(),
             frozenWaves(image.getStatus(), target),
             leaderNode.get());
-    RolloutPlan plan = planWithDrainPreCheck(image, snapshot);
+    RolloutPlan plan = DrainPreCheck.plan(snapshot, node -> cluster.drainBlockers(image, node));
     Map<String, NodeView> views = new HashMap<>();
     read.nodes().forEach(n -> views.put(n.name(), n));
     for (NodeStep step : plan.steps()) {
@@ -103,54 +103,6 @@ public final class RolloutService {
     OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
     StepEvents.announcePhase(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
-  }
-
-  /**
-   * Plans, then checks the PodDisruptionBudgets of exactly the nodes the plan would cordon. A
-   * blocked node is fed back as such and the plan redone, so the next node in order is tried.
-   */
-  private RolloutPlan planWithDrainPreCheck(OSImage image, RolloutSnapshot snapshot) {
-    List<NodeView> nodes = new ArrayList<>(snapshot.nodes());
-    for (int attempt = 0; attempt <= nodes.size(); attempt++) {
-      RolloutSnapshot s =
-          new RolloutSnapshot(
-              snapshot.now(),
-              snapshot.targetCommit(),
-              snapshot.policy(),
-              nodes,
-              snapshot.frozenWaves(),
-              snapshot.leaderNode());
-      RolloutPlan plan = RolloutPlanner.plan(s);
-      boolean changed = false;
-      for (NodeStep step : plan.steps()) {
-        if (step instanceof NodeStep.Cordon) {
-          List<String> blockers = cluster.drainBlockers(image, step.node());
-          if (!blockers.isEmpty()) {
-            nodes.replaceAll(n -> n.name().equals(step.node()) ? withBlockers(n, blockers) : n);
-            changed = true;
-          }
-        }
-      }
-      if (!changed) {
-        return plan;
-      }
-    }
-    throw new IllegalStateException("drain pre-check did not settle");
-  }
-
-  private static NodeView withBlockers(NodeView n, List<String> blockers) {
-    return new NodeView(
-        n.name(),
-        n.zone(),
-        n.ready(),
-        n.readySince(),
-        n.unschedulable(),
-        n.cordonedByUs(),
-        n.drainStartedAt(),
-        n.drained(),
-        blockers,
-        n.podsHealthy(),
-        n.agent());
   }
 
   static List<FrozenWave> frozenWaves(OSImageStatus status, String target) {
