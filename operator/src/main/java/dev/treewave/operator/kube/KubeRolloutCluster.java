@@ -9,6 +9,7 @@ import dev.treewave.api.v1alpha1.OSImageSpec;
 import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeSpec;
 import dev.treewave.operator.plan.AgentView.Outcome;
+import dev.treewave.operator.plan.NodeOwnership;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
 import dev.treewave.operator.rollout.RolloutCluster;
@@ -50,36 +51,49 @@ public final class KubeRolloutCluster implements RolloutCluster {
 
   private ClusterRead read(OSImage image, String target, boolean write) {
     String me = image.getMetadata().getName();
-    Set<String> liveImages =
+    List<OSImage> live =
         client.resources(OSImage.class).list().getItems().stream()
             .filter(i -> i.getMetadata().getDeletionTimestamp() == null)
-            .map(i -> i.getMetadata().getName())
-            .collect(Collectors.toSet());
+            .toList();
+    Set<String> liveImages =
+        live.stream().map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
     Map<String, OSNode> osNodes =
         client.resources(OSNode.class).list().getItems().stream()
             .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
     LabelSelector selector = image.getSpec().nodeSelector();
     List<NodeView> views = new ArrayList<>();
-    List<String> conflicts = new ArrayList<>();
+    List<NodeOwnership.Lost> lost = new ArrayList<>();
     for (Node node : client.nodes().list().getItems()) {
       String name = node.getMetadata().getName();
-      boolean ours = me.equals(annotation(node, Annotations.CORDONED_BY));
+      String cordonedBy = annotation(node, Annotations.CORDONED_BY);
+      boolean ours = me.equals(cordonedBy);
       if (!ours && !Selectors.matches(selector, node.getMetadata().getLabels())) {
         continue;
       }
-      OSNode osNode = osNodes.get(name);
-      String holder =
-          osNode != null && osNode.getSpec() != null ? osNode.getSpec().osImage() : null;
-      if (!ours && holder != null && !holder.equals(me) && liveImages.contains(holder)) {
-        conflicts.add(name + " (held by " + holder + ")");
+      String owner = NodeOwnership.owner(claimants(live, node), cordonedBy, liveImages).orElse(me);
+      if (!owner.equals(me)) {
+        lost.add(new NodeOwnership.Lost(name, owner, owner.equals(cordonedBy)));
         continue;
       }
+      OSNode osNode = osNodes.get(name);
       if (write) {
         osNode = ensureOSNode(image, target, node, osNode);
       }
       views.add(view(image, target, node, osNode, ours));
     }
-    return new ClusterRead(views, conflicts);
+    return new ClusterRead(views, NodeOwnership.describe(lost));
+  }
+
+  /** The live OSImages whose node selector matches {@code node}. */
+  private static List<NodeOwnership.Claimant> claimants(List<OSImage> live, Node node) {
+    return live.stream()
+        .filter(i -> Selectors.matches(i.getSpec().nodeSelector(), node.getMetadata().getLabels()))
+        .map(
+            i ->
+                new NodeOwnership.Claimant(
+                    i.getMetadata().getName(),
+                    NodeViews.time(i.getMetadata().getCreationTimestamp())))
+        .toList();
   }
 
   private NodeView view(OSImage image, String target, Node node, OSNode osNode, boolean ours) {

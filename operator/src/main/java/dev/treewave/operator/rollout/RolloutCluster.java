@@ -10,10 +10,11 @@ import java.util.List;
 public interface RolloutCluster {
 
   /**
-   * Finds the nodes {@code image} targets, makes sure each has an OSNode that names {@code image}
-   * and {@code target} (creating or updating it, never taking one another live OSImage holds), and
-   * returns them as views; nodes {@code image} still has cordoned are included even if no longer
-   * selected.
+   * Finds the nodes {@code image} targets and owns (see {@link
+   * dev.treewave.operator.plan.NodeOwnership}: a node being updated stays with its updater, else
+   * the earliest-created OSImage selecting it owns it), makes sure each has an OSNode that names
+   * {@code image} and {@code target} (creating or updating it), and returns them as views; nodes
+   * {@code image} still has cordoned are included even if no longer selected.
    */
   ClusterRead prepare(OSImage image, String target);
 
@@ -27,7 +28,8 @@ public interface RolloutCluster {
   void releaseAll(OSImage image);
 
   /**
-   * @param conflicts nodes the image selects but another OSImage holds
+   * @param conflicts nodes the image selects but another OSImage owns, one line per owner naming it
+   *     and the nodes
    */
   record ClusterRead(List<NodeView> nodes, List<String> conflicts) {}
 }

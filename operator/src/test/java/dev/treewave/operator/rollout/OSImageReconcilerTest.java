@@ -188,7 +188,8 @@ public class OSImageReconcilerTest {
 
     Condition conflict = condition(patched, "Conflict");
     assertThat(conflict.getStatus()).isEqualTo("True");
-    assertThat(conflict.getMessage()).contains("node-a (held by fedora)");
+    assertThat(conflict.getMessage())
+        .contains("node-a, node-b, node-c belong to osimage fedora (was created earlier)");
     assertThat(patched.getStatus().nodes().total()).isZero();
   }
 
