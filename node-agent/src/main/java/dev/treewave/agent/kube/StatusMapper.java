@@ -62,20 +62,22 @@ public final class StatusMapper {
         conditions(report, previous, now));
   }
 
-  /** The reported state: the API's enum has no Staging and no BootFailed (see lastError). */
+  /** The reported state; the agent's {@code Staged} is the API's WaitingForPermission. */
   static dev.treewave.api.v1alpha1.AgentState agentState(AgentState state) {
     return switch (state.name()) {
       case "Idle" -> dev.treewave.api.v1alpha1.AgentState.Idle;
       case "Unmanaged" -> dev.treewave.api.v1alpha1.AgentState.Unmanaged;
       case "Pulling" -> dev.treewave.api.v1alpha1.AgentState.Pulling;
-      // Staging runs after the signature check; "Verifying" claims no more than is done.
-      case "Verifying", "Staging" -> dev.treewave.api.v1alpha1.AgentState.Verifying;
+      case "Verifying" -> dev.treewave.api.v1alpha1.AgentState.Verifying;
+      case "Staging" -> dev.treewave.api.v1alpha1.AgentState.Staging;
       case "Staged" -> dev.treewave.api.v1alpha1.AgentState.WaitingForPermission;
       case "Activating" -> dev.treewave.api.v1alpha1.AgentState.Activating;
       case "RollingBack" -> dev.treewave.api.v1alpha1.AgentState.RollingBack;
       case "Rebooting" -> dev.treewave.api.v1alpha1.AgentState.Rebooting;
       case "Booted" -> dev.treewave.api.v1alpha1.AgentState.Booted;
-      case "Failed", "BootFailed" -> dev.treewave.api.v1alpha1.AgentState.Failed;
+      case "Failed" -> dev.treewave.api.v1alpha1.AgentState.Failed;
+      // lastError still carries reason BootFailed, which is what the operator acts on.
+      case "BootFailed" -> dev.treewave.api.v1alpha1.AgentState.BootFailed;
       default -> throw new IllegalArgumentException("unknown state " + state.name());
     };
   }

@@ -354,7 +354,7 @@ class AgentApiServerIT {
     agent.awaitState(AgentState.Rebooting);
 
     agent.rebootWhenAsked();
-    OSNodeStatus failed = agent.awaitState(AgentState.Failed);
+    OSNodeStatus failed = agent.awaitState(AgentState.BootFailed);
 
     assertThat(failed.lastError().reason()).isEqualTo("BootFailed");
     assertThat(failed.booted().commit()).isEqualTo(A);

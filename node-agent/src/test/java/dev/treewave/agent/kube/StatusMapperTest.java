@@ -71,13 +71,13 @@ class StatusMapperTest {
   }
 
   @Test
-  void aBootFailureIsAFailedStateWithItsOwnReason() {
+  void aBootFailureIsReportedAsBootFailedWithItsReason() {
     NodeReport report =
         new NodeReport(new AgentState.BootFailed(A1, B, A, T0), "a1", host(), null, null);
 
     OSNodeStatus status = StatusMapper.toStatus(report, 1L, List.of(), T0);
 
-    assertThat(status.agentState()).isEqualTo(dev.treewave.api.v1alpha1.AgentState.Failed);
+    assertThat(status.agentState()).isEqualTo(dev.treewave.api.v1alpha1.AgentState.BootFailed);
     assertThat(status.lastError().reason()).isEqualTo("BootFailed");
     assertThat(status.lastError().instructionId()).isEqualTo("a1");
     assertThat(status.lastError().message()).contains(B).contains(A).contains("fell back");
@@ -136,5 +136,9 @@ class StatusMapperTest {
     }
     assertThat(StatusMapper.agentState(new AgentState.Staged(A1)))
         .isEqualTo(dev.treewave.api.v1alpha1.AgentState.WaitingForPermission);
+    assertThat(StatusMapper.agentState(new AgentState.Staging(A1)))
+        .isEqualTo(dev.treewave.api.v1alpha1.AgentState.Staging);
+    assertThat(StatusMapper.agentState(new AgentState.Verifying(A1)))
+        .isEqualTo(dev.treewave.api.v1alpha1.AgentState.Verifying);
   }
 }
