@@ -59,6 +59,11 @@ final class CommitCommand extends RepoCommand {
   @Option(names = "--no-bindings")
   boolean noBindings;
 
+  @Option(
+      names = "--generate-sizes",
+      description = "Generate size information along with commit metadata (archive repos only)")
+  boolean generateSizes;
+
   @Parameters(arity = "0..1", paramLabel = "PATH")
   String path;
 
@@ -106,7 +111,7 @@ final class CommitCommand extends RepoCommand {
       b.noParent();
     }
     b.canonicalPermissions(canonical).noXattrs(noXattrs).skipIfUnchanged(skipIfUnchanged);
-    b.noBindings(noBindings);
+    b.noBindings(noBindings).generateSizes(generateSizes);
     if (ownerUid != null) {
       b.ownerUid(ownerUid);
     }

@@ -29,7 +29,8 @@ public record CommitOptions(
     boolean skipIfUnchanged,
     boolean noBindings,
     List<TreeSource> trees,
-    int threads) {
+    int threads,
+    boolean generateSizes) {
 
   public CommitOptions {
     metadataStrings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadataStrings));
@@ -62,6 +63,7 @@ public record CommitOptions(
     private boolean noBindings;
     private final List<TreeSource> trees = new ArrayList<>();
     private int threads = Runtime.getRuntime().availableProcessors();
+    private boolean generateSizes;
 
     public Builder branch(String b) {
       branch = Optional.ofNullable(b);
@@ -154,6 +156,15 @@ public record CommitOptions(
       return this;
     }
 
+    /**
+     * Adds {@code ostree.sizes} (see {@link dev.treewave.ostree.core.CommitSizes}) to the commit's
+     * metadata. Like libostree, only archive repositories get it; other modes ignore the flag.
+     */
+    public Builder generateSizes(boolean v) {
+      generateSizes = v;
+      return this;
+    }
+
     public CommitOptions build() {
       return new CommitOptions(
           branch,
@@ -171,7 +182,8 @@ public record CommitOptions(
           skipIfUnchanged,
           noBindings,
           trees,
-          threads);
+          threads,
+          generateSizes);
     }
   }
 }

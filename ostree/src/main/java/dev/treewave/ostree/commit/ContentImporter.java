@@ -35,9 +35,12 @@ final class ContentImporter implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore((int) (MAX_BYTES_IN_FLIGHT / 1024));
   final AtomicLong filesDone = new AtomicLong();
   final AtomicLong filesSubmitted = new AtomicLong();
+  private final SizesCollector sizes;
 
-  ContentImporter(Transaction tx, int threads) {
+  /** {@code sizes} may be null: no {@code ostree.sizes} wanted. */
+  ContentImporter(Transaction tx, int threads, SizesCollector sizes) {
     this.tx = tx;
+    this.sizes = sizes;
     this.pool =
         Executors.newFixedThreadPool(
             threads,
@@ -51,6 +54,7 @@ final class ContentImporter implements AutoCloseable {
   /** A regular file on disk with the (policy-applied) header fields. */
   Future<ObjectId> regularFile(Path file, int uid, int gid, int mode, boolean readXattrs) {
     filesSubmitted.incrementAndGet();
+    int gen = generation();
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -74,6 +78,7 @@ final class ContentImporter implements AutoCloseable {
                 }
               }
             }
+            recordSize(id, size, gen);
             filesDone.incrementAndGet();
             return id;
           } catch (IOException e) {
@@ -86,6 +91,7 @@ final class ContentImporter implements AutoCloseable {
   /** Content already in memory (tar entries); bounded so a big tarball cannot exhaust the heap. */
   Future<ObjectId> bytes(FileHeader h, byte[] data) {
     filesSubmitted.incrementAndGet();
+    int gen = generation();
     int permits = Math.max(1, data.length / 1024);
     inFlight.acquireUninterruptibly(Math.min(permits, (int) (MAX_BYTES_IN_FLIGHT / 1024)));
     return CompletableFuture.supplyAsync(
@@ -97,6 +103,7 @@ final class ContentImporter implements AutoCloseable {
             if (!tx.hasObject(ObjectType.FILE, id)) {
               tx.writeContentTrusted(id, h, data);
             }
+            recordSize(id, h.isSymlink() ? symlinkLength(h) : data.length, gen);
             filesDone.incrementAndGet();
             return id;
           } finally {
@@ -112,11 +119,14 @@ final class ContentImporter implements AutoCloseable {
       ObjectId id,
       java.util.function.UnaryOperator<FileHeader> transform) {
     filesSubmitted.incrementAndGet();
+    int gen = generation();
     return CompletableFuture.supplyAsync(
         () -> {
           try (dev.treewave.ostree.repo.ContentObject c = source.openContent(id)) {
             FileHeader h = transform.apply(c.header());
+            long unpacked = h.isSymlink() ? symlinkLength(h) : c.size();
             if (h.equals(c.header())) {
+              recordSize(id, unpacked, gen);
               return id;
             }
             byte[] data = c.content().readAllBytes();
@@ -124,6 +134,7 @@ final class ContentImporter implements AutoCloseable {
             if (!tx.hasObject(ObjectType.FILE, nid)) {
               tx.writeContentTrusted(nid, h, data);
             }
+            recordSize(nid, unpacked, gen);
             filesDone.incrementAndGet();
             return nid;
           } catch (IOException e) {
@@ -139,7 +150,23 @@ final class ContentImporter implements AutoCloseable {
     if (!tx.hasObject(ObjectType.FILE, id)) {
       tx.writeContent(id, h, InputStream.nullInputStream(), 0);
     }
+    recordSize(id, symlinkLength(h), generation());
     return CompletableFuture.completedFuture(id);
+  }
+
+  private int generation() {
+    return sizes == null ? 0 : sizes.generation();
+  }
+
+  private void recordSize(ObjectId id, long unpacked, int generation) {
+    if (sizes != null) {
+      sizes.content(id, unpacked, generation);
+    }
+  }
+
+  /** libostree counts a symlink's unpacked size as the length of its target (strlen). */
+  private static long symlinkLength(FileHeader h) {
+    return h.symlinkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   @Override

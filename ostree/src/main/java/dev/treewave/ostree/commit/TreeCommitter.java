@@ -1,6 +1,7 @@
 package dev.treewave.ostree.commit;
 
 import dev.treewave.ostree.core.Commit;
+import dev.treewave.ostree.core.CommitSizes;
 import dev.treewave.ostree.core.DirMeta;
 import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.FileMode;
@@ -59,10 +60,19 @@ public final class TreeCommitter {
 
   public CommitResult commit() {
     Optional<ObjectId> parent = resolveParent();
+    // libostree only generates sizes in archive repositories and silently ignores the flag
+    // elsewhere; doing the same keeps commit checksums identical in every mode.
+    SizesCollector sizes = collectsSizes() ? new SizesCollector() : null;
     try (Transaction tx = repo.beginTransaction();
-        ContentImporter importer = new ContentImporter(tx, options.threads())) {
+        ContentImporter importer = new ContentImporter(tx, options.threads(), sizes)) {
+      if (sizes != null) {
+        sizes.attach(tx);
+      }
       MutableTree root = null;
       for (TreeSource src : options.trees()) {
+        if (sizes != null) {
+          sizes.newTree();
+        }
         root = apply(src, root, tx, importer);
       }
       ObjectId rootTree = writeTree(root, tx, importer);
@@ -74,9 +84,13 @@ public final class TreeCommitter {
           return new CommitResult(parent.get(), false, importer.filesDone.get(), 0, 0);
         }
       }
+      Map<String, GVariant> md = metadata();
+      if (sizes != null) {
+        md.put(CommitSizes.METADATA_KEY, sizes.result(tx).toVariant()); // last, as libostree
+      }
       Commit c =
           new Commit(
-              metadata(),
+              md,
               parent,
               options.subject(),
               options.body(),
@@ -93,6 +107,10 @@ public final class TreeCommitter {
           tx.stats().objectsWritten.get(),
           tx.stats().contentBytesWritten.get());
     }
+  }
+
+  private boolean collectsSizes() {
+    return options.generateSizes() && repo.mode() == RepoMode.ARCHIVE;
   }
 
   private Optional<ObjectId> resolveParent() {
@@ -148,7 +166,9 @@ public final class TreeCommitter {
     if (src instanceof TreeSource.Ref r) {
       ObjectId id = repo.resolveRev(r.rev());
       Commit c = repo.readCommit(id);
-      if (policy.rewritesMetadata()) {
+      // libostree walks and re-stores every object of the ref when it must rewrite metadata or
+      // record sizes; otherwise the existing dirtree is reused as is.
+      if (policy.rewritesMetadata() || collectsSizes()) {
         MutableTree base = root != null ? root : new MutableTree(null);
         rewriteExisting(c.rootTree(), c.rootMeta(), base, tx, importer);
         return base;

@@ -64,6 +64,33 @@ public final class Transaction implements AutoCloseable {
     return stats;
   }
 
+  /** Sees every metadata object passed to this transaction, whether new or already stored. */
+  @FunctionalInterface
+  public interface MetadataObserver {
+    void seen(ObjectType type, ObjectId id, int length);
+  }
+
+  private volatile MetadataObserver metadataObserver;
+
+  /** Registers the one observer of metadata writes (commit --generate-sizes records them). */
+  public void observeMetadata(MetadataObserver observer) {
+    this.metadataObserver = observer;
+  }
+
+  /**
+   * The size on disk of an object written in this transaction or already in the repository: for a
+   * {@code .filez} that is the archived (compressed) size.
+   */
+  public long storedSize(ObjectType type, ObjectId id) {
+    String rel = repo.relativePath(type, id);
+    Path p = staged.containsKey(rel) ? staging.resolve(rel) : repo.objectPath(type, id);
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new OstreeException("Reading the size of " + type.extension() + " " + id, e);
+    }
+  }
+
   public OstreeRepo repo() {
     return repo;
   }
@@ -92,6 +119,10 @@ public final class Transaction implements AutoCloseable {
       throw new CorruptObjectException(type, id, "bytes hash to " + ObjectId.sha256(bytes).hex());
     }
     MetadataValidator.validate(type, id, bytes);
+    MetadataObserver observer = metadataObserver;
+    if (observer != null) {
+      observer.seen(type, id, bytes.length);
+    }
     boolean replace = type == ObjectType.COMMIT_META;
     if (!replace && hasObject(type, id)) {
       stats.objectsSkipped.incrementAndGet();
