@@ -118,6 +118,15 @@ class GenerateSizesIT {
     Pair fromEmpty =
         both(r[0], r[1], "commit", "-b", "os/e", "--tree=dir=" + empty, TS, "--generate-sizes");
     assertThat(fromEmpty.ours()).isEqualTo(fromEmpty.theirs());
+    Path tar = tmp.resolve("tree.tar");
+    Process p =
+        new ProcessBuilder("tar", "-cf", tar.toString(), "-C", tree.toString(), ".")
+            .inheritIO()
+            .start();
+    assertThat(p.waitFor()).isZero();
+    Pair fromTar =
+        both(r[0], r[1], "commit", "-b", "os/t", "--tree=tar=" + tar, TS, "--generate-sizes");
+    assertThat(fromTar.ours()).isEqualTo(fromTar.theirs());
 
     assertThat(TreeFixtures.describeObjects(r[1]))
         .containsExactlyElementsOf(TreeFixtures.describeObjects(r[0]));
