@@ -32,10 +32,13 @@ public interface HostOs {
   long freeBytes() throws HostOsException;
 
   /**
-   * Bytes a pull of {@code request} still needs to write locally (0 when the commit is complete),
-   * an upper estimate from the remote's metadata (commit size metadata or static delta sizes).
+   * What a pull of {@code request} still needs to write locally: nothing for a complete commit;
+   * else, from the remote's signed commit metadata ({@code ostree.sizes}), the unpacked size of
+   * every object not yet local; else an estimate from a static delta's sizes; else {@link
+   * SpaceNeeded.Basis#UNKNOWN}. May fetch (and verify, as {@link #pull} would) the commit object,
+   * but no content.
    */
-  long bytesNeeded(PullRequest request) throws HostOsException;
+  SpaceNeeded spaceNeeded(PullRequest request) throws HostOsException;
 
   /** Whether {@code commit} and everything it references is in the local repository. */
   boolean hasCommit(String commit) throws HostOsException;

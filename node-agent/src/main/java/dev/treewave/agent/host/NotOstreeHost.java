@@ -29,7 +29,7 @@ public final class NotOstreeHost implements HostOs {
   }
 
   @Override
-  public long bytesNeeded(PullRequest request) throws HostOsException {
+  public SpaceNeeded spaceNeeded(PullRequest request) throws HostOsException {
     throw refused();
   }
 

@@ -8,6 +8,7 @@ import dev.treewave.agent.state.AgentState.BootFailed;
 import dev.treewave.agent.state.AgentState.Failed;
 import dev.treewave.agent.state.AgentState.Rebooting;
 import dev.treewave.agent.state.AgentState.Unmanaged;
+import dev.treewave.agent.state.DiskCheck;
 import dev.treewave.agent.state.Failure;
 import dev.treewave.agent.state.FailureReason;
 import dev.treewave.agent.state.NodeReport;
@@ -34,6 +35,10 @@ import java.util.Optional;
  *   <li>{@code Degraded}: True when the last instruction failed (reason as in {@code lastError}).
  *   <li>{@code RebootPending}: True while a requested reboot has not happened.
  *   <li>{@code Staged}: True while a staged deployment waits for activation.
+ *   <li>{@code DiskSpace}: only while a pull runs, True with the free-space check it passed: reason
+ *       SizeFromCommit (the commit's ostree.sizes), SizeEstimatedFromDelta (a static delta's
+ *       sizes), or SizeUnknown (nothing tells the size, so only the reserve was checked). A pull
+ *       refused for space is a Degraded condition with reason InsufficientDisk.
  * </ul>
  *
  * A condition keeps its {@code lastTransitionTime} while its status stays the same.
@@ -44,6 +49,7 @@ public final class StatusMapper {
   public static final String DEGRADED = "Degraded";
   public static final String REBOOT_PENDING = "RebootPending";
   public static final String STAGED = "Staged";
+  public static final String DISK_SPACE = "DiskSpace";
 
   private StatusMapper() {}
 
@@ -207,6 +213,21 @@ public final class StatusMapper {
                 previous,
                 now)
             : condition(STAGED, false, "NothingStaged", "", previous, now));
+    DiskCheck disk = report.diskCheck();
+    if (disk != null && state.instruction() != null) {
+      conditions.add(
+          condition(
+              DISK_SPACE,
+              disk.enough(),
+              switch (disk.needed().basis()) {
+                case COMPLETE, COMMIT_SIZES -> "SizeFromCommit";
+                case DELTA_SIZES -> "SizeEstimatedFromDelta";
+                case UNKNOWN -> "SizeUnknown";
+              },
+              disk.message(state.instruction().commit()),
+              previous,
+              now));
+    }
     return conditions;
   }
 

@@ -7,6 +7,7 @@ import dev.treewave.agent.host.HostOsException;
 import dev.treewave.agent.host.PullProgress;
 import dev.treewave.agent.host.PullRequest;
 import dev.treewave.agent.host.Rebooter;
+import dev.treewave.agent.host.SpaceNeeded;
 import dev.treewave.agent.host.StageRequest;
 import dev.treewave.agent.state.AgentState.Activating;
 import dev.treewave.agent.state.AgentState.BootFailed;
@@ -65,6 +66,7 @@ public final class NodeAgent {
   private Journal journal; // null until loaded
   private HostFacts lastFacts;
   private PullProgress pullProgress;
+  private DiskCheck diskCheck; // of the pull in flight
   private Instant lastProgressReport = Instant.MIN;
   private boolean reportFailed;
 
@@ -211,6 +213,7 @@ public final class NodeAgent {
 
   private void pull(Instruction desired) throws HostOsException {
     pullProgress = null;
+    diskCheck = null;
     if (host.hasCommit(desired.commit())) {
       LOG.info("Commit {} is already in the repository; nothing to download", desired.commit());
       return;
@@ -224,32 +227,40 @@ public final class NodeAgent {
     host.pull(request, this::onPullProgress);
     long bytes = pullProgress.fetchedBytes();
     pullProgress = null;
+    diskCheck = null;
     telemetry.pullFinished(bytes, Duration.between(start, clock.instant()));
   }
 
+  /**
+   * Refuses a pull that would leave less than the reserve free, pruning first if that could help.
+   * When nothing published tells the pull's size, only the reserve is checked, and the report says
+   * so.
+   */
   private void ensureDiskSpace(PullRequest request) throws HostOsException {
-    long needed = host.bytesNeeded(request);
-    long free = host.freeBytes();
-    if (free >= needed + settings.diskReserveBytes()) {
-      return;
+    SpaceNeeded needed = host.spaceNeeded(request);
+    DiskCheck check = new DiskCheck(needed, settings.diskReserveBytes(), host.freeBytes());
+    if (!check.enough()) {
+      long freed = host.pruneRepository();
+      check = new DiskCheck(needed, settings.diskReserveBytes(), host.freeBytes());
+      if (check.enough()) {
+        LOG.info("Pruning the repository freed {} bytes; enough for the pull now", freed);
+      }
     }
-    long freed = host.pruneRepository();
-    free = host.freeBytes();
-    if (free >= needed + settings.diskReserveBytes()) {
-      LOG.info("Pruning the repository freed {} bytes; enough for the pull now", freed);
-      return;
+    diskCheck = check;
+    if (!check.enough()) {
+      diskCheck = null;
+      throw new HostOsException(
+          HostOsException.Kind.NO_SPACE,
+          "not enough disk space, nothing downloaded: "
+              + check.message(request.commit())
+              + " (after pruning)");
     }
-    throw new HostOsException(
-        HostOsException.Kind.NO_SPACE,
-        "pulling "
-            + request.commit()
-            + " needs up to "
-            + needed
-            + " bytes plus a reserve of "
-            + settings.diskReserveBytes()
-            + ", but only "
-            + free
-            + " bytes are free for the repository (after pruning)");
+    if (needed.known()) {
+      LOG.info("Disk space checked: {}", check.message(request.commit()));
+    } else {
+      LOG.warn("Disk space only partly checked: {}", check.message(request.commit()));
+    }
+    report(journal.state(), lastFacts);
   }
 
   private void onPullProgress(PullProgress progress) {
@@ -264,6 +275,7 @@ public final class NodeAgent {
   private Optional<Outcome> fail(Working working, HostOsException e) throws JournalException {
     Instant now = clock.instant();
     pullProgress = null;
+    diskCheck = null;
     if (e.kind().retryable() && journal.attempts() + 1 < settings.maxAttempts()) {
       Failure failure = new Failure(StateMachine.reasonFor(working, e.kind()), e.getMessage(), now);
       LOG.warn(
@@ -351,7 +363,8 @@ public final class NodeAgent {
             journal != null ? journal.lastCompletedInstructionId() : null,
             facts,
             state instanceof Pulling ? pullProgress : null,
-            journal != null ? journal.retryError() : null);
+            journal != null ? journal.retryError() : null,
+            state instanceof Pulling ? diskCheck : null);
     try {
       reporter.report(report);
     } catch (Exception e) {

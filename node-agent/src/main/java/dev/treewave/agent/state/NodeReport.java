@@ -13,15 +13,26 @@ import java.util.Objects;
  * @param host the host as last inspected, or null if it could not be inspected
  * @param pullProgress progress of the pull in flight, or null
  * @param retryError the error of the last failed attempt while the step is being retried, or null
+ * @param diskCheck the free-space check of the pull in flight, or null
  */
 public record NodeReport(
     AgentState state,
     String lastCompletedInstructionId,
     HostFacts host,
     PullProgress pullProgress,
-    Failure retryError) {
+    Failure retryError,
+    DiskCheck diskCheck) {
 
   public NodeReport {
     Objects.requireNonNull(state, "state");
+  }
+
+  public NodeReport(
+      AgentState state,
+      String lastCompletedInstructionId,
+      HostFacts host,
+      PullProgress pullProgress,
+      Failure retryError) {
+    this(state, lastCompletedInstructionId, host, pullProgress, retryError, null);
   }
 }

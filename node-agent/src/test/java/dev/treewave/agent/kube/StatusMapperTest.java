@@ -9,8 +9,10 @@ import dev.treewave.agent.host.Deployments;
 import dev.treewave.agent.host.HostFacts;
 import dev.treewave.agent.host.Management;
 import dev.treewave.agent.host.PullProgress;
+import dev.treewave.agent.host.SpaceNeeded;
 import dev.treewave.agent.state.Action;
 import dev.treewave.agent.state.AgentState;
+import dev.treewave.agent.state.DiskCheck;
 import dev.treewave.agent.state.Failure;
 import dev.treewave.agent.state.FailureReason;
 import dev.treewave.agent.state.InstructionRef;
@@ -83,6 +85,42 @@ class StatusMapperTest {
     assertThat(status.lastError().message()).contains(B).contains(A).contains("fell back");
     assertThat(condition(status, StatusMapper.DEGRADED).getStatus()).isEqualTo("True");
     assertThat(condition(status, StatusMapper.DEGRADED).getReason()).isEqualTo("BootFailed");
+  }
+
+  @Test
+  void aPullShowsItsDiskCheckAndSaysWhenTheSizeWasUnknown() {
+    DiskCheck exact =
+        new DiskCheck(
+            new SpaceNeeded(5000, SpaceNeeded.Basis.COMMIT_SIZES, "from its ostree.sizes"),
+            1000,
+            9000);
+    OSNodeStatus pulling =
+        StatusMapper.toStatus(
+            new NodeReport(new AgentState.Pulling(A1), null, host(), null, null, exact),
+            1L,
+            List.of(),
+            T0);
+    Condition disk = condition(pulling, StatusMapper.DISK_SPACE);
+    assertThat(disk.getStatus()).isEqualTo("True");
+    assertThat(disk.getReason()).isEqualTo("SizeFromCommit");
+    assertThat(disk.getMessage()).contains("5000 bytes").contains("1000").contains("9000");
+
+    DiskCheck unknown = new DiskCheck(SpaceNeeded.unknown("no ostree.sizes"), 1000, 9000);
+    OSNodeStatus blind =
+        StatusMapper.toStatus(
+            new NodeReport(new AgentState.Pulling(A1), null, host(), null, null, unknown),
+            1L,
+            List.of(),
+            T0);
+    assertThat(condition(blind, StatusMapper.DISK_SPACE).getReason()).isEqualTo("SizeUnknown");
+    assertThat(condition(blind, StatusMapper.DISK_SPACE).getMessage())
+        .contains("unknown (no ostree.sizes)")
+        .contains("only the reserve");
+
+    OSNodeStatus staged =
+        StatusMapper.toStatus(
+            new NodeReport(new AgentState.Staged(A1), "a1", host(), null, null), 1L, List.of(), T0);
+    assertThat(staged.conditions()).noneMatch(c -> StatusMapper.DISK_SPACE.equals(c.getType()));
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.treewave.agent.host.Deployment;
 import dev.treewave.agent.host.HostOsException.Kind;
 import dev.treewave.agent.host.KernelArgs;
 import dev.treewave.agent.host.Management;
+import dev.treewave.agent.host.SpaceNeeded;
 import dev.treewave.agent.host.VerificationPolicy;
 import dev.treewave.agent.state.AgentState.BootFailed;
 import dev.treewave.agent.state.AgentState.Booted;
@@ -310,6 +311,63 @@ class NodeAgentTest {
         .contains(Long.toString(GIB))
         .contains("reserve")
         .contains(Long.toString(GIB + GIB / 2));
+    assertThat(node.host.downloads(B)).isZero();
+  }
+
+  @Test
+  void thePassedDiskCheckIsReportedWhilePulling() {
+    TestNode node = node();
+
+    node.settle(stage("s1", B));
+
+    DiskCheck check =
+        node.reporter.published().stream()
+            .map(NodeReport::diskCheck)
+            .filter(c -> c != null)
+            .findFirst()
+            .orElseThrow();
+    assertThat(check.needed().basis()).isEqualTo(SpaceNeeded.Basis.COMMIT_SIZES);
+    assertThat(check.needed().bytes()).isEqualTo(GIB);
+    assertThat(check.reserveBytes()).isEqualTo(GIB);
+    assertThat(node.reporter.published())
+        .filteredOn(r -> r.diskCheck() != null)
+        .allMatch(r -> r.state() instanceof AgentState.Pulling);
+    assertThat(node.reporter.last().diskCheck()).isNull();
+  }
+
+  @Test
+  void withoutPublishedSizesOnlyTheReserveIsCheckedAndTheReportSaysSo() {
+    TestNode node = new TestNode(hostRoot);
+    node.host
+        .bootedFrom(OS, A, GIB)
+        .servingWithoutSizes(B, GIB / 2, TRUSTED_KEY)
+        .withFreeBytes(GIB + GIB / 4); // above the reserve, below reserve + the real size
+
+    AgentState state = node.settle(stage("s1", B));
+
+    assertThat(state).isInstanceOf(AgentState.Staged.class);
+    DiskCheck check =
+        node.reporter.published().stream()
+            .map(NodeReport::diskCheck)
+            .filter(c -> c != null)
+            .findFirst()
+            .orElseThrow();
+    assertThat(check.needed().known()).isFalse();
+    assertThat(check.message(B)).contains("unknown").contains("only the reserve");
+  }
+
+  @Test
+  void withoutPublishedSizesAFreeSpaceBelowTheReserveStillRefusesThePull() {
+    TestNode node = new TestNode(hostRoot);
+    node.host
+        .bootedFrom(OS, A, GIB)
+        .servingWithoutSizes(B, GIB / 2, TRUSTED_KEY)
+        .withFreeBytes(GIB - 1);
+
+    Failed failed = (Failed) node.settle(stage("s1", B));
+
+    assertThat(failed.failure().reason()).isEqualTo(FailureReason.INSUFFICIENT_DISK);
+    assertThat(failed.failure().message()).contains("unknown").contains("only the reserve");
     assertThat(node.host.downloads(B)).isZero();
   }
 

@@ -10,6 +10,7 @@ import dev.treewave.agent.host.Management;
 import dev.treewave.agent.host.PullProgress;
 import dev.treewave.agent.host.PullProgressListener;
 import dev.treewave.agent.host.PullRequest;
+import dev.treewave.agent.host.SpaceNeeded;
 import dev.treewave.agent.host.StageRequest;
 import dev.treewave.agent.host.VerificationPolicy;
 import java.util.ArrayDeque;
@@ -47,7 +48,7 @@ public final class FakeHostOs implements HostOs {
   }
 
   /** A commit the remote repository serves. */
-  public record RemoteCommit(String commit, long bytes, byte[] signedWith) {}
+  public record RemoteCommit(String commit, long bytes, byte[] signedWith, boolean publishesSize) {}
 
   private final Crashpoints crashpoints;
   private final Map<String, RemoteCommit> remote = new HashMap<>();
@@ -85,7 +86,13 @@ public final class FakeHostOs implements HostOs {
   }
 
   public FakeHostOs serving(String commit, long bytes, byte[] signedWith) {
-    remote.put(commit, new RemoteCommit(commit, bytes, signedWith));
+    remote.put(commit, new RemoteCommit(commit, bytes, signedWith, true));
+    return this;
+  }
+
+  /** Serves {@code commit} without size metadata (a repository committed without sizes). */
+  public FakeHostOs servingWithoutSizes(String commit, long bytes, byte[] signedWith) {
+    remote.put(commit, new RemoteCommit(commit, bytes, signedWith, false));
     return this;
   }
 
@@ -169,12 +176,16 @@ public final class FakeHostOs implements HostOs {
   }
 
   @Override
-  public long bytesNeeded(PullRequest request) throws HostOsException {
+  public SpaceNeeded spaceNeeded(PullRequest request) throws HostOsException {
     maybeFail(Op.BYTES_NEEDED);
     if (local.containsKey(request.commit())) {
-      return 0;
+      return SpaceNeeded.complete();
     }
-    return remoteCommit(request.commit()).bytes();
+    RemoteCommit commit = remoteCommit(request.commit());
+    if (!commit.publishesSize()) {
+      return SpaceNeeded.unknown("the fake remote publishes no sizes");
+    }
+    return new SpaceNeeded(commit.bytes(), SpaceNeeded.Basis.COMMIT_SIZES, "fake ostree.sizes");
   }
 
   @Override

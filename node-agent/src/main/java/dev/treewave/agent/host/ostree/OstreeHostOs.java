@@ -8,10 +8,14 @@ import dev.treewave.agent.host.HostOs;
 import dev.treewave.agent.host.HostOsException;
 import dev.treewave.agent.host.PullProgressListener;
 import dev.treewave.agent.host.PullRequest;
+import dev.treewave.agent.host.SpaceNeeded;
 import dev.treewave.agent.host.StageRequest;
 import dev.treewave.agent.host.VerificationPolicy;
+import dev.treewave.ostree.core.CommitSizes;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.delta.DeltaName;
+import dev.treewave.ostree.delta.DeltaSuperblock;
 import dev.treewave.ostree.prune.Pruner;
 import dev.treewave.ostree.pull.ArchiveSource;
 import dev.treewave.ostree.pull.HttpTransport;
@@ -49,11 +53,24 @@ public final class OstreeHostOs implements HostOs {
   /** Remote name under which pulled refs are recorded ({@code refs/remotes/treewave/...}). */
   static final String REMOTE = "treewave";
 
+  /** Upper bound on a delta superblock read only for its sizes. */
+  private static final long MAX_SUPERBLOCK = 64L * 1024 * 1024;
+
   private final Path hostRoot;
   private final Sysroot sysroot;
   private final OstreeRepo repo;
   private final HostManagementProbe probe;
   private final Supplier<String> bootId;
+  private final FreeSpaceProbe freeSpace;
+
+  /** Bytes free for unprivileged writes on the filesystem that holds a path. */
+  @FunctionalInterface
+  public interface FreeSpaceProbe {
+    long usableBytes(Path path) throws IOException;
+
+    /** The filesystem's own answer ({@code statvfs}). */
+    FreeSpaceProbe FILE_STORE = path -> Files.getFileStore(path).getUsableSpace();
+  }
 
   /**
    * @param hostRoot the host's root filesystem (an OSTree sysroot)
@@ -63,7 +80,18 @@ public final class OstreeHostOs implements HostOs {
    */
   public OstreeHostOs(
       Path hostRoot, BootedSource booted, HostManagementProbe probe, Supplier<String> bootId) {
+    this(hostRoot, booted, probe, bootId, FreeSpaceProbe.FILE_STORE);
+  }
+
+  /** As above, with free space measured by {@code freeSpace} (tests: a full disk on demand). */
+  public OstreeHostOs(
+      Path hostRoot,
+      BootedSource booted,
+      HostManagementProbe probe,
+      Supplier<String> bootId,
+      FreeSpaceProbe freeSpace) {
     this.hostRoot = hostRoot;
+    this.freeSpace = freeSpace;
     this.sysroot =
         Sysroot.builder(hostRoot, RepoTreeSource.forSysroot(hostRoot))
             .bootedSource(booted)
@@ -99,20 +127,100 @@ public final class OstreeHostOs implements HostOs {
   @Override
   public long freeBytes() throws HostOsException {
     try {
-      return Files.getFileStore(repo.path()).getUsableSpace();
+      return freeSpace.usableBytes(repo.path());
     } catch (IOException e) {
       throw failure("reading free space of " + repo.path(), e);
     }
   }
 
   /**
-   * 0 for a complete commit. Otherwise an honest upper estimate would need size metadata that our
-   * repositories do not publish yet ({@code ostree.sizes}), so this answers 0 and leaves running
-   * out of space to the pull itself, which fails with kind {@code NO_SPACE}.
+   * Fetches the commit object only (verified as {@link #pull} verifies it, so the sizes come from a
+   * signed commit), then sums the unpacked sizes its {@code ostree.sizes} metadata gives for the
+   * objects not yet in the local repository. That is what the checkout of new objects writes; the
+   * configured reserve covers filesystem overhead. Without sizes it falls back to the uncompressed
+   * sizes of a static delta the remote offers (from a local commit or from scratch), and otherwise
+   * answers {@link SpaceNeeded.Basis#UNKNOWN}.
    */
   @Override
-  public long bytesNeeded(PullRequest request) throws HostOsException {
-    return 0;
+  public SpaceNeeded spaceNeeded(PullRequest request) throws HostOsException {
+    if (hasCommit(request.commit())) {
+      return SpaceNeeded.complete();
+    }
+    ObjectId id = ObjectId.parse(request.commit());
+    String url = request.url().toString();
+    try (HttpTransport transport = new HttpTransport(url);
+        ArchiveSource source = new ArchiveSource(transport)) {
+      new Puller(repo)
+          .pull(
+              source,
+              PullOptions.of(
+                      REMOTE,
+                      List.of(request.ref() + "@" + request.commit()),
+                      policy(request.verification()))
+                  .withCommitMetadataOnly(true));
+      Optional<CommitSizes> sizes = CommitSizes.fromCommit(repo.readCommit(id));
+      if (sizes.isPresent()) {
+        CommitSizes.Totals missing = sizes.get().missing(e -> repo.hasObject(e.type(), e.id()));
+        return new SpaceNeeded(
+            missing.unpacked(),
+            SpaceNeeded.Basis.COMMIT_SIZES,
+            "unpacked size of "
+                + missing.objects()
+                + " of the commit's "
+                + sizes.get().entries().size()
+                + " objects not yet in the repository, from its ostree.sizes");
+      }
+      return deltaEstimate(source, id)
+          .orElseGet(
+              () ->
+                  SpaceNeeded.unknown(
+                      "the commit carries no ostree.sizes metadata (commit it with"
+                          + " --generate-sizes) and the remote offers no static delta to it"));
+    } catch (SignatureException e) {
+      throw new HostOsException(HostOsException.Kind.SIGNATURE, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw classify("reading the size of " + request.commit() + " from " + url, e);
+    }
+  }
+
+  /**
+   * The uncompressed sizes of a static delta to {@code to}, from a local commit or from scratch.
+   */
+  private Optional<SpaceNeeded> deltaEstimate(ArchiveSource source, ObjectId to)
+      throws HostOsException {
+    List<DeltaName> candidates = new ArrayList<>();
+    for (Deployment d : inspect().deployments().ordered()) {
+      ObjectId from = ObjectId.parse(d.commit());
+      if (!from.equals(to) && hasCommit(d.commit())) {
+        candidates.add(DeltaName.of(from, to));
+      }
+    }
+    candidates.add(DeltaName.scratch(to));
+    for (DeltaName name : candidates) {
+      Optional<byte[]> bytes = source.file(name.superblockPath(), MAX_SUPERBLOCK);
+      if (bytes.isEmpty()) {
+        continue;
+      }
+      DeltaSuperblock superblock = DeltaSuperblock.parse(bytes.get());
+      if (!superblock.to().equals(to)) {
+        continue;
+      }
+      long total = 0;
+      for (DeltaSuperblock.PartHeader part : superblock.parts()) {
+        total = Math.addExact(total, part.uncompressedSize());
+      }
+      for (DeltaSuperblock.Fallback fallback : superblock.fallbacks()) {
+        total = Math.addExact(total, fallback.uncompressedSize());
+      }
+      return Optional.of(
+          new SpaceNeeded(
+              total,
+              SpaceNeeded.Basis.DELTA_SIZES,
+              "an estimate: the uncompressed size of static delta "
+                  + name
+                  + ", as the commit carries no ostree.sizes"));
+    }
+    return Optional.empty();
   }
 
   @Override
