@@ -113,7 +113,7 @@ public final class StatusAggregator {
         conflicts.isEmpty() ? "NoConflict" : "NodeHeldByAnotherOSImage",
         conflicts.isEmpty()
             ? "no node is selected by another OSImage"
-            : "not updating nodes another OSImage manages: " + String.join(", ", conflicts));
+            : "not updating nodes another OSImage owns: " + String.join("; ", conflicts));
 
     OSImageStatus old = image.getStatus();
     NodeIssue lastFailure =

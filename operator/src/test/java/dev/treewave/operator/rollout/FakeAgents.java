@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Node agents that follow the OSNode contract in api/README.md: carry out each instruction once and
@@ -24,6 +25,9 @@ final class FakeAgents {
   private final KubernetesClient client;
   final Set<String> failing = new HashSet<>();
   final List<String> reboots = new ArrayList<>();
+
+  /** Told of each reboot before the agent reports it, e.g. to make pods on the node unready. */
+  Consumer<String> onReboot = node -> {};
 
   FakeAgents(KubernetesClient client) {
     this.client = client;
@@ -53,12 +57,12 @@ final class FakeAgents {
                       new AgentError(i.id(), "BootFailed", "kernel panic (simulated)", null),
                       null);
                 }
-                reboots.add(name);
+                reboot(name);
                 yield boot(i.commit(), s.booted().commit(), i.id());
               }
               case Rollback -> {
                 if (!i.commit().equals(s.booted().commit())) {
-                  reboots.add(name);
+                  reboot(name);
                 }
                 yield boot(i.commit(), null, i.id());
               }
@@ -67,6 +71,11 @@ final class FakeAgents {
       node.setStatus(s);
       client.resource(node).updateStatus();
     }
+  }
+
+  private void reboot(String node) {
+    reboots.add(node);
+    onReboot.accept(node);
   }
 
   private static OSNodeStatus staged(OSNodeStatus s, Instruction i) {

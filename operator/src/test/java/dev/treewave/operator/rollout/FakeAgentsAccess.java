@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** Lets tests outside this package run the fake agents in a loop and read what they did. */
 public final class FakeAgentsAccess {
@@ -21,6 +22,25 @@ public final class FakeAgentsAccess {
         // A conflict with the operator's own write: try again on the next tick.
       }
     };
+  }
+
+  /**
+   * From now on {@code node}'s reboots into a new commit fail: its agent reports {@code BootFailed}
+   * and the node keeps running what it ran (as after a boot counter fallback).
+   */
+  public static void failBoots(KubernetesClient client, String node) {
+    FakeAgents agents = AGENTS.computeIfAbsent(client, FakeAgents::new);
+    synchronized (agents) {
+      agents.failing.add(node);
+    }
+  }
+
+  /** Calls {@code listener} with the node name on each reboot, before the agent reports it. */
+  public static void onReboot(KubernetesClient client, Consumer<String> listener) {
+    FakeAgents agents = AGENTS.computeIfAbsent(client, FakeAgents::new);
+    synchronized (agents) {
+      agents.onReboot = listener;
+    }
   }
 
   /** Reboots the agents performed, one entry per reboot. */

@@ -1,0 +1,391 @@
+package dev.treewave.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.treewave.api.v1alpha1.DrainSpec;
+import dev.treewave.api.v1alpha1.FailurePolicy;
+import dev.treewave.api.v1alpha1.HealthSpec;
+import dev.treewave.api.v1alpha1.ImageSource;
+import dev.treewave.api.v1alpha1.MaintenanceWindow;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.Verification;
+import dev.treewave.api.v1alpha1.VerificationMode;
+import dev.treewave.operator.kube.Annotations;
+import dev.treewave.operator.rollout.FakeAgentsAccess;
+import dev.treewave.testing.kube.ControlPlane;
+import dev.treewave.testing.kube.ControlPlaneOptions;
+import dev.treewave.testing.kube.KwokNodes;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every rollout IT needs on the real control plane (kube-apiserver, controller-manager,
+ * scheduler, kwok): the CRDs, node pools, PDB-protected workloads, the operator in this JVM
+ * (leader-elected), simulated agents that follow the OSNode contract, and a watcher that checks the
+ * disruption budget continuously. One per test class; {@link #beginTest()} and {@link #endTest()}
+ * around each test, {@link #close()} after the class stops every process it started.
+ */
+final class RolloutFixture implements AutoCloseable {
+  static final String TARGET = "f".repeat(64);
+  private static final AtomicInteger LEASES = new AtomicInteger();
+
+  final ControlPlane plane;
+  final KubernetesClient client;
+  private ScheduledExecutorService background;
+  private OperatorRuntime operator;
+
+  private RolloutFixture(ControlPlane plane) {
+    this.plane = plane;
+    this.client = plane.client();
+  }
+
+  static RolloutFixture start(Class<?> testClass) {
+    ControlPlane plane =
+        ControlPlane.start(ControlPlaneOptions.full().withName(testClass.getSimpleName()));
+    try {
+      plane.installCrds(
+          RolloutFixture.class,
+          "/crds/osimages.treewave.dev-v1.yml",
+          "/crds/osnodes.treewave.dev-v1.yml");
+      plane.createNamespace("treewave-system");
+      plane.createNamespace("apps");
+      return new RolloutFixture(plane);
+    } catch (RuntimeException e) {
+      plane.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    plane.close();
+  }
+
+  /** Starts the simulated agents (they serve every OSNode in the cluster). */
+  void beginTest() {
+    background = Executors.newScheduledThreadPool(3);
+    background.scheduleWithFixedDelay(
+        FakeAgentsAccess.loop(client), 100, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /** Deletes the OSImages (the operator releases their nodes), then stops operator and agents. */
+  void endTest() {
+    if (operator != null) {
+      client.resources(OSImage.class).list().getItems().forEach(i -> client.resource(i).delete());
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> client.resources(OSImage.class).list().getItems().isEmpty());
+      operator.close();
+      operator = null;
+    }
+    if (background != null) {
+      background.shutdownNow();
+    }
+    FakeAgentsAccess.onReboot(client, node -> {});
+  }
+
+  /** Runs {@code task} every {@code periodMillis} until the test ends. */
+  void every(long periodMillis, Runnable task) {
+    background.scheduleWithFixedDelay(task, 0, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  OperatorRuntime startOperator() {
+    return startOperator(Clock.systemUTC());
+  }
+
+  /** Starts the operator (stopping a running one first) with {@code clock} as its time source. */
+  OperatorRuntime startOperator(Clock clock) {
+    stopOperator();
+    try {
+      operator =
+          OperatorRuntime.start(
+              client,
+              new OperatorRuntime.Settings(
+                  "treewave-it-" + LEASES.incrementAndGet(),
+                  "treewave-system",
+                  "it-" + LEASES.get(),
+                  null,
+                  "default",
+                  new InetSocketAddress("127.0.0.1", 0),
+                  false),
+              source -> source.commit(),
+              clock);
+      return operator;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops the operator as a crash would leave things: nothing released. */
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  List<String> nodes(String pool, int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String name = String.format("%s-%02d", pool, i);
+      plane.kwokNodes().createReady(name, Map.of("pool", pool, Annotations.ZONE_LABEL, "z1"));
+      names.add(name);
+    }
+    return names;
+  }
+
+  void label(String node, String key, String value) {
+    client.nodes().withName(node).edit(n -> withLabel(n, key, value));
+  }
+
+  private static Node withLabel(Node n, String key, String value) {
+    n.getMetadata().getLabels().put(key, value);
+    return n;
+  }
+
+  void workload(String name, String pool, int replicas, int minAvailable) {
+    workloadOn(name, Map.of("pool", pool), replicas, minAvailable);
+  }
+
+  /** A Deployment on the selected nodes with a PDB keeping {@code minAvailable}, all available. */
+  void workloadOn(String name, Map<String, String> selector, int replicas, int minAvailable) {
+    client
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("apps")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeSelector(selector)
+                .addToTolerations(KwokNodes.toleration())
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.invalid/app:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resource(
+            new PodDisruptionBudgetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("apps")
+                .endMetadata()
+                .withNewSpec()
+                .withMinAvailable(new IntOrString(minAvailable))
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .endSpec()
+                .build())
+        .create();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              var d = client.apps().deployments().inNamespace("apps").withName(name).get();
+              var pdb =
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace("apps")
+                      .withName(name)
+                      .get();
+              return d.getStatus() != null
+                  && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas())
+                  && pdb.getStatus() != null
+                  && pdb.getStatus().getObservedGeneration() != null;
+            });
+  }
+
+  static OSImage image(
+      String name,
+      String pool,
+      Rollout rollout,
+      HealthSpec health,
+      FailurePolicy failure,
+      DrainSpec drain) {
+    return image(name, pool, TARGET, rollout, health, failure, drain, null);
+  }
+
+  static OSImage image(
+      String name,
+      String pool,
+      String commit,
+      Rollout rollout,
+      HealthSpec health,
+      FailurePolicy failure,
+      DrainSpec drain,
+      List<MaintenanceWindow> windows) {
+    return new OSImage(
+        name,
+        new OSImageSpec(
+            "fedora",
+            new ImageSource("https://repo.example.com/ostree", "fedora/41/x86_64", commit),
+            new Verification(VerificationMode.Disabled, null),
+            new LabelSelectorBuilder().addToMatchLabels("pool", pool).build(),
+            rollout,
+            drain,
+            health != null ? health : new HealthSpec(null, "0s", null),
+            failure,
+            null,
+            windows,
+            null));
+  }
+
+  /** The same OSImage with another node selector. */
+  static OSImage selecting(OSImage image, LabelSelector selector) {
+    OSImageSpec s = image.getSpec();
+    return new OSImage(
+        image.getMetadata().getName(),
+        new OSImageSpec(
+            s.osName(),
+            s.source(),
+            s.verification(),
+            selector,
+            s.rollout(),
+            s.drain(),
+            s.health(),
+            s.failurePolicy(),
+            s.paused(),
+            s.maintenanceWindows(),
+            s.kernelArguments()));
+  }
+
+  void create(OSImage image) {
+    client.resource(image).create();
+  }
+
+  OSImage get(String name) {
+    return client.resources(OSImage.class).withName(name).get();
+  }
+
+  OSImage awaitPhase(String name, OSImagePhase phase) {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              OSImage image = get(name);
+              assertThat(image.getStatus()).as(name + " status").isNotNull();
+              assertThat(image.getStatus().phase())
+                  .as(name + " phase: " + image.getStatus())
+                  .isEqualTo(phase);
+            });
+    return get(name);
+  }
+
+  /** "Status Reason: message" of a condition, or "" when absent. */
+  static String condition(OSImage image, String type) {
+    return image.getStatus().conditionsOrEmpty().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** Reboots the simulated agents did in one pool (the agents serve the whole cluster). */
+  List<String> reboots(String pool) {
+    return FakeAgentsAccess.reboots(client).stream().filter(n -> n.startsWith(pool + "-")).toList();
+  }
+
+  List<String> unschedulable(String pool) {
+    return client.nodes().withLabel("pool", pool).list().getItems().stream()
+        .filter(n -> Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+        .map(n -> n.getMetadata().getName())
+        .toList();
+  }
+
+  /** Starts checking the pool's disruption budget every 25 ms until the test ends. */
+  BudgetWatcher watch(String pool, int budget) {
+    BudgetWatcher w = new BudgetWatcher(client, pool, budget);
+    every(25, w);
+    return w;
+  }
+
+  /**
+   * Polls the pool's Nodes all the time: the most that were unavailable at once, and how often each
+   * went from schedulable to cordoned. Remembers a budget breach; the accessors fail the test.
+   */
+  static final class BudgetWatcher implements Runnable {
+    private final KubernetesClient client;
+    private final String pool;
+    private final int budget;
+    private final AtomicInteger max = new AtomicInteger();
+    private final Map<String, Boolean> last = new ConcurrentHashMap<>();
+    private final Map<String, Integer> cordons = new ConcurrentHashMap<>();
+    private volatile String violation;
+
+    BudgetWatcher(KubernetesClient client, String pool, int budget) {
+      this.client = client;
+      this.pool = pool;
+      this.budget = budget;
+    }
+
+    @Override
+    public void run() {
+      try {
+        int unavailable = 0;
+        for (Node n : client.nodes().withLabel("pool", pool).list().getItems()) {
+          boolean cordoned = Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+          if (cordoned || !KwokNodes.isReady(n)) {
+            unavailable++;
+          }
+          Boolean before = last.put(n.getMetadata().getName(), cordoned);
+          if (cordoned && !Boolean.TRUE.equals(before)) {
+            cordons.merge(n.getMetadata().getName(), 1, Integer::sum);
+          }
+        }
+        max.accumulateAndGet(unavailable, Math::max);
+        if (unavailable > budget && violation == null) {
+          violation = unavailable + " unavailable with a budget of " + budget;
+        }
+      } catch (RuntimeException e) {
+        // the next poll looks again
+      }
+    }
+
+    int maxUnavailable() {
+      assertThat(violation).as("disruption budget").isNull();
+      return max.get();
+    }
+
+    Map<String, Integer> cordonsPerNode() {
+      assertThat(violation).as("disruption budget").isNull();
+      return Map.copyOf(cordons);
+    }
+  }
+}
