@@ -2,6 +2,7 @@ package dev.treewave.operator;
 
 import dev.treewave.operator.kube.Drainer;
 import dev.treewave.operator.kube.HttpCommitResolver;
+import dev.treewave.operator.kube.InformerReads;
 import dev.treewave.operator.kube.KubeEvents;
 import dev.treewave.operator.kube.KubeRolloutCluster;
 import dev.treewave.operator.metrics.OpsServer;
@@ -17,9 +18,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the operator together and runs it until closed. Used by main and by the ITs. */
 public final class OperatorRuntime implements AutoCloseable {
+  private static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
 
   /**
    * @param leaseNamespace where the leader Lease lives; null disables leader election (tests)
@@ -40,11 +43,13 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Operator operator;
   private final OpsServer ops;
   private final Drainer drainer;
+  private final InformerReads reads;
 
-  private OperatorRuntime(Operator operator, OpsServer ops, Drainer drainer) {
+  private OperatorRuntime(Operator operator, OpsServer ops, Drainer drainer, InformerReads reads) {
     this.operator = operator;
     this.ops = ops;
     this.drainer = drainer;
+    this.reads = reads;
   }
 
   public static OperatorRuntime start(KubernetesClient client, Settings settings)
@@ -58,7 +63,9 @@ public final class OperatorRuntime implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RolloutMetrics metrics = new RolloutMetrics(registry);
     Drainer drainer = new Drainer(client, clock);
-    KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer);
+    // Reconciles read Nodes, OSNodes and OSImages from these caches, not with a LIST each time.
+    InformerReads reads = InformerReads.start(client, CACHE_SYNC_TIMEOUT);
+    KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads);
     RolloutService service =
         new RolloutService(
             cluster,
@@ -93,7 +100,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new OpsServer(
             settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
     operator.start();
-    return new OperatorRuntime(operator, ops, drainer);
+    return new OperatorRuntime(operator, ops, drainer, reads);
   }
 
   public InetSocketAddress opsAddress() {
@@ -107,6 +114,7 @@ public final class OperatorRuntime implements AutoCloseable {
     } finally {
       ops.close();
       drainer.close();
+      reads.close();
     }
   }
 }

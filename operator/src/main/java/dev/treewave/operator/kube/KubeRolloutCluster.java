@@ -10,6 +10,7 @@ import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeSpec;
 import dev.treewave.operator.plan.AgentView.Outcome;
 import dev.treewave.operator.plan.NodeOwnership;
+import dev.treewave.operator.plan.NodeState;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
 import dev.treewave.operator.rollout.RolloutCluster;
@@ -33,10 +34,21 @@ import java.util.stream.Collectors;
 public final class KubeRolloutCluster implements RolloutCluster {
   private final KubernetesClient client;
   private final Drainer drainer;
+  private final ClusterReads reads;
 
+  /** Reads straight from the API server on every reconcile (plan preview, tests). */
   public KubeRolloutCluster(KubernetesClient client, Drainer drainer) {
+    this(client, drainer, ClusterReads.direct(client));
+  }
+
+  /**
+   * @param reads where OSImages, OSNodes and Nodes are read from; the running operator passes its
+   *     informer caches
+   */
+  public KubeRolloutCluster(KubernetesClient client, Drainer drainer, ClusterReads reads) {
     this.client = client;
     this.drainer = drainer;
+    this.reads = reads;
   }
 
   @Override
@@ -52,18 +64,18 @@ public final class KubeRolloutCluster implements RolloutCluster {
   private ClusterRead read(OSImage image, String target, boolean write) {
     String me = image.getMetadata().getName();
     List<OSImage> live =
-        client.resources(OSImage.class).list().getItems().stream()
+        reads.osImages().stream()
             .filter(i -> i.getMetadata().getDeletionTimestamp() == null)
             .toList();
     Set<String> liveImages =
         live.stream().map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
     Map<String, OSNode> osNodes =
-        client.resources(OSNode.class).list().getItems().stream()
+        reads.osNodes().stream()
             .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
     LabelSelector selector = image.getSpec().nodeSelector();
     List<NodeView> views = new ArrayList<>();
     List<NodeOwnership.Lost> lost = new ArrayList<>();
-    for (Node node : client.nodes().list().getItems()) {
+    for (Node node : reads.nodes()) {
       String name = node.getMetadata().getName();
       String cordonedBy = annotation(node, Annotations.CORDONED_BY);
       boolean ours = me.equals(cordonedBy);
@@ -96,24 +108,28 @@ public final class KubeRolloutCluster implements RolloutCluster {
         .toList();
   }
 
+  /**
+   * The node's view. Its pods are listed only when the planner will look at them: while we drain
+   * it, and in the health gate when pods are selected. Listing them for every node in flight on
+   * every reconcile was the largest share of the operator's API requests (operator/bench).
+   */
   private NodeView view(OSImage image, String target, Node node, OSNode osNode, boolean ours) {
-    String name = node.getMetadata().getName();
-    boolean drained = false;
-    boolean podsHealthy = true;
-    if (ours) {
-      List<Pod> pods = drainer.podsOn(name);
-      drained = PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).isEmpty();
-      String booted =
-          osNode != null && osNode.getStatus() != null && osNode.getStatus().booted() != null
-              ? osNode.getStatus().booted().commit()
-              : null;
-      if (target.equals(booted)) {
-        podsHealthy =
-            HealthPods.healthy(pods, image.getSpec().healthOrDefault().podSelectorsOrEmpty());
-      }
+    String imageName = image.getMetadata().getName();
+    NodeView bare = NodeViews.of(node, osNode, imageName, target, false, List.of(), true);
+    if (!ours) {
+      return bare;
     }
-    return NodeViews.of(
-        node, osNode, image.getMetadata().getName(), target, drained, List.of(), podsHealthy);
+    List<LabelSelector> healthPods = image.getSpec().healthOrDefault().podSelectorsOrEmpty();
+    NodeState state = NodeState.of(bare, target);
+    boolean draining = state == NodeState.DRAINING;
+    boolean gated = state == NodeState.VERIFYING && !healthPods.isEmpty();
+    if (!draining && !gated) {
+      return bare;
+    }
+    List<Pod> pods = drainer.podsOn(node.getMetadata().getName());
+    boolean drained = PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).isEmpty();
+    boolean podsHealthy = !gated || HealthPods.healthy(pods, healthPods);
+    return NodeViews.of(node, osNode, imageName, target, drained, List.of(), podsHealthy);
   }
 
   /** Creates or refreshes the OSNode's base spec; the instruction is left as it is. */
@@ -144,19 +160,20 @@ public final class KubeRolloutCluster implements RolloutCluster {
                       .withName(node.getMetadata().getName())
                       .withUid(node.getMetadata().getUid())
                       .build()));
-      return client.resource(created).create();
+      return wrote(client.resource(created).create());
     }
     if (Objects.equals(existing.getSpec(), wanted)) {
       return existing;
     }
-    return client
-        .resources(OSNode.class)
-        .withName(node.getMetadata().getName())
-        .edit(
-            o -> {
-              o.setSpec(wanted);
-              return o;
-            });
+    return wrote(
+        client
+            .resources(OSNode.class)
+            .withName(node.getMetadata().getName())
+            .edit(
+                o -> {
+                  o.setSpec(wanted);
+                  return o;
+                }));
   }
 
   @Override
@@ -184,14 +201,14 @@ public final class KubeRolloutCluster implements RolloutCluster {
     } else if (step instanceof NodeStep.RecordOutcome r) {
       editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
     } else if (step instanceof NodeStep.Cordon c) {
-      client.nodes().withName(c.node()).edit(n -> cordon(n, me, now));
+      wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
     } else if (step instanceof NodeStep.Drain d) {
       drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
     } else if (step instanceof NodeStep.Release r) {
       if (r.outcome() != null) {
         editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
       }
-      client.nodes().withName(r.node()).edit(n -> release(n, me));
+      wrote(client.nodes().withName(r.node()).edit(n -> release(n, me)));
     }
   }
 
@@ -209,7 +226,12 @@ public final class KubeRolloutCluster implements RolloutCluster {
   }
 
   private void editOSNode(String node, java.util.function.UnaryOperator<OSNode> change) {
-    client.resources(OSNode.class).withName(node).edit(change);
+    wrote(client.resources(OSNode.class).withName(node).edit(change));
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T wrote(T written) {
+    reads.wrote(written);
+    return written;
   }
 
   private static OSNode recordOutcome(OSNode o, Outcome outcome) {
