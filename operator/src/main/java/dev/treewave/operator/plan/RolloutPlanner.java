@@ -59,7 +59,7 @@ public final class RolloutPlanner {
     List<Blocker> blockers = new ArrayList<>(inFlight.blockers);
     stage(snapshot, waves, states, steps);
 
-    Progress progress = progress(snapshot, waves, states);
+    Progress progress = progress(snapshot, waves, states, tripped);
     Gate gate = gate(snapshot, tripped, progress, states, waves);
     if (gate.open()) {
       startNodes(
@@ -130,8 +130,12 @@ public final class RolloutPlanner {
 
   private record Progress(int current, List<PlannedWave> planned) {}
 
+  /**
+   * @param tripped the failure policy has stopped the rollout: a wave none of whose nodes was
+   *     started is shown as pending, not in progress, because it will not start
+   */
   private static Progress progress(
-      RolloutSnapshot s, List<List<String>> waves, Map<String, NodeState> states) {
+      RolloutSnapshot s, List<List<String>> waves, Map<String, NodeState> states, boolean tripped) {
     int current = firstIncomplete(waves, states);
     Map<Integer, Instant> recorded = new HashMap<>();
     s.frozenWaves().stream()
@@ -157,7 +161,16 @@ public final class RolloutPlanner {
                 ? WaveProgress.FAILED
                 : pausing ? WaveProgress.PAUSED : WaveProgress.COMPLETED;
       } else {
-        progress = i == current ? WaveProgress.IN_PROGRESS : WaveProgress.PENDING;
+        boolean started =
+            members.stream()
+                .map(states::get)
+                .anyMatch(
+                    st ->
+                        st != NodeState.PENDING
+                            && st != NodeState.STAGING
+                            && st != NodeState.STAGED);
+        progress =
+            i == current && (started || !tripped) ? WaveProgress.IN_PROGRESS : WaveProgress.PENDING;
       }
       planned.add(new PlannedWave(i, members, progress, updated, completedAt, pausedUntil));
     }

@@ -26,9 +26,18 @@ final class StepEvents {
           "RollingBack",
           n + ": rolling back to " + r.commit() + " (" + r.outcome().reason() + ")");
     } else if (step instanceof NodeStep.Release r) {
-      Outcome o = r.outcome();
+      // A release after a rollback carries no new outcome; the one recorded earlier says why.
+      Outcome o =
+          r.outcome() != null ? r.outcome() : node != null ? node.agentOrEmpty().outcome() : null;
       if (o != null && o.kind() == Outcome.Kind.SKIPPED) {
         events.warning(image, "DrainTimedOut", n + ": " + o.reason() + "; uncordoned and skipped");
+      } else if (o != null && o.kind() == Outcome.Kind.ROLLED_BACK) {
+        events.normal(image, "RolledBack", n + ": rolled back (" + o.reason() + "); uncordoned");
+      } else if (o != null && o.kind() == Outcome.Kind.FAILED) {
+        events.normal(
+            image,
+            "Uncordoned",
+            n + ": back on its previous deployment after a failure; uncordoned");
       } else {
         events.normal(image, "Uncordoned", n + ": healthy; uncordoned");
       }

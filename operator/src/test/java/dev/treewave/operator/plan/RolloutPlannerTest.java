@@ -308,6 +308,10 @@ class RolloutPlannerTest {
     assertThat(cluster.node("node-01").outcome.kind()).isEqualTo(Outcome.Kind.ROLLED_BACK);
     assertThat(cluster.node("node-04").cordons).isZero();
     assertThat(cluster.node("node-05").cordons).isZero();
+    assertThat(last.waves())
+        .as("the wave the failure policy stopped is not shown as in progress")
+        .extracting(RolloutPlan.PlannedWave::progress)
+        .containsExactly(WaveProgress.COMPLETED, WaveProgress.FAILED, WaveProgress.PENDING);
   }
 
   @Test
