@@ -1,0 +1,128 @@
+package dev.treewave.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.treewave.api.v1alpha1.MaintenanceWindow;
+import dev.treewave.api.v1alpha1.NodeAction;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.Weekday;
+import dev.treewave.operator.RolloutFixture.BudgetWatcher;
+import dev.treewave.testing.MutableClock;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Maintenance windows on the real control plane, with the operator's clock under the test's
+ * control: outside the window every node stages (prefetch) and none is cordoned; once the window
+ * opens the rollout runs to the end within its budget.
+ */
+class MaintenanceWindowIT {
+  private static RolloutFixture fx;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    fx = RolloutFixture.start(MaintenanceWindowIT.class);
+    client = fx.client;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  @BeforeEach
+  void begin() {
+    fx.beginTest();
+  }
+
+  @AfterEach
+  void end() {
+    fx.endTest();
+  }
+
+  @Test
+  void nodesStageOutsideTheWindowAndAreDisruptedOnlyOnceItOpens() {
+    List<String> nodes = fx.nodes("m", 4);
+    fx.workload("web-m", "m", 3, 2);
+    BudgetWatcher watcher = fx.watch("m", 1);
+    // Later than the real time (kwok's Ready timestamps must lie in the operator's past), with a
+    // window that opens two hours after it, every day.
+    Instant now = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+    Instant opens = now.plus(2, ChronoUnit.HOURS);
+    MutableClock clock = new MutableClock(now);
+    String start = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(opens);
+    MaintenanceWindow window =
+        new MaintenanceWindow(Arrays.asList(Weekday.values()), start, "30m", "UTC");
+    fx.create(
+        RolloutFixture.image(
+            "window-m", "m", RolloutFixture.TARGET, null, null, null, null, List.of(window)));
+    fx.startOperator(clock);
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              OSImage image = fx.get("window-m");
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(image.getStatus().phase()).isEqualTo(OSImagePhase.WaitingForWindow);
+              assertThat(image.getStatus().nodes().staged()).isEqualTo(4);
+            });
+    OSImage waiting = fx.get("window-m");
+    assertThat(RolloutFixture.condition(waiting, "Reconciling"))
+        .contains("outside maintenance windows; next opens " + opens);
+    for (String n : nodes) {
+      OSNode o = client.resources(OSNode.class).withName(n).get();
+      assertThat(o.getSpec().instruction().action()).as(n).isEqualTo(NodeAction.Stage);
+      assertThat(o.getStatus().lastCompletedInstructionId())
+          .as(n)
+          .isEqualTo(o.getSpec().instruction().id());
+    }
+    assertThat(fx.reboots("m")).isEmpty();
+    assertThat(watcher.cordonsPerNode()).isEmpty();
+
+    clock.advance(Duration.between(now, opens).plusMinutes(1));
+    poke("window-m"); // the operator's next look would otherwise be on its idle schedule
+
+    OSImage done = fx.awaitPhase("window-m", OSImagePhase.Completed);
+    assertThat(done.getStatus().nodes().updated()).isEqualTo(4);
+    assertThat(fx.reboots("m")).containsExactlyInAnyOrderElementsOf(nodes);
+    assertThat(watcher.maxUnavailable()).isEqualTo(1);
+    assertThat(watcher.cordonsPerNode())
+        .containsOnlyKeys(nodes)
+        .allSatisfy((n, c) -> assertThat(c).as(n).isEqualTo(1));
+    assertThat(fx.unschedulable("m")).isEmpty();
+  }
+
+  private static void poke(String name) {
+    client
+        .resources(OSImage.class)
+        .withName(name)
+        .edit(
+            i -> {
+              var a = new java.util.HashMap<String, String>();
+              if (i.getMetadata().getAnnotations() != null) {
+                a.putAll(i.getMetadata().getAnnotations());
+              }
+              a.put("test.treewave.dev/poke", Instant.now().toString());
+              i.getMetadata().setAnnotations(a);
+              return i;
+            });
+  }
+}
