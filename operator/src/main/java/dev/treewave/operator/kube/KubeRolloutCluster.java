@@ -20,9 +20,13 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -199,14 +203,14 @@ public final class KubeRolloutCluster implements RolloutCluster {
     } else if (step instanceof NodeStep.Rollback r) {
       instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
     } else if (step instanceof NodeStep.RecordOutcome r) {
-      editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
+      patchOSNode(r.node(), null, r.outcome());
     } else if (step instanceof NodeStep.Cordon c) {
       wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
     } else if (step instanceof NodeStep.Drain d) {
       drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
     } else if (step instanceof NodeStep.Release r) {
       if (r.outcome() != null) {
-        editOSNode(r.node(), o -> recordOutcome(o, r.outcome()));
+        patchOSNode(r.node(), null, r.outcome());
       }
       wrote(client.nodes().withName(r.node()).edit(n -> release(n, me)));
     }
@@ -216,13 +220,31 @@ public final class KubeRolloutCluster implements RolloutCluster {
       String node, NodeAction action, String commit, Instant now, Outcome outcome) {
     String id =
         action.name().toLowerCase() + "-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
-    editOSNode(
-        node,
-        o -> {
-          o.setSpec(
-              o.getSpec().withInstruction(new Instruction(id, action, commit, now.toString())));
-          return outcome != null ? recordOutcome(o, outcome) : o;
-        });
+    patchOSNode(node, new Instruction(id, action, commit, now.toString()), outcome);
+  }
+
+  /**
+   * Sets the instruction and/or records the outcome with one JSON merge patch: no read first, since
+   * the operator owns the OSNode's spec and these annotations, and both are whole-value sets.
+   */
+  private void patchOSNode(String node, Instruction instruction, Outcome outcome) {
+    Map<String, Object> patch = new LinkedHashMap<>();
+    if (instruction != null) {
+      patch.put("spec", Map.of("instruction", instruction));
+    }
+    if (outcome != null) {
+      Map<String, String> a = new LinkedHashMap<>();
+      a.put(Annotations.OUTCOME, NodeViews.outcomeValue(outcome));
+      if (outcome.reason() != null) {
+        a.put(Annotations.OUTCOME_REASON, outcome.reason());
+      }
+      patch.put("metadata", Map.of("annotations", a));
+    }
+    wrote(
+        client
+            .resources(OSNode.class)
+            .withName(node)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
   }
 
   private void editOSNode(String node, java.util.function.UnaryOperator<OSNode> change) {
@@ -232,16 +254,6 @@ public final class KubeRolloutCluster implements RolloutCluster {
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T wrote(T written) {
     reads.wrote(written);
     return written;
-  }
-
-  private static OSNode recordOutcome(OSNode o, Outcome outcome) {
-    Map<String, String> a = mutable(o.getMetadata().getAnnotations());
-    a.put(Annotations.OUTCOME, NodeViews.outcomeValue(outcome));
-    if (outcome.reason() != null) {
-      a.put(Annotations.OUTCOME_REASON, outcome.reason());
-    }
-    o.getMetadata().setAnnotations(a);
-    return o;
   }
 
   private static Node cordon(Node n, String me, Instant now) {
