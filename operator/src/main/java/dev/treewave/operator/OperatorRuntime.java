@@ -19,10 +19,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wires the operator together and runs it until closed. Used by main and by the ITs. */
 public final class OperatorRuntime implements AutoCloseable {
   private static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
+
+  /** API round trips in flight at once for one reconcile's steps (cordons, instructions). */
+  private static final int STEP_THREADS = 8;
 
   /**
    * @param leaseNamespace where the leader Lease lives; null disables leader election (tests)
@@ -44,8 +51,15 @@ public final class OperatorRuntime implements AutoCloseable {
   private final OpsServer ops;
   private final Drainer drainer;
   private final InformerReads reads;
+  private final ExecutorService stepPool;
 
-  private OperatorRuntime(Operator operator, OpsServer ops, Drainer drainer, InformerReads reads) {
+  private OperatorRuntime(
+      Operator operator,
+      OpsServer ops,
+      Drainer drainer,
+      InformerReads reads,
+      ExecutorService stepPool) {
+    this.stepPool = stepPool;
     this.operator = operator;
     this.ops = ops;
     this.drainer = drainer;
@@ -63,6 +77,7 @@ public final class OperatorRuntime implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RolloutMetrics metrics = new RolloutMetrics(registry);
     Drainer drainer = new Drainer(client, clock);
+    ExecutorService stepPool = Executors.newFixedThreadPool(STEP_THREADS, daemon("treewave-step"));
     // Reconciles read Nodes, OSNodes and OSImages from these caches, not with a LIST each time.
     InformerReads reads = InformerReads.start(client, CACHE_SYNC_TIMEOUT);
     KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads);
@@ -73,7 +88,8 @@ public final class OperatorRuntime implements AutoCloseable {
             new KubeEvents(client, settings.eventNamespace(), "treewave-operator", clock),
             metrics,
             clock,
-            settings::nodeName);
+            settings::nodeName,
+            stepPool);
     Operator operator =
         new Operator(
             o -> {
@@ -100,7 +116,16 @@ public final class OperatorRuntime implements AutoCloseable {
         new OpsServer(
             settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
     operator.start();
-    return new OperatorRuntime(operator, ops, drainer, reads);
+    return new OperatorRuntime(operator, ops, drainer, reads, stepPool);
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public InetSocketAddress opsAddress() {
@@ -115,6 +140,7 @@ public final class OperatorRuntime implements AutoCloseable {
       ops.close();
       drainer.close();
       reads.close();
+      stepPool.shutdownNow();
     }
   }
 }

@@ -20,8 +20,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +45,7 @@ public final class RolloutService {
   private final RolloutMetrics metrics;
   private final Clock clock;
   private final Supplier<String> leaderNode;
+  private final ExecutorService stepPool;
 
   /** The status to write and when to look again. */
   public record Result(OSImageStatus status, Duration recheckAfter) {}
@@ -51,6 +57,22 @@ public final class RolloutService {
       RolloutMetrics metrics,
       Clock clock,
       Supplier<String> leaderNode) {
+    this(cluster, resolver, events, metrics, clock, leaderNode, null);
+  }
+
+  /**
+   * @param stepPool carries out the steps of different nodes side by side (a wave of 100 nodes is
+   *     100 cordons, each a round trip to the API server); null applies them one after another
+   */
+  public RolloutService(
+      RolloutCluster cluster,
+      CommitResolver resolver,
+      EventSink events,
+      RolloutMetrics metrics,
+      Clock clock,
+      Supplier<String> leaderNode,
+      ExecutorService stepPool) {
+    this.stepPool = stepPool;
     this.cluster = cluster;
     this.resolver = resolver;
     this.events = events;
@@ -88,8 +110,11 @@ public final class RolloutService {
     RolloutPlan plan = DrainPreCheck.plan(snapshot, node -> cluster.drainBlockers(image, node));
     Map<String, NodeView> views = new HashMap<>();
     read.nodes().forEach(n -> views.put(n.name(), n));
+    Map<String, RuntimeException> failed = applyAll(image, plan.steps(), now);
     for (NodeStep step : plan.steps()) {
-      cluster.apply(image, step, now);
+      if (failed.containsKey(step.node())) {
+        continue;
+      }
       StepEvents.announce(events, image, step, views.get(step.node()));
       if (step instanceof NodeStep.Release && views.get(step.node()).drainStartedAt() != null) {
         metrics.nodeReleased(
@@ -97,12 +122,55 @@ public final class RolloutService {
             Duration.between(views.get(step.node()).drainStartedAt(), now));
       }
     }
+    if (!failed.isEmpty()) {
+      throw failed.values().iterator().next(); // the reconcile is retried; steps are idempotent
+    }
     plan.newFailures()
         .forEach(f -> events.warning(image, f.reason(), f.node() + ": " + f.message()));
     metrics.record(image.getMetadata().getName(), plan);
     OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
     StepEvents.announcePhase(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
+  }
+
+  /**
+   * Applies the steps: one node's steps in plan order, different nodes in parallel on the pool.
+   * Every node's steps are attempted even if another node's fail.
+   *
+   * @return the first failure per node whose steps did not all go through
+   */
+  private Map<String, RuntimeException> applyAll(OSImage image, List<NodeStep> steps, Instant now) {
+    Map<String, List<NodeStep>> byNode = new LinkedHashMap<>();
+    steps.forEach(s -> byNode.computeIfAbsent(s.node(), n -> new ArrayList<>()).add(s));
+    Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
+    Map<String, Future<?>> running = new LinkedHashMap<>();
+    byNode.forEach(
+        (node, own) -> {
+          Runnable apply =
+              () -> {
+                try {
+                  own.forEach(s -> cluster.apply(image, s, now));
+                } catch (RuntimeException e) {
+                  failed.put(node, e);
+                }
+              };
+          if (stepPool == null || byNode.size() == 1) {
+            apply.run();
+          } else {
+            running.put(node, stepPool.submit(apply));
+          }
+        });
+    for (Map.Entry<String, Future<?>> r : running.entrySet()) {
+      try {
+        r.getValue().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed.putIfAbsent(r.getKey(), new IllegalStateException("interrupted", e));
+      } catch (ExecutionException e) {
+        failed.putIfAbsent(r.getKey(), new IllegalStateException(e.getCause()));
+      }
+    }
+    return failed;
   }
 
   static List<FrozenWave> frozenWaves(OSImageStatus status, String target) {
