@@ -92,7 +92,7 @@ public final class AgentMain {
    */
   static HostOs openHost(AgentConfig config) throws ConfigException {
     Path hostRoot = config.hostRoot();
-    Path proc = Path.of("/proc"); // hostPID: true, so this is the host's process table
+    Path proc = config.proc();
     String bootId;
     try {
       bootId = HostManagementProbe.bootId(proc);
@@ -102,9 +102,12 @@ public final class AgentMain {
     if (!Files.isDirectory(hostRoot.resolve("ostree/repo"))) {
       return new NotOstreeHost(hostRoot.resolve("ostree/repo") + " does not exist", bootId);
     }
+    // The host's /run and root are under the host mount; the kernel command line is the host's
+    // (not namespaced), and names the booted deployment when the root mount does not.
+    Path cmdline = proc.resolve("cmdline");
     return new OstreeHostOs(
         hostRoot,
-        BootedSource.hostMountedAt(hostRoot),
+        new BootedSource(hostRoot.resolve("run"), () -> readOrEmpty(cmdline), hostRoot),
         new HostManagementProbe(hostRoot, proc),
         () -> {
           try {
@@ -113,5 +116,13 @@ public final class AgentMain {
             throw new IllegalStateException(e.getMessage(), e);
           }
         });
+  }
+
+  private static String readOrEmpty(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param rebootCommand for {@link RebootStrategy#COMMAND}, the command; else empty
  * @param resyncInterval how often the agent looks again without being told
  * @param httpAddress the address /healthz, /readyz and /metrics bind to
+ * @param proc the host's {@code /proc} (process table, boot id, kernel command line): the pod's own
+ *     {@code /proc} with {@code hostPID: true}
  */
 public record AgentConfig(
     String nodeName,
@@ -26,7 +28,32 @@ public record AgentConfig(
     Duration resyncInterval,
     String httpAddress,
     int httpPort,
-    AgentSettings settings) {
+    AgentSettings settings,
+    Path proc) {
+
+  /** With the pod's own {@code /proc}. */
+  public AgentConfig(
+      String nodeName,
+      Path hostRoot,
+      Path journalFile,
+      RebootStrategy rebootStrategy,
+      List<String> rebootCommand,
+      Duration resyncInterval,
+      String httpAddress,
+      int httpPort,
+      AgentSettings settings) {
+    this(
+        nodeName,
+        hostRoot,
+        journalFile,
+        rebootStrategy,
+        rebootCommand,
+        resyncInterval,
+        httpAddress,
+        httpPort,
+        settings,
+        Path.of("/proc"));
+  }
 
   public AgentConfig {
     Objects.requireNonNull(nodeName, "nodeName");
@@ -37,5 +64,6 @@ public record AgentConfig(
     Objects.requireNonNull(resyncInterval, "resyncInterval");
     Objects.requireNonNull(httpAddress, "httpAddress");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(proc, "proc");
   }
 }

@@ -22,6 +22,11 @@ public final class AgentConfigParser {
   enum Option {
     NODE_NAME("node-name", "NODE_NAME", null, "the Node this agent manages (downward API)"),
     HOST_ROOT("host-root", "TREEWAVE_HOST_ROOT", "/host", "the host's root filesystem"),
+    PROC(
+        "proc",
+        "TREEWAVE_PROC",
+        "/proc",
+        "the host's /proc: processes, boot id, kernel command line (hostPID: true)"),
     JOURNAL(
         "journal",
         "TREEWAVE_JOURNAL",
@@ -193,7 +198,8 @@ public final class AgentConfigParser {
         resync,
         value(values, Option.HTTP_ADDRESS),
         port,
-        settings);
+        settings,
+        Path.of(value(values, Option.PROC)));
   }
 
   private static Option option(String flag) throws ConfigException {

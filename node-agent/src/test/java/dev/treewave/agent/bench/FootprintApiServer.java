@@ -19,7 +19,9 @@ import java.util.HashMap;
 /**
  * The API server side of the footprint measurement (node-agent/bench/footprint.sh): the Fabric8
  * mock API server on 127.0.0.1 with one OSNode, in its own process so its memory is not counted.
- * Prints its URL.
+ * Prints its URL. Without arguments the OSNode asks for a commit the fake host already booted (the
+ * agent stays idle); with {@code REPO_URL REF COMMIT} it asks to stage that commit, unsigned (the
+ * pull measurement of bench/pull-footprint.sh).
  */
 public final class FootprintApiServer {
 
@@ -43,10 +45,14 @@ public final class FootprintApiServer {
                   new OSNodeSpec(
                       "bench",
                       TestNode.OS,
-                      new ImageSource("http://127.0.0.1:1/repo", TestNode.REF, TestNode.A),
+                      args.length == 3
+                          ? new ImageSource(args[0], args[1], args[2])
+                          : new ImageSource("http://127.0.0.1:1/repo", TestNode.REF, TestNode.A),
                       new Verification(VerificationMode.Disabled, null),
                       null,
-                      new Instruction("a1", NodeAction.Activate, TestNode.A, null))))
+                      args.length == 3
+                          ? new Instruction("s1", NodeAction.Stage, args[2], null)
+                          : new Instruction("a1", NodeAction.Activate, TestNode.A, null))))
           .create();
     }
     System.out.println(server.url("/"));

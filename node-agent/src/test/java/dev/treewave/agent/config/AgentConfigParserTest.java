@@ -17,6 +17,7 @@ class AgentConfigParserTest {
 
     assertThat(config.nodeName()).isEqualTo("worker-1");
     assertThat(config.hostRoot()).isEqualTo(Path.of("/host"));
+    assertThat(config.proc()).isEqualTo(Path.of("/proc"));
     assertThat(config.journalFile()).isEqualTo(Path.of("/host/var/lib/treewave/agent-state.json"));
     assertThat(config.rebootStrategy()).isEqualTo(RebootStrategy.SYSTEMD);
     assertThat(config.httpAddress()).isEqualTo("127.0.0.1");
@@ -25,6 +26,15 @@ class AgentConfigParserTest {
     assertThat(config.settings().maxDeployments()).isEqualTo(2);
     assertThat(config.settings().diskReserveBytes()).isEqualTo(1L << 30);
     assertThat(config.settings().rebootTimeout()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void theHostsProcCanBeMountedElsewhere() throws Exception {
+    assertThat(
+            AgentConfigParser.parse(Map.of("NODE_NAME", "n", "TREEWAVE_PROC", "/host/proc")).proc())
+        .isEqualTo(Path.of("/host/proc"));
+    assertThat(AgentConfigParser.parse(Map.of("NODE_NAME", "n"), "--proc=/x/proc").proc())
+        .isEqualTo(Path.of("/x/proc"));
   }
 
   @Test

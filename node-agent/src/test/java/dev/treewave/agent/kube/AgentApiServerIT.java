@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.treewave.agent.AgentRuntime;
 import dev.treewave.agent.config.AgentConfigParser;
+import dev.treewave.agent.testing.AgentRights;
 import dev.treewave.agent.testing.Crashpoints;
 import dev.treewave.agent.testing.FakeHostOs;
 import dev.treewave.agent.testing.RecordingRebooter;
@@ -29,13 +30,6 @@ import dev.treewave.api.v1alpha1.Verification;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,105 +65,11 @@ class AgentApiServerIT {
 
   @BeforeAll
   static void installCrdsAndAgentRights() throws Exception {
-    KubernetesClient admin = plane.client();
-    plane.installCrds(AgentApiServerIT.class, "/crds/osnodes.treewave.dev-v1.yml");
-    plane.createNamespace(NAMESPACE);
-    admin
-        .serviceAccounts()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(AGENT_SA)
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .build())
-        .serverSideApply();
-    // The same rules as helm/treewave/templates/agent-rbac.yaml.
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName("treewave-agent-it")
-                .endMetadata()
-                .addNewRule()
-                .withApiGroups("treewave.dev")
-                .withResources("osnodes")
-                .withVerbs("get", "list", "watch")
-                .endRule()
-                .addNewRule()
-                .withApiGroups("treewave.dev")
-                .withResources("osnodes/status")
-                .withVerbs("patch")
-                .endRule()
-                .build())
-        .serverSideApply();
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName("treewave-agent-it")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "treewave-agent-it")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(AGENT_SA)
-                .withNamespace(NAMESPACE)
-                .endSubject()
-                .build())
-        .serverSideApply();
-    admin
-        .rbac()
-        .roles()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("treewave-agent-keys")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .addNewRule()
-                .withApiGroups("")
-                .withResources("secrets")
-                .withResourceNames("image-keys")
-                .withVerbs("get")
-                .endRule()
-                .build())
-        .serverSideApply();
-    admin
-        .rbac()
-        .roleBindings()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("treewave-agent-keys")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "treewave-agent-keys")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(AGENT_SA)
-                .withNamespace(NAMESPACE)
-                .endSubject()
-                .build())
-        .serverSideApply();
-    admin
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("image-keys")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .withData(Map.of("ed25519.pub", Base64.getEncoder().encodeToString(TRUSTED_KEY)))
-                .build())
-        .serverSideApply();
+    AgentRights.install(
+        plane,
+        NAMESPACE,
+        AGENT_SA,
+        Map.of("ed25519.pub", Base64.getEncoder().encodeToString(TRUSTED_KEY)));
   }
 
   @AfterEach
