@@ -47,9 +47,10 @@ final class FakeAgents {
               case Stage -> staged(s, i);
               case Activate -> {
                 if (failing.contains(name)) {
+                  // As the real agent reports a bootloader fallback: state BootFailed, lastError.
                   yield new OSNodeStatus(
                       node.getMetadata().getGeneration(),
-                      AgentState.Failed,
+                      AgentState.BootFailed,
                       s.lastCompletedInstructionId(),
                       s.deployments(),
                       s.booted(),
