@@ -3,6 +3,7 @@ package dev.treewave.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.treewave.api.v1alpha1.HealthSpec;
 import dev.treewave.api.v1alpha1.MaintenanceWindow;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSImage;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +110,77 @@ class MaintenanceWindowIT {
         .containsOnlyKeys(nodes)
         .allSatisfy((n, c) -> assertThat(c).as(n).isEqualTo(1));
     assertThat(fx.unschedulable("m")).isEmpty();
+  }
+
+  /**
+   * The first node's health gate holds it (a 10 minute stable period on a clock that only moves
+   * when the test moves it) until the window has closed: it still finishes, the second node waits
+   * for the next day's window and then goes.
+   */
+  @Test
+  void aNodeInFlightFinishesAfterTheWindowClosesAndTheRestWaitForTheNextWindow() {
+    fx.nodes("w", 2);
+    BudgetWatcher watcher = fx.watch("w", 1);
+    Instant now = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+    Instant opens = now.plus(2, ChronoUnit.HOURS);
+    MutableClock clock = new MutableClock(now);
+    String start = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(opens);
+    MaintenanceWindow window =
+        new MaintenanceWindow(Arrays.asList(Weekday.values()), start, "1h", "UTC");
+    fx.create(
+        RolloutFixture.image(
+            "window-w",
+            "w",
+            RolloutFixture.TARGET,
+            null,
+            new HealthSpec("3h", "10m", null),
+            null,
+            null,
+            List.of(window)));
+    fx.startOperator(clock);
+    fx.awaitPhase("window-w", OSImagePhase.WaitingForWindow);
+
+    clock.advance(Duration.between(now, opens).plusMinutes(1));
+    poke("window-w");
+    await().atMost(Duration.ofMinutes(2)).until(() -> inHealthGate("w-00"));
+    clock.advance(Duration.ofHours(2)); // window closed; w-00's stable period is over
+    poke("window-w");
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              OSImage image = fx.get("window-w");
+              assertThat(image.getStatus().phase()).isEqualTo(OSImagePhase.WaitingForWindow);
+              assertThat(image.getStatus().nodes().updated()).isEqualTo(1);
+              assertThat(fx.unschedulable("w")).isEmpty();
+            });
+    assertThat(fx.reboots("w")).containsExactly("w-00");
+    assertThat(watcher.cordonsPerNode()).isEqualTo(Map.of("w-00", 1));
+    assertThat(RolloutFixture.condition(fx.get("window-w"), "Reconciling"))
+        .contains("next opens " + opens.plus(1, ChronoUnit.DAYS));
+
+    clock.advance(Duration.ofHours(22)); // the next day's window: 1 minute after it opens
+    poke("window-w");
+    await().atMost(Duration.ofMinutes(2)).until(() -> inHealthGate("w-01"));
+    clock.advance(Duration.ofMinutes(11));
+    poke("window-w");
+
+    OSImage done = fx.awaitPhase("window-w", OSImagePhase.Completed);
+    assertThat(done.getStatus().nodes().updated()).isEqualTo(2);
+    assertThat(fx.reboots("w")).containsExactly("w-00", "w-01");
+    assertThat(watcher.cordonsPerNode()).isEqualTo(Map.of("w-00", 1, "w-01", 1));
+    assertThat(watcher.maxUnavailable()).isEqualTo(1);
+  }
+
+  /** Booted the target and still cordoned by us: waiting out its stable period. */
+  private static boolean inHealthGate(String node) {
+    OSNode o = client.resources(OSNode.class).withName(node).get();
+    return o != null
+        && o.getStatus() != null
+        && o.getStatus().booted() != null
+        && RolloutFixture.TARGET.equals(o.getStatus().booted().commit())
+        && fx.unschedulable("w").contains(node);
   }
 
   private static void poke(String name) {
