@@ -30,15 +30,23 @@ fixture="$(ostree/bench/fixture.sh)"
 ./mvnw -B -q -pl node-agent dependency:build-classpath -Dmdep.outputFile="$work/runtime.cp" -DincludeScope=runtime
 classes="node-agent/target/test-classes:node-agent/target/classes"
 
-say "committing $fixture with the real ostree (--generate-sizes)"
+# The committed archive repository is cached (committing 206 MB takes minutes on a busy machine).
+cache="${TREEWAVE_CACHE:-$HOME/.cache/treewave}/bench/minbase-archive-sizes"
 ref=bench/minbase
-ostree --repo="$work/repo" init --mode=archive
-commit="$(ostree --repo="$work/repo" commit --branch=$ref --tree=dir="$fixture" --generate-sizes \
-  --owner-uid=0 --owner-gid=0 --subject=minbase)"
-objects="$(find "$work/repo/objects" -type f | wc -l)"
-repo_bytes="$(du -sb "$work/repo/objects" | cut -f1)"
+if [ ! -f "$cache/.complete" ]; then
+  say "committing $fixture with the real ostree (--generate-sizes) into $cache"
+  rm -rf "$cache" && mkdir -p "$cache"
+  ostree --repo="$cache/repo" init --mode=archive
+  ostree --repo="$cache/repo" commit --branch=$ref --tree=dir="$fixture" --generate-sizes \
+    --owner-uid=0 --owner-gid=0 --subject=minbase >"$cache/commit"
+  touch "$cache/.complete"
+fi
+ln -s "$cache/repo" "$work/repo"
+commit="$(cat "$cache/commit")"
+objects="$(find "$work/repo/objects/" -type f | wc -l)"
+repo_bytes="$(du -sb "$work/repo/objects/" | cut -f1)"
 
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/repo" >"$work/http.out" 2>&1 &
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$cache/repo" >"$work/http.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do grep -q 'port' "$work/http.out" 2>/dev/null && break; sleep 0.2; done
 http_port="$(grep -o 'port [0-9]*' "$work/http.out" | head -1 | cut -d' ' -f2)"
@@ -52,6 +60,7 @@ api="$(head -1 "$work/server.out")"
 [ -n "$api" ] || { echo "the mock API server did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
 
 host="$work/host"
+mkdir -p "$host"
 ostree admin init-fs "$host" >/dev/null
 ostree admin os-init bench --sysroot="$host" >/dev/null
 mkdir -p "$host/run" "$work/proc/sys/kernel/random"

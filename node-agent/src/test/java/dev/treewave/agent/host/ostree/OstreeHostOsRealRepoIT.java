@@ -69,6 +69,8 @@ class OstreeHostOsRealRepoIT {
   private static String strangers;
   private static String withoutSizes;
   private static String withDeltaOnly;
+  private static String ours;
+  private static long oursObjectsByOstree;
   private static long v2ObjectsByOstree;
 
   @TempDir Path tmp;
@@ -88,6 +90,14 @@ class OstreeHostOsRealRepoIT {
     strangers = commit("3", stranger, true);
     withoutSizes = commit("4", trusted, false);
     withDeltaOnly = commit("5", trusted, false);
+    ours = commitWithOurCode("6");
+    Cli.run(
+        "ostree",
+        "--repo=" + repo,
+        "gpg-sign",
+        ours,
+        trusted.fingerprint(),
+        "--gpg-homedir=" + trusted.home());
     Cli.run(
         "ostree", "--repo=" + repo, "static-delta", "generate", "--empty", "--to=" + withDeltaOnly);
     Cli.run("ostree", "--repo=" + repo, "summary", "-u");
@@ -95,6 +105,11 @@ class OstreeHostOsRealRepoIT {
     Matcher m = Pattern.compile("Number of objects \\(needed/total\\): \\d+/(\\d+)").matcher(sizes);
     assertThat(m.find()).as(sizes).isTrue();
     v2ObjectsByOstree = Long.parseLong(m.group(1));
+    Matcher o =
+        Pattern.compile("Number of objects \\(needed/total\\): \\d+/(\\d+)")
+            .matcher(Cli.run("ostree", "--repo=" + repo, "show", "--print-sizes", ours));
+    assertThat(o.find()).isTrue();
+    oursObjectsByOstree = Long.parseLong(o.group(1));
     server = StaticRepoServer.start(repo, new InetSocketAddress("127.0.0.1", 0));
   }
 
@@ -155,6 +170,15 @@ class OstreeHostOsRealRepoIT {
     assertThat(staged.diskCheck().needed()).isEqualTo(needed);
     assertThat(host.spaceNeeded(request(v2, policy())).basis())
         .isEqualTo(SpaceNeeded.Basis.COMPLETE);
+  }
+
+  @Test
+  void sizesWrittenByOurOwnCommitAreReadTheSameWay() throws Exception {
+    SpaceNeeded needed = host.spaceNeeded(request(ours, policy()));
+
+    assertThat(needed.basis()).isEqualTo(SpaceNeeded.Basis.COMMIT_SIZES);
+    assertThat(needed.bytes()).isBetween((long) PAYLOAD, PAYLOAD + 64L * 1024);
+    assertThat(needed.detail()).contains("of the commit's " + oursObjectsByOstree + " objects");
   }
 
   @Test
@@ -277,11 +301,25 @@ class OstreeHostOsRealRepoIT {
     }
   }
 
-  /**
-   * Commits a small bootable tree whose payload (random, so it shares nothing) makes its size
-   * visible; signs it with {@code key}.
-   */
-  private static String commit(String version, GpgKey key, boolean sizes) throws IOException {
+  /** As {@link #commit}, but with our commit code ({@code generateSizes}), unsigned. */
+  private static String commitWithOurCode(String version) throws IOException {
+    Path tree = tree(version);
+    return new dev.treewave.ostree.commit.TreeCommitter(
+            dev.treewave.ostree.repo.OstreeRepo.open(repo),
+            dev.treewave.ostree.commit.CommitOptions.builder()
+                .branch(REF)
+                .subject("v" + version)
+                .addMetadataString("version", version)
+                .canonicalPermissions(true)
+                .generateSizes(true)
+                .tree(tree)
+                .build())
+        .commit()
+        .commit()
+        .hex();
+  }
+
+  private static Path tree(String version) throws IOException {
     Path tree = shared.resolve("tree-" + version);
     Path modules = tree.resolve("usr/lib/modules/6.1.0-" + version);
     Files.createDirectories(modules);
@@ -294,6 +332,15 @@ class OstreeHostOsRealRepoIT {
     byte[] payload = new byte[PAYLOAD];
     new Random(Long.parseLong(version)).nextBytes(payload);
     Files.write(tree.resolve("usr/share/payload/blob-" + version), payload);
+    return tree;
+  }
+
+  /**
+   * Commits a small bootable tree whose payload (random, so it shares nothing) makes its size
+   * visible; signs it with {@code key}.
+   */
+  private static String commit(String version, GpgKey key, boolean sizes) throws IOException {
+    Path tree = tree(version);
     List<String> command =
         new java.util.ArrayList<>(
             List.of(
