@@ -92,10 +92,7 @@ class ConflictIT {
                 assertThat(RolloutFixture.condition(fx.get(second), "Conflict"))
                     .startsWith("True NodeHeldByAnotherOSImage")
                     .contains(
-                        String.join(", ", nodes)
-                            + " belong to osimage "
-                            + first
-                            + " (was created earlier)"));
+                        "osimage " + first + " (created earlier): " + String.join(", ", nodes)));
 
     assertThat(winner.getStatus().nodes().updated()).isEqualTo(3);
     assertThat(RolloutFixture.condition(winner, "Conflict")).startsWith("False");
@@ -155,7 +152,7 @@ class ConflictIT {
     assertThat(fx.reboots("k")).containsExactlyInAnyOrder("k-00", "k-00", "k-01");
     assertThat(RolloutFixture.condition(late, "Conflict"))
         .startsWith("True")
-        .contains("k-00 belong to osimage k-early (was created earlier)");
+        .contains("osimage k-early (created earlier): k-00");
     assertThat(late.getStatus().nodes().total()).isEqualTo(1);
     assertThat(booted(client.resources(OSNode.class).withName("k-01").get())).isEqualTo(COMMIT_B);
   }

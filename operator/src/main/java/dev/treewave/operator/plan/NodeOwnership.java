@@ -53,12 +53,12 @@ public final class NodeOwnership {
 
   /**
    * One line per owning OSImage for the Conflict condition, naming it and (up to ten of) the nodes,
-   * e.g. {@code "a-00, a-01 belong to osimage base (created earlier)"}.
+   * e.g. {@code "osimage base (created earlier): a-00, a-01"}.
    */
   public static List<String> describe(List<Lost> lost) {
     Map<String, List<String>> byOwner = new LinkedHashMap<>();
     for (Lost l : lost) {
-      String why = l.midUpdate() ? "is updating them now" : "was created earlier";
+      String why = l.midUpdate() ? "updating them now" : "created earlier";
       byOwner.computeIfAbsent(l.owner() + " (" + why + ")", k -> new ArrayList<>()).add(l.node());
     }
     List<String> lines = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class NodeOwnership {
         (owner, nodes) -> {
           List<String> shown = nodes.stream().sorted().limit(10).toList();
           String more = nodes.size() > shown.size() ? " and " + (nodes.size() - 10) + " more" : "";
-          lines.add(String.join(", ", shown) + more + " belong to osimage " + owner);
+          lines.add("osimage " + owner + ": " + String.join(", ", shown) + more);
         });
     return lines;
   }

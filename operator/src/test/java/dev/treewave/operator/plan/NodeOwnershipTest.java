@@ -85,8 +85,7 @@ class NodeOwnershipTest {
                 new Lost("n-09", "beta", true)));
     assertThat(lines)
         .containsExactly(
-            "n-01, n-02 belong to osimage zeta (was created earlier)",
-            "n-09 belong to osimage beta (is updating them now)");
+            "osimage zeta (created earlier): n-01, n-02", "osimage beta (updating them now): n-09");
   }
 
   @Test
@@ -96,6 +95,9 @@ class NodeOwnershipTest {
       lost.add(new Lost(String.format("n-%02d", i), "zeta", false));
     }
     String line = NodeOwnership.describe(lost).get(0);
-    assertThat(line).startsWith("n-00, n-01").contains("n-09 and 15 more").doesNotContain("n-10");
+    assertThat(line)
+        .startsWith("osimage zeta (created earlier): n-00, n-01")
+        .endsWith("n-09 and 15 more")
+        .doesNotContain("n-10");
   }
 }

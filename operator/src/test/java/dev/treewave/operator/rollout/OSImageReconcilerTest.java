@@ -189,7 +189,7 @@ public class OSImageReconcilerTest {
     Condition conflict = condition(patched, "Conflict");
     assertThat(conflict.getStatus()).isEqualTo("True");
     assertThat(conflict.getMessage())
-        .contains("node-a, node-b, node-c belong to osimage fedora (was created earlier)");
+        .contains("osimage fedora (created earlier): node-a, node-b, node-c");
     assertThat(patched.getStatus().nodes().total()).isZero();
   }
 
