@@ -80,7 +80,7 @@ public final class OperatorRuntime implements AutoCloseable {
     ExecutorService stepPool = Executors.newFixedThreadPool(STEP_THREADS, daemon("treewave-step"));
     // Reconciles read Nodes, OSNodes and OSImages from these caches, not with a LIST each time.
     InformerReads reads = InformerReads.start(client, CACHE_SYNC_TIMEOUT);
-    KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads);
+    KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads, stepPool);
     RolloutService service =
         new RolloutService(
             cluster,

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** {@link RolloutCluster} over the Kubernetes API. */
@@ -39,20 +41,25 @@ public final class KubeRolloutCluster implements RolloutCluster {
   private final KubernetesClient client;
   private final Drainer drainer;
   private final ClusterReads reads;
+  private final ExecutorService pool;
 
-  /** Reads straight from the API server on every reconcile (plan preview, tests). */
+  /** Reads straight from the API server on every reconcile, one call at a time (preview, tests). */
   public KubeRolloutCluster(KubernetesClient client, Drainer drainer) {
-    this(client, drainer, ClusterReads.direct(client));
+    this(client, drainer, ClusterReads.direct(client), null);
   }
 
   /**
    * @param reads where OSImages, OSNodes and Nodes are read from; the running operator passes its
    *     informer caches
+   * @param pool for per-node calls side by side while reading (OSNode creation, pod lists); null
+   *     makes them one after another
    */
-  public KubeRolloutCluster(KubernetesClient client, Drainer drainer, ClusterReads reads) {
+  public KubeRolloutCluster(
+      KubernetesClient client, Drainer drainer, ClusterReads reads, ExecutorService pool) {
     this.client = client;
     this.drainer = drainer;
     this.reads = reads;
+    this.pool = pool;
   }
 
   @Override
@@ -77,7 +84,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
         reads.osNodes().stream()
             .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
     LabelSelector selector = image.getSpec().nodeSelector();
-    List<NodeView> views = new ArrayList<>();
+    List<Supplier<NodeView>> views = new ArrayList<>();
     List<NodeOwnership.Lost> lost = new ArrayList<>();
     for (Node node : reads.nodes()) {
       String name = node.getMetadata().getName();
@@ -91,13 +98,15 @@ public final class KubeRolloutCluster implements RolloutCluster {
         lost.add(new NodeOwnership.Lost(name, owner, owner.equals(cordonedBy)));
         continue;
       }
-      OSNode osNode = osNodes.get(name);
-      if (write) {
-        osNode = ensureOSNode(image, target, node, osNode);
-      }
-      views.add(view(image, target, node, osNode, ours));
+      OSNode existing = osNodes.get(name);
+      // Side by side: a new rollout creates an OSNode per node, a draining node lists its pods.
+      views.add(
+          () -> {
+            OSNode osNode = write ? ensureOSNode(image, target, node, existing) : existing;
+            return view(image, target, node, osNode, ours);
+          });
     }
-    return new ClusterRead(views, NodeOwnership.describe(lost));
+    return new ClusterRead(Parallel.all(pool, views), NodeOwnership.describe(lost));
   }
 
   /** The live OSImages whose node selector matches {@code node}. */
