@@ -26,6 +26,9 @@ public final class HttpTransport implements Transport {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger retried = new AtomicInteger();
 
+  /** The fast path for plain http:// remotes; null for https (HttpClient does TLS). */
+  private final Http1Connections plain;
+
   public HttpTransport(
       String baseUrl, int retries, Duration connectTimeout, Duration requestTimeout) {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
@@ -37,6 +40,11 @@ public final class HttpTransport implements Transport {
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
+    URI b = URI.create(this.base);
+    this.plain =
+        "http".equalsIgnoreCase(b.getScheme()) && b.getHost() != null
+            ? new Http1Connections(b, connectTimeout, requestTimeout)
+            : null;
   }
 
   public HttpTransport(String baseUrl) {
@@ -56,10 +64,24 @@ public final class HttpTransport implements Transport {
       String failure;
       Throwable cause = null;
       try {
-        HttpResponse<InputStream> resp =
-            client.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        int status = resp.statusCode();
-        try (InputStream body = new CountingInputStream(resp.body(), bytes)) {
+        int status = -1;
+        InputStream raw = null;
+        if (plain != null) {
+          Http1Connections.Response r = plain.get(uri.getRawPath());
+          status = r.status();
+          if (status >= 300 && status < 400) {
+            r.body().close(); // a redirect: HttpClient follows it
+          } else {
+            raw = r.body();
+          }
+        }
+        if (raw == null) {
+          HttpResponse<InputStream> resp =
+              client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+          status = resp.statusCode();
+          raw = resp.body();
+        }
+        try (InputStream body = new CountingInputStream(raw, bytes)) {
           if (status == 200) {
             return Optional.of(reader.read(body));
           }
@@ -146,5 +168,8 @@ public final class HttpTransport implements Transport {
   @Override
   public void close() {
     // HttpClient has no close() before Java 21; its threads are daemon threads.
+    if (plain != null) {
+      plain.close();
+    }
   }
 }

@@ -30,6 +30,9 @@ public final class PullBenchmark {
   private final Path work;
   private final List<String> rows = new ArrayList<>();
 
+  /** {@code full} as first argument: only the full pull, three rounds (quick profiling loop). */
+  private boolean fullOnly;
+
   private PullBenchmark(Path work) {
     this.work = work;
   }
@@ -41,13 +44,19 @@ public final class PullBenchmark {
           .generate(Optional.of(ObjectId.parse(args[2])), ObjectId.parse(args[3]));
       return;
     }
+    boolean fullOnly = args.length > 0 && args[0].equals("full");
+    if (fullOnly) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
     Path fixture =
         args.length > 0
             ? Path.of(args[0])
             : Path.of(System.getProperty("user.home"), ".cache/treewave/fixtures/debian-minbase");
     Path work = Files.createTempDirectory("treewave-pullbench");
     try {
-      new PullBenchmark(work).run(fixture);
+      PullBenchmark b = new PullBenchmark(work);
+      b.fullOnly = fullOnly;
+      b.run(fixture);
     } finally {
       sh("rm", "-rf", work.toString());
     }
@@ -64,6 +73,19 @@ public final class PullBenchmark {
     ostree("init", "--repo=" + src, "--mode=archive");
     ostree("commit", "--repo=" + src, "-b", "os", "--tree=dir=" + fixture, "-s", "base");
     ObjectId c1 = ObjectId.parse(ostree("rev-parse", "--repo=" + src, "os").strip());
+    if (fullOnly) {
+      ostree("summary", "-u", "--repo=" + src);
+      try (StaticRepoServer server =
+          StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0))) {
+        for (int i = 0; i < 3; i++) {
+          row(
+              "full pull (no deltas) #" + i,
+              ours(server, "o" + i, c1, null, false),
+              theirs(server, "t" + i, c1, null, true));
+        }
+      }
+      return;
+    }
     Path upd = work.resolve("upd");
     sh("cp", "-a", fixture.toString(), upd.toString());
     long changed = mutate(upd);
@@ -138,8 +160,8 @@ public final class PullBenchmark {
 
       System.out.println();
       System.out.println(
-          "| pull | ours: s | ostree: s | ours: objects/s | ostree: objects/s | ratio | ours: wire MB | ostree: wire MB |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
+          "| pull | ours: s | ostree: s | ours: CPU s | ostree: CPU s | ours: objects/s | ostree: objects/s | ratio | ours: wire MB | ostree: wire MB |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
       System.out.println();
       System.out.println("| delta generation | time s | peak RSS MiB | size MB |");
@@ -158,7 +180,7 @@ public final class PullBenchmark {
     }
   }
 
-  record Result(long objects, long wireBytes, double seconds) {
+  record Result(long objects, long wireBytes, double seconds, double cpuSeconds) {
     double objectsPerSecond() {
       return objects / seconds;
     }
@@ -177,10 +199,12 @@ public final class PullBenchmark {
   private void row(String name, Result o, Result t) {
     rows.add(
         String.format(
-            "| %s | %.1f | %.1f | %.0f | %.0f | %.2f | %.1f | %.1f |",
+            "| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f | %.2f | %.1f | %.1f |",
             name,
             o.seconds,
             t.seconds,
+            o.cpuSeconds,
+            t.cpuSeconds,
             o.objectsPerSecond(),
             t.objectsPerSecond(),
             o.objectsPerSecond() / t.objectsPerSecond(),
@@ -199,6 +223,7 @@ public final class PullBenchmark {
             ? OstreeRepo.open(dir)
             : OstreeRepo.init(dir, RepoMode.BARE_USER);
     long before = server.bytesServed();
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     PullResult r;
     try (ObjectSource s = new ArchiveSource(new HttpTransport(server.url()))) {
@@ -210,11 +235,14 @@ public final class PullBenchmark {
                       .withDeltas(deltas));
     }
     double secs = (System.nanoTime() - t0) / 1e9;
+    // includes the in-process server's CPU: ostree's figure below does not, so ours is pessimistic
+    double cpu = (processCpuNanos() - cpu0) / 1e9;
     snapshotBase(name, dir);
     return new Result(
         r.stats().objectsFetched() + r.stats().deltaPartsFetched(),
         server.bytesServed() - before,
-        secs);
+        secs,
+        cpu);
   }
 
   private Result theirs(
@@ -231,11 +259,25 @@ public final class PullBenchmark {
       cmd.add("--disable-static-deltas");
     }
     cmd.addAll(List.of("origin", "os@" + commit.hex()));
+    Path times = Files.createTempFile("time", ".txt");
+    List<String> timedCmd =
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+    timedCmd.addAll(cmd);
+    long serverCpu0 = processCpuNanos();
     long t0 = System.nanoTime();
-    String out = sh(cmd.toArray(String[]::new));
+    String out = sh(timedCmd.toArray(String[]::new));
     double secs = (System.nanoTime() - t0) / 1e9;
+    // our JVM only serves during ostree's pull: its CPU is the server's share of "ours: CPU s"
+    System.out.printf(
+        "  (server CPU while ostree pulled: %.1f s)%n", (processCpuNanos() - serverCpu0) / 1e9);
+    String[] us = Files.readString(times).strip().split("\\s+");
+    Files.delete(times);
     snapshotBase(name, dir);
-    return new Result(objectsFrom(out), server.bytesServed() - before, secs);
+    return new Result(
+        objectsFrom(out),
+        server.bytesServed() - before,
+        secs,
+        Double.parseDouble(us[0]) + Double.parseDouble(us[1]));
   }
 
   /** "N metadata, M content objects fetched" / "K delta parts, L loose fetched". */
@@ -291,6 +333,12 @@ public final class PullBenchmark {
       total += b.length;
     }
     return total;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long size(Path p) {
