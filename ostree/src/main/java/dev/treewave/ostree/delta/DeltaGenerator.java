@@ -11,6 +11,7 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -102,23 +103,43 @@ public final class DeltaGenerator {
     Map<ObjectId, String> newPaths = new HashMap<>();
     target.paths().forEach((p, id) -> newPaths.putIfAbsent(id, p));
 
-    PartBuilder part = new PartBuilder();
-    List<DeltaPart> parts = new ArrayList<>();
-    List<List<DeltaSuperblock.PartObject>> partObjects = new ArrayList<>();
-    List<Long> partUsizes = new ArrayList<>();
+    Path dir = repo.path().resolve(name.directory());
+    try {
+      Files.createDirectories(dir);
+      // the superblock goes last: without it, half-written parts are not a delta
+      Files.deleteIfExists(dir.resolve("superblock"));
+    } catch (IOException e) {
+      throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
+    }
     List<DeltaSuperblock.Fallback> fallbacks = new ArrayList<>();
+    try (PartBuilder part = new PartBuilder(name, dir)) {
+      generateParts(target, base, newPaths, part, fallbacks);
+      part.flush();
+      return write(name, part.headers, part.inlineParts, fallbacks);
+    } catch (IOException e) {
+      throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void generateParts(
+      Reachable target,
+      Reachable base,
+      Map<ObjectId, String> newPaths,
+      PartBuilder part,
+      List<DeltaSuperblock.Fallback> fallbacks)
+      throws IOException {
 
     List<ObjectId> symlinks = new ArrayList<>();
     for (ObjectId id : target.dirTrees()) {
       if (!base.dirTrees().contains(id)) {
         part.addMetadata(ObjectType.DIR_TREE, id, repo.readMetadata(ObjectType.DIR_TREE, id));
-        part.flushIfFull(parts, partObjects, partUsizes);
+        part.flushIfFull();
       }
     }
     for (ObjectId id : target.dirMetas()) {
       if (!base.dirMetas().contains(id)) {
         part.addMetadata(ObjectType.DIR_META, id, repo.readMetadata(ObjectType.DIR_META, id));
-        part.flushIfFull(parts, partObjects, partUsizes);
+        part.flushIfFull();
       }
     }
     for (ObjectId id : target.files()) {
@@ -138,34 +159,39 @@ public final class DeltaGenerator {
                   ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
           continue;
         }
-        byte[] data = co.content().readAllBytes();
-        // a large file with a previous version goes as a diff when it mostly matches (as
-        // ostree's rollsum/bsdiff candidates), else loose as a fallback
-        if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
-          if (big) {
-            fallbacks.add(
-                new DeltaSuperblock.Fallback(
-                    ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
-            continue;
+        if (!isDiffCandidate(oldId, co.size())) {
+          part.addContent(id, co.header(), co.content(), co.size());
+        } else {
+          // a large file with a previous version goes as a diff when it mostly matches (as
+          // ostree's rollsum/bsdiff candidates), else loose as a fallback
+          byte[] data = co.content().readAllBytes();
+          if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
+            if (big) {
+              fallbacks.add(
+                  new DeltaSuperblock.Fallback(
+                      ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
+              continue;
+            }
+            part.addContent(id, co.header(), new java.io.ByteArrayInputStream(data), data.length);
           }
-          part.addContent(id, co.header(), data);
         }
       } catch (IOException e) {
         throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
       }
-      part.flushIfFull(parts, partObjects, partUsizes);
+      part.flushIfFull();
     }
     for (ObjectId id : symlinks) {
       try (ContentObject co = repo.openContent(id)) {
-        part.addContent(id, co.header(), new byte[0]);
+        part.addContent(id, co.header(), InputStream.nullInputStream(), 0);
       } catch (IOException e) {
         throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
       }
-      part.flushIfFull(parts, partObjects, partUsizes);
+      part.flushIfFull();
     }
-    part.flush(parts, partObjects, partUsizes);
+  }
 
-    return write(name, parts, partObjects, partUsizes, fallbacks);
+  private static boolean isDiffCandidate(ObjectId oldId, long size) {
+    return oldId != null && size >= 16 * 1024 && size <= MAX_DIFF_SIZE;
   }
 
   /**
@@ -173,7 +199,7 @@ public final class DeltaGenerator {
    * plus literal bytes, when at least half of it can be copied.
    */
   private boolean tryRollingDiff(
-      PartBuilder part, ObjectId id, FileHeader h, byte[] data, ObjectId oldId) {
+      PartBuilder part, ObjectId id, FileHeader h, byte[] data, ObjectId oldId) throws IOException {
     if (oldId == null || data.length < 16 * 1024 || data.length > MAX_DIFF_SIZE) {
       return false;
     }
@@ -209,46 +235,31 @@ public final class DeltaGenerator {
 
   private DeltaSuperblock write(
       DeltaName name,
-      List<DeltaPart> parts,
-      List<List<DeltaSuperblock.PartObject>> partObjects,
-      List<Long> usizes,
-      List<DeltaSuperblock.Fallback> fallbacks) {
+      List<DeltaSuperblock.PartHeader> headers,
+      Map<Integer, byte[]> inlineParts,
+      List<DeltaSuperblock.Fallback> fallbacks)
+      throws IOException {
     Path dir = repo.path().resolve(name.directory());
     Map<String, GVariant> meta = new LinkedHashMap<>();
     meta.put(DeltaSuperblock.ENDIANNESS_KEY, new GVariant.U8((byte) 'l'));
-    List<DeltaSuperblock.PartHeader> headers = new ArrayList<>();
-    try {
-      Files.createDirectories(dir);
-      Files.deleteIfExists(dir.resolve("superblock"));
-      for (int i = 0; i < parts.size(); i++) {
-        byte[] file = parts.get(i).encode(options.compress(), options.xzPreset());
-        headers.add(
-            new DeltaSuperblock.PartHeader(
-                0, ObjectId.sha256(file), file.length, usizes.get(i), partObjects.get(i)));
-        if (options.inline()) {
-          meta.put(
-              name.directory() + "/" + i,
-              dev.treewave.ostree.gvariant.GVariantParser.parse("(yay)", file));
-        } else {
-          atomicWrite(dir.resolve(Integer.toString(i)), file);
-        }
-      }
-      repo.readCommitMeta(name.to())
-          .ifPresent(m -> meta.put(name.directory() + "/commitmeta", GVariant.vardict(m)));
-      DeltaSuperblock sb =
-          new DeltaSuperblock(
-              meta,
-              System.currentTimeMillis() / 1000,
-              name.from(),
-              name.to(),
-              repo.readMetadata(ObjectType.COMMIT, name.to()),
-              headers,
-              fallbacks);
-      atomicWrite(dir.resolve("superblock"), sb.serialize());
-      return sb;
-    } catch (IOException e) {
-      throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
-    }
+    inlineParts.forEach(
+        (i, file) ->
+            meta.put(
+                name.directory() + "/" + i,
+                dev.treewave.ostree.gvariant.GVariantParser.parse("(yay)", file)));
+    repo.readCommitMeta(name.to())
+        .ifPresent(m -> meta.put(name.directory() + "/commitmeta", GVariant.vardict(m)));
+    DeltaSuperblock sb =
+        new DeltaSuperblock(
+            meta,
+            System.currentTimeMillis() / 1000,
+            name.from(),
+            name.to(),
+            repo.readMetadata(ObjectType.COMMIT, name.to()),
+            headers,
+            fallbacks);
+    atomicWrite(dir.resolve("superblock"), sb.serialize());
+    return sb;
   }
 
   private void atomicWrite(Path target, byte[] bytes) throws IOException {
@@ -258,15 +269,25 @@ public final class DeltaGenerator {
   }
 
   /** Accumulates one part: deduplicated modes/xattrs tables, data blob and operations. */
-  private final class PartBuilder {
+  private final class PartBuilder implements AutoCloseable {
+    private final DeltaName name;
+    private final Path dir;
     private final List<int[]> modes = new ArrayList<>();
     private final List<List<Xattr>> xattrs = new ArrayList<>();
-    private final ByteArrayOutputStream blob = new ByteArrayOutputStream();
+    private final BlobSpool blob;
     private final ByteArrayOutputStream ops = new ByteArrayOutputStream();
     private final List<DeltaSuperblock.PartObject> objects = new ArrayList<>();
     private long usize;
+    final List<DeltaSuperblock.PartHeader> headers = new ArrayList<>();
+    final Map<Integer, byte[]> inlineParts = new LinkedHashMap<>();
 
-    void addMetadata(ObjectType type, ObjectId id, byte[] bytes) {
+    PartBuilder(DeltaName name, Path dir) throws IOException {
+      this.name = name;
+      this.dir = dir;
+      this.blob = new BlobSpool(repo.path().resolve("tmp"));
+    }
+
+    void addMetadata(ObjectType type, ObjectId id, byte[] bytes) throws IOException {
       long off = blob.size();
       blob.writeBytes(bytes);
       ops.write(DeltaApplier.OP_OPEN_SPLICE_AND_CLOSE);
@@ -276,27 +297,33 @@ public final class DeltaGenerator {
       usize += bytes.length;
     }
 
-    void addContent(ObjectId id, FileHeader h, byte[] data) {
-      byte[] payload =
-          h.isSymlink()
-              ? h.symlinkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-              : data;
+    /** A whole object from the blob; {@code content} is streamed ({@code size} bytes). */
+    void addContent(ObjectId id, FileHeader h, InputStream content, long size) throws IOException {
       int mode = modeIndex(h);
       int x = xattrIndex(h.xattrs());
       long off = blob.size();
-      blob.writeBytes(payload);
+      long length;
+      if (h.isSymlink()) {
+        byte[] target = h.symlinkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        blob.writeBytes(target);
+        length = target.length;
+      } else {
+        blob.copyFrom(content, size);
+        length = size;
+      }
       ops.write(DeltaApplier.OP_OPEN_SPLICE_AND_CLOSE);
       varint(mode);
       varint(x);
-      varint(payload.length);
+      varint(length);
       varint(off);
       objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
-      usize += data.length;
+      usize += h.isSymlink() ? 0 : size;
     }
 
     /** {@code o r (w…) R w r … R c}: copies from the old object, literals from the blob. */
     void addDiff(
-        ObjectId id, FileHeader h, ObjectId oldId, byte[] data, List<RollingDiff.Segment> segs) {
+        ObjectId id, FileHeader h, ObjectId oldId, byte[] data, List<RollingDiff.Segment> segs)
+        throws IOException {
       int mode = modeIndex(h);
       int x = xattrIndex(h.xattrs());
       long csumOff = blob.size();
@@ -365,28 +392,55 @@ public final class DeltaGenerator {
       ops.write((int) v);
     }
 
-    void flushIfFull(
-        List<DeltaPart> parts, List<List<DeltaSuperblock.PartObject>> po, List<Long> us) {
+    void flushIfFull() throws IOException {
       if (blob.size() >= options.maxPartSize()) {
-        flush(parts, po, us);
+        flush();
       }
     }
 
-    void flush(List<DeltaPart> parts, List<List<DeltaSuperblock.PartObject>> po, List<Long> us) {
+    /** Writes the part accumulated so far to its file (or keeps it for inlining). */
+    void flush() throws IOException {
       if (objects.isEmpty()) {
         return;
       }
-      parts.add(
-          new DeltaPart(
-              List.copyOf(modes), List.copyOf(xattrs), blob.toByteArray(), ops.toByteArray()));
-      po.add(List.copyOf(objects));
-      us.add(usize);
+      int index = headers.size();
+      Path tmp = repo.path().resolve("tmp").resolve("delta-part-" + UUID.randomUUID());
+      try {
+        PartFileWriter.Written w =
+            PartFileWriter.write(
+                tmp,
+                modes,
+                xattrs,
+                blob::writeTo,
+                blob.size(),
+                ops.toByteArray(),
+                options.compress(),
+                options.xzPreset());
+        headers.add(new DeltaSuperblock.PartHeader(0, w.checksum(), w.size(), usize, objects));
+        if (options.inline()) {
+          inlineParts.put(index, Files.readAllBytes(tmp));
+          Files.delete(tmp);
+        } else {
+          Files.move(
+              tmp,
+              dir.resolve(Integer.toString(index)),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
       modes.clear();
       xattrs.clear();
       blob.reset();
       ops.reset();
       objects.clear();
       usize = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      blob.close();
     }
   }
 

@@ -1,0 +1,174 @@
+package dev.treewave.ostree.delta;
+
+import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.Xattr;
+import dev.treewave.ostree.gvariant.GVariant;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * Writes a part file {@code (yay)} (compression byte, then the payload {@code
+ * (a(uuu)aa(ayay)ayay)}, xz-compressed) straight to disk: the data blob is streamed from wherever
+ * the generator spooled it, so a part never exists in memory whole, uncompressed or compressed. The
+ * bytes are the same as {@link DeltaPart#encode}'s (same GVariant framing).
+ */
+final class PartFileWriter {
+  /**
+   * The largest LZMA2 dictionary used. xz's preset 6 has 8 MiB, whose encoder needs 92 MiB of heap;
+   * 4 MiB halves that at a small cost in size (parts hold mostly unrelated files, whose matches are
+   * near each other anyway).
+   */
+  static final int MAX_DICT = 4 << 20;
+
+  /** Encoder buffers are reused from part to part instead of being garbage each time. */
+  private static final ArrayCache CACHE = new BasicArrayCache();
+
+  /** Streams the data blob. */
+  @FunctionalInterface
+  interface Blob {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** The checksum and size of the written file. */
+  record Written(ObjectId checksum, long size) {}
+
+  private PartFileWriter() {}
+
+  static Written write(
+      Path target,
+      List<int[]> modes,
+      List<List<Xattr>> xattrs,
+      Blob blob,
+      long blobSize,
+      byte[] ops,
+      boolean compress,
+      int xzPreset)
+      throws IOException {
+    byte[] m0 = modesArray(modes).serialize();
+    byte[] m1 = xattrsArray(xattrs).serialize();
+    long e0 = m0.length;
+    long e1 = e0 + m1.length;
+    long e2 = e1 + blobSize;
+    long body = e2 + ops.length;
+    int w = offsetWidth(body, 3);
+    long payloadSize = body + 3L * w;
+
+    MessageDigest sha = sha256();
+    long written;
+    try (OutputStream file =
+            new BufferedOutputStream(
+                Files.newOutputStream(
+                    target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                64 * 1024);
+        CountingOut counted = new CountingOut(new DigestOutputStream(file, sha))) {
+      counted.write(compress ? DeltaPart.COMPRESSION_XZ : DeltaPart.COMPRESSION_NONE);
+      OutputStream payload =
+          compress
+              ? new XZOutputStream(counted, xzOptions(xzPreset, payloadSize), XZ.CHECK_CRC64, CACHE)
+              : counted;
+      payload.write(m0);
+      payload.write(m1);
+      blob.writeTo(payload);
+      payload.write(ops);
+      // framing offsets of the first three members, last one first
+      for (long end : new long[] {e2, e1, e0}) {
+        for (int i = 0; i < w; i++) {
+          payload.write((int) (end >>> (8 * i)));
+        }
+      }
+      if (compress) {
+        payload.close(); // finishes the xz stream (and closes the file)
+      }
+      written = counted.count;
+    }
+    return new Written(ObjectId.ofDigest(sha), written);
+  }
+
+  static LZMA2Options xzOptions(int preset, long payloadSize) {
+    try {
+      LZMA2Options o = new LZMA2Options(preset);
+      // a dictionary larger than the data is memory for nothing
+      long want = Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(payloadSize, MAX_DICT));
+      o.setDictSize((int) Math.min(o.getDictSize(), want));
+      return o;
+    } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+      throw new DeltaException("xz preset " + preset + ": " + e.getMessage(), e);
+    }
+  }
+
+  static GVariant modesArray(List<int[]> modes) {
+    List<GVariant> ms = new ArrayList<>();
+    for (int[] m : modes) {
+      ms.add(
+          GVariant.tuple(
+              GVariant.u32(Integer.reverseBytes(m[0])),
+              GVariant.u32(Integer.reverseBytes(m[1])),
+              GVariant.u32(Integer.reverseBytes(m[2]))));
+    }
+    return new GVariant.Arr(DeltaPart.MODE_TYPE, ms);
+  }
+
+  static GVariant xattrsArray(List<List<Xattr>> xattrs) {
+    List<GVariant> xs = new ArrayList<>();
+    for (List<Xattr> x : xattrs) {
+      xs.add(Xattr.toVariant(x));
+    }
+    return new GVariant.Arr(DeltaPart.XATTRS_TYPE, xs);
+  }
+
+  /** GVariant's rule: the smallest offset width that can address the whole container. */
+  static int offsetWidth(long bodySize, int nOffsets) {
+    if (bodySize + nOffsets <= 0xFFL) {
+      return 1;
+    }
+    if (bodySize + 2L * nOffsets <= 0xFFFFL) {
+      return 2;
+    }
+    if (bodySize + 4L * nOffsets <= 0xFFFFFFFFL) {
+      return 4;
+    }
+    return 8;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class CountingOut extends java.io.FilterOutputStream {
+    long count;
+
+    CountingOut(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}
