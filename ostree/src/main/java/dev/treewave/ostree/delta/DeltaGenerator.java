@@ -36,20 +36,31 @@ public final class DeltaGenerator {
 
   /** Generation settings; the defaults match ostree's. */
   public record Options(
-      boolean inline, long minFallbackSize, long maxPartSize, boolean compress, int xzPreset) {
+      boolean inline,
+      long minFallbackSize,
+      long maxPartSize,
+      boolean compress,
+      int xzPreset,
+      long maxBsdiffSize) {
+    /** ostree's defaults, except that bsdiff is also bounded by the heap (see {@link #bsdiff}). */
     public static final Options DEFAULTS =
-        new Options(false, 4_000_000L, 32L * 1024 * 1024, true, 6);
+        new Options(false, 4_000_000L, 32L * 1024 * 1024, true, 6, 128L * 1024 * 1024);
 
     public Options withInline(boolean i) {
-      return new Options(i, minFallbackSize, maxPartSize, compress, xzPreset);
+      return new Options(i, minFallbackSize, maxPartSize, compress, xzPreset, maxBsdiffSize);
     }
 
     public Options withMinFallbackSize(long s) {
-      return new Options(inline, s, maxPartSize, compress, xzPreset);
+      return new Options(inline, s, maxPartSize, compress, xzPreset, maxBsdiffSize);
     }
 
     public Options withMaxPartSize(long s) {
-      return new Options(inline, minFallbackSize, s, compress, xzPreset);
+      return new Options(inline, minFallbackSize, s, compress, xzPreset, maxBsdiffSize);
+    }
+
+    /** Old plus new size above which modified files are not bsdiff'ed; 0 disables bsdiff. */
+    public Options withMaxBsdiffSize(long s) {
+      return new Options(inline, minFallbackSize, maxPartSize, compress, xzPreset, s);
     }
   }
 
@@ -195,8 +206,10 @@ public final class DeltaGenerator {
   }
 
   /**
-   * Encodes a modified file as copies from its previous version (same path in the source commit)
-   * plus literal bytes, when at least half of it can be copied.
+   * Encodes a modified file against its previous version (same path in the source commit): as
+   * copies plus literal bytes when at least half of it can be copied (ostree's rollsum rule), else
+   * as a bsdiff patch when that carries clearly less than the file itself and less than the copy
+   * encoding would. Returns false when neither pays (the file then goes whole or as a fallback).
    */
   private boolean tryRollingDiff(
       PartBuilder part, ObjectId id, FileHeader h, byte[] data, ObjectId oldId) throws IOException {
@@ -213,11 +226,33 @@ public final class DeltaGenerator {
       return false; // no usable previous version: send the file whole
     }
     List<RollingDiff.Segment> segs = RollingDiff.diff(old, data);
-    if (RollingDiff.copied(segs) * 2 < data.length) {
-      return false;
+    long copied = RollingDiff.copied(segs);
+    if (copied * 2 >= data.length) {
+      part.addDiff(id, h, oldId, data, segs);
+      return true;
     }
-    part.addDiff(id, h, oldId, data, segs);
-    return true;
+    Optional<Bsdiff.Patch> patch = bsdiff(old, data);
+    if (patch.isPresent()
+        && patch.get().literalBytes() < data.length - copied
+        && patch.get().literalBytes() * 2 < data.length) {
+      part.addBsdiff(id, h, oldId, data.length, patch.get().bytes());
+      return true;
+    }
+    return false;
+  }
+
+  /** A bsdiff patch if enabled and the suffix array fits comfortably in this JVM's heap. */
+  private Optional<Bsdiff.Patch> bsdiff(byte[] old, byte[] data) {
+    if (options.maxBsdiffSize() <= 0
+        || old.length + (long) data.length > options.maxBsdiffSize()
+        || Bsdiff.memoryNeeded(old.length, data.length) > Runtime.getRuntime().maxMemory() / 2) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Bsdiff.diff(old, data));
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      return Optional.empty(); // pathological input or no room: the file goes another way
+    }
   }
 
   static final long MAX_DIFF_SIZE = 64L * 1024 * 1024;
@@ -361,6 +396,30 @@ public final class DeltaGenerator {
       ops.write(DeltaApplier.OP_CLOSE);
       objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
       usize += data.length;
+    }
+
+    /** {@code r o B c R}: the new content is bspatch(old content, patch), as ostree emits it. */
+    void addBsdiff(ObjectId id, FileHeader h, ObjectId oldId, long size, byte[] patch)
+        throws IOException {
+      int mode = modeIndex(h);
+      int x = xattrIndex(h.xattrs());
+      long csumOff = blob.size();
+      blob.writeBytes(oldId.bytes());
+      long patchOff = blob.size();
+      blob.writeBytes(patch);
+      ops.write(DeltaApplier.OP_SET_READ_SOURCE);
+      varint(csumOff);
+      ops.write(DeltaApplier.OP_OPEN);
+      varint(mode);
+      varint(x);
+      varint(size);
+      ops.write(DeltaApplier.OP_BSPATCH);
+      varint(patchOff);
+      varint(patch.length);
+      ops.write(DeltaApplier.OP_CLOSE);
+      ops.write(DeltaApplier.OP_UNSET_READ_SOURCE);
+      objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
+      usize += size;
     }
 
     private int modeIndex(FileHeader h) {

@@ -105,6 +105,14 @@ final class StaticDeltaCommand implements Runnable {
     @Option(names = "--max-chunk-size", description = "MiB per part")
     Long maxChunk;
 
+    @Option(
+        names = "--max-bsdiff-size",
+        description = "MiB (old + new) up to which modified files may be bsdiff'ed")
+    Long maxBsdiff;
+
+    @Option(names = "--disable-bsdiff", description = "Never encode files with bsdiff")
+    boolean disableBsdiff;
+
     @Override
     int execute() {
       OstreeRepo repo = repo();
@@ -122,6 +130,12 @@ final class StaticDeltaCommand implements Runnable {
       }
       if (maxChunk != null) {
         o = o.withMaxPartSize(maxChunk * 1024 * 1024);
+      }
+      if (maxBsdiff != null) {
+        o = o.withMaxBsdiffSize(maxBsdiff * 1024 * 1024);
+      }
+      if (disableBsdiff) {
+        o = o.withMaxBsdiffSize(0);
       }
       DeltaSuperblock sb = new DeltaGenerator(repo, o).generate(fromId, toId);
       out()
