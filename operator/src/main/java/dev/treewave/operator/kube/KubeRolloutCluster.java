@@ -249,10 +249,10 @@ public final class KubeRolloutCluster implements RolloutCluster {
       }
       patch.put("metadata", Map.of("annotations", a));
     }
+    // Through resource(stub): by name alone, fabric8 would GET the object before patching it.
     wrote(
         client
-            .resources(OSNode.class)
-            .withName(node)
+            .resource(new OSNode(node, null))
             .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
   }
 

@@ -32,7 +32,8 @@ final class SimulatedAgents implements AutoCloseable {
   private final KubernetesClient client;
   private final Duration stageTime;
   private final Duration rebootTime;
-  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(4);
+  /** Real agents report in parallel, one per node: enough threads that this is not the limit. */
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(16);
 
   /** node/instruction keys already taken on, so a repeated watch event starts nothing twice. */
   private final Set<String> taken = ConcurrentHashMap.newKeySet();
