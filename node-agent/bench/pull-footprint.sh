@@ -89,25 +89,30 @@ for _ in $(seq 12000); do # at most 20 minutes
   status="$(cat "/proc/$agent/status")"
   rss="$(awk '/VmRSS/ {print $2}' <<<"$status")"
   hwm="$(awk '/VmHWM/ {print $2}' <<<"$status")"
+  anon="$(awk '/RssAnon/ {print $2}' <<<"$status")"
   if [ -z "$start_ns" ]; then
     if grep -q 'State Pulling' "$work/agent.err"; then
       start_ns="$(date +%s%N)"
       pre_rss="$rss"
     fi
   else
-    echo "$(( ($(date +%s%N) - start_ns) / 1000000 )) $rss $hwm" >>"$samples"
-    if grep -qE 'State (Verifying|Failed)' "$work/agent.err"; then break; fi
+    echo "$(( ($(date +%s%N) - start_ns) / 1000000 )) $rss $hwm $anon" >>"$samples"
+    if grep -qE 'State (Verifying|Failed)' "$work/agent.err"; then
+      # With -XX:NativeMemoryTracking=summary in AGENT_JVM_FLAGS: where the memory went, now.
+      if [ -n "${NMT_OUT:-}" ]; then jcmd "$agent" VM.native_memory summary >"$NMT_OUT" 2>&1 || true; fi
+      break
+    fi
   fi
   sleep 0.1
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 grep -qE 'State Verifying' "$work/agent.err" || { echo "the pull did not finish:" >&2; grep -E 'State|ERROR|WARN' "$work/agent.err" | tail -20 >&2; exit 1; }
-fetched="$(find "$host/ostree/repo/objects" -type f | wc -l)"
-read -r n peak mean last_hwm duration < <(awk '{ n++; s += $2; if ($2 > p) p = $2; h = $3; t = $1 } END { printf "%d %d %d %d %d\n", n, p, s / n, h, t }' "$samples")
+fetched="$(find "$host/ostree/repo/objects" \( -type f -o -type l \) | wc -l)"
+read -r n peak mean last_hwm duration peak_anon < <(awk '{ n++; s += $2; if ($2 > p) p = $2; if ($4 > a) a = $4; h = $3; t = $1 } END { printf "%d %d %d %d %d %d\n", n, p, s / n, h, t, a }' "$samples")
 echo "JVM flags: $flags"
 echo "commit $commit: $objects objects, $((repo_bytes / 1024 / 1024)) MiB in the archive repository; $fetched objects pulled"
 echo "pull: ${duration} ms, $n samples of VmRSS every 100 ms"
-echo "RSS when the pull started: $((pre_rss / 1024)) MiB; during the pull: mean $((mean / 1024)) MiB, peak $((peak / 1024)) MiB; VmHWM at the end of the pull: $((last_hwm / 1024)) MiB"
+echo "RSS when the pull started: $((pre_rss / 1024)) MiB; during the pull: mean $((mean / 1024)) MiB, peak $((peak / 1024)) MiB; VmHWM at the end of the pull: $((last_hwm / 1024)) MiB; peak RssAnon (heap, stacks, malloc; not the JVM's mapped files): $((peak_anon / 1024)) MiB"
 echo "load average (1/5/15 min) before: $load_before; after: $load_after"
 grep -E 'Disk space' "$work/agent.err" | head -1 | sed 's/^/agent: /' || true
 if [ -n "${KEEP_SAMPLES:-}" ]; then cp "$samples" "$KEEP_SAMPLES"; fi
