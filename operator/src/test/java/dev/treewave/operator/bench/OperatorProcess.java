@@ -29,6 +29,7 @@ final class OperatorProcess implements AutoCloseable {
   private final Path javaBin;
   private final AtomicLong peakHeapKb = new AtomicLong();
   private final AtomicLong lastHeapKb = new AtomicLong();
+  private final AtomicLong fullGcs = new AtomicLong(-1);
   private Process jstat;
 
   private OperatorProcess(Process process, int metricsPort, Path javaBin) {
@@ -115,6 +116,7 @@ final class OperatorProcess implements AutoCloseable {
                       kb += Double.parseDouble(cells.get(header.indexOf(column)));
                     }
                     lastHeapKb.set((long) kb);
+                    fullGcs.set(Long.parseLong(cells.get(header.indexOf("FGC"))));
                     peakHeapKb.accumulateAndGet((long) kb, Math::max);
                   }
                 }
@@ -133,17 +135,20 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Heap in use after a full GC: what the operator really retains. */
   long liveHeapKbAfterFullGc() throws IOException, InterruptedException {
+    long before = fullGcs.get();
     Process gc =
         new ProcessBuilder(javaBin.resolve("jcmd").toString(), String.valueOf(pid()), "GC.run")
             .redirectErrorStream(true)
             .start();
     gc.getInputStream().readAllBytes();
     gc.waitFor(30, TimeUnit.SECONDS);
-    long before = lastHeapKb.get();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    // jstat prints once a second; take the first sample after the collection
-    while (lastHeapKb.get() == before && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // jstat prints once a second: take the first sample that counts the full collection
+    while (fullGcs.get() <= before && System.nanoTime() < deadline) {
       Thread.sleep(100);
+    }
+    if (fullGcs.get() <= before) {
+      throw new IllegalStateException("jstat did not see the full GC that jcmd GC.run asked for");
     }
     return lastHeapKb.get();
   }

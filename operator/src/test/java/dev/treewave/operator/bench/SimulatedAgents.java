@@ -32,6 +32,7 @@ final class SimulatedAgents implements AutoCloseable {
   private final KubernetesClient client;
   private final Duration stageTime;
   private final Duration rebootTime;
+
   /** Real agents report in parallel, one per node: enough threads that this is not the limit. */
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(16);
 
