@@ -175,15 +175,16 @@ public final class DeltaGenerator {
         } else {
           // a large file with a previous version goes as a diff when it mostly matches (as
           // ostree's rollsum/bsdiff candidates), else loose as a fallback
-          byte[] data = co.content().readAllBytes();
-          if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
-            if (big) {
-              fallbacks.add(
-                  new DeltaSuperblock.Fallback(
-                      ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
-              continue;
+          try (DiffInput data = load(co.content(), co.size())) {
+            if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
+              if (big) {
+                fallbacks.add(
+                    new DeltaSuperblock.Fallback(
+                        ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
+                continue;
+              }
+              part.addContent(id, co.header(), data);
             }
-            part.addContent(id, co.header(), new java.io.ByteArrayInputStream(data), data.length);
           }
         }
       } catch (IOException e) {
@@ -212,33 +213,55 @@ public final class DeltaGenerator {
    * encoding would. Returns false when neither pays (the file then goes whole or as a fallback).
    */
   private boolean tryRollingDiff(
-      PartBuilder part, ObjectId id, FileHeader h, byte[] data, ObjectId oldId) throws IOException {
-    if (oldId == null || data.length < 16 * 1024 || data.length > MAX_DIFF_SIZE) {
+      PartBuilder part, ObjectId id, FileHeader h, DiffInput data, ObjectId oldId)
+      throws IOException {
+    int size = data.length();
+    if (oldId == null || size < 16 * 1024 || size > MAX_DIFF_SIZE) {
       return false;
     }
-    byte[] old;
+    DiffInput old;
     try (ContentObject co = repo.openContent(oldId)) {
       if (co.header().isSymlink() || co.size() > MAX_DIFF_SIZE) {
         return false;
       }
-      old = co.content().readAllBytes();
+      old = load(co.content(), co.size());
     } catch (IOException | RuntimeException e) {
       return false; // no usable previous version: send the file whole
     }
-    List<RollingDiff.Segment> segs = RollingDiff.diff(old, data);
-    long copied = RollingDiff.copied(segs);
-    if (copied * 2 >= data.length) {
-      part.addDiff(id, h, oldId, data, segs);
-      return true;
+    try (old) {
+      List<RollingDiff.Segment> segs = RollingDiff.diff(old, data);
+      long copied = RollingDiff.copied(segs);
+      if (copied * 2 >= size) {
+        part.addDiff(id, h, oldId, data, segs);
+        return true;
+      }
+      if (!(old instanceof DiffInput.InMemory o) || !(data instanceof DiffInput.InMemory n)) {
+        return false;
+      }
+      Optional<Bsdiff.Patch> patch = bsdiff(o.b, n.b);
+      if (patch.isPresent()
+          && patch.get().literalBytes() < size - copied
+          && patch.get().literalBytes() * 2 < size) {
+        part.addBsdiff(id, h, oldId, size, patch.get().bytes());
+        return true;
+      }
+      return false;
     }
-    Optional<Bsdiff.Patch> patch = bsdiff(old, data);
-    if (patch.isPresent()
-        && patch.get().literalBytes() < data.length - copied
-        && patch.get().literalBytes() * 2 < data.length) {
-      part.addBsdiff(id, h, oldId, data.length, patch.get().bytes());
-      return true;
+  }
+
+  /**
+   * File content for diffing: in the heap when it takes a small share of it, else spooled to a
+   * temporary file (which keeps the generator's memory flat whatever the file sizes).
+   */
+  private DiffInput load(InputStream content, long size) throws IOException {
+    if (size <= Runtime.getRuntime().maxMemory() / 16) {
+      byte[] b = content.readNBytes((int) size);
+      if (b.length != size || content.read() >= 0) {
+        throw new DeltaException("object is not its declared " + size + " bytes");
+      }
+      return DiffInput.of(b);
     }
-    return false;
+    return DiffInput.spool(content, size, repo.path().resolve("tmp"));
   }
 
   /** A bsdiff patch if enabled and the suffix array fits comfortably in this JVM's heap. */
@@ -356,8 +379,23 @@ public final class DeltaGenerator {
     }
 
     /** {@code o r (w…) R w r … R c}: copies from the old object, literals from the blob. */
+    /** A whole object copied from a diff input that did not diff well. */
+    void addContent(ObjectId id, FileHeader h, DiffInput data) throws IOException {
+      int mode = modeIndex(h);
+      int x = xattrIndex(h.xattrs());
+      long off = blob.size();
+      data.copyTo(0, data.length(), blob);
+      ops.write(DeltaApplier.OP_OPEN_SPLICE_AND_CLOSE);
+      varint(mode);
+      varint(x);
+      varint(data.length());
+      varint(off);
+      objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
+      usize += data.length();
+    }
+
     void addDiff(
-        ObjectId id, FileHeader h, ObjectId oldId, byte[] data, List<RollingDiff.Segment> segs)
+        ObjectId id, FileHeader h, ObjectId oldId, DiffInput data, List<RollingDiff.Segment> segs)
         throws IOException {
       int mode = modeIndex(h);
       int x = xattrIndex(h.xattrs());
@@ -366,7 +404,7 @@ public final class DeltaGenerator {
       ops.write(DeltaApplier.OP_OPEN);
       varint(mode);
       varint(x);
-      varint(data.length);
+      varint(data.length());
       boolean reading = false;
       for (RollingDiff.Segment s : segs) {
         if (s.fromOld()) {
@@ -384,7 +422,7 @@ public final class DeltaGenerator {
             reading = false;
           }
           long off = blob.size();
-          blob.write(data, s.offset(), s.length());
+          data.copyTo(s.offset(), s.length(), blob);
           ops.write(DeltaApplier.OP_WRITE);
           varint(s.length());
           varint(off);
@@ -395,7 +433,7 @@ public final class DeltaGenerator {
       }
       ops.write(DeltaApplier.OP_CLOSE);
       objects.add(new DeltaSuperblock.PartObject(ObjectType.FILE, id));
-      usize += data.length;
+      usize += data.length();
     }
 
     /** {@code r o B c R}: the new content is bspatch(old content, patch), as ostree emits it. */

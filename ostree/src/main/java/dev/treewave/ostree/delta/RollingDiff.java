@@ -1,7 +1,6 @@
 package dev.treewave.ostree.delta;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +20,17 @@ final class RollingDiff {
   private RollingDiff() {}
 
   static List<Segment> diff(byte[] old, byte[] neu) {
+    return diff(DiffInput.of(old), DiffInput.of(neu));
+  }
+
+  static List<Segment> diff(DiffInput old, DiffInput neu) {
     List<Segment> out = new ArrayList<>();
-    if (old.length < BLOCK || neu.length < BLOCK) {
-      out.add(new Segment(false, 0, neu.length));
+    if (old.length() < BLOCK || neu.length() < BLOCK) {
+      out.add(new Segment(false, 0, neu.length()));
       return out;
     }
     Map<Long, int[]> index = new HashMap<>();
-    for (int off = 0; off + BLOCK <= old.length; off += BLOCK) {
+    for (int off = 0; off + BLOCK <= old.length(); off += BLOCK) {
       long h = hash(old, off);
       index.putIfAbsent(h, new int[] {off});
     }
@@ -36,22 +39,22 @@ final class RollingDiff {
     int a = 0;
     int b = 0;
     boolean primed = false;
-    while (i + BLOCK <= neu.length) {
+    while (i + BLOCK <= neu.length()) {
       if (!primed) {
         a = 0;
         b = 0;
         for (int k = 0; k < BLOCK; k++) {
-          a += neu[i + k] & 0xff;
-          b += (BLOCK - k) * (neu[i + k] & 0xff);
+          a += neu.at(i + k);
+          b += (BLOCK - k) * neu.at(i + k);
         }
         primed = true;
       }
       int[] cand = index.get(key(a, b));
-      if (cand != null && Arrays.equals(old, cand[0], cand[0] + BLOCK, neu, i, i + BLOCK)) {
+      if (cand != null && sameBlock(old, cand[0], neu, i)) {
         int len = BLOCK;
-        while (cand[0] + len < old.length
-            && i + len < neu.length
-            && old[cand[0] + len] == neu[i + len]) {
+        while (cand[0] + len < old.length()
+            && i + len < neu.length()
+            && old.at(cand[0] + len) == neu.at(i + len)) {
           len++;
         }
         if (i > lit) {
@@ -63,16 +66,16 @@ final class RollingDiff {
         primed = false;
         continue;
       }
-      if (i + BLOCK < neu.length) {
-        int outB = neu[i] & 0xff;
-        int inB = neu[i + BLOCK] & 0xff;
+      if (i + BLOCK < neu.length()) {
+        int outB = neu.at(i);
+        int inB = neu.at(i + BLOCK);
         a = a - outB + inB;
         b = b - BLOCK * outB + a;
       }
       i++;
     }
-    if (lit < neu.length) {
-      out.add(new Segment(false, lit, neu.length - lit));
+    if (lit < neu.length()) {
+      out.add(new Segment(false, lit, neu.length() - lit));
     }
     return out;
   }
@@ -81,14 +84,24 @@ final class RollingDiff {
     return segs.stream().filter(Segment::fromOld).mapToLong(Segment::length).sum();
   }
 
-  private static long hash(byte[] d, int off) {
+  private static long hash(DiffInput d, int off) {
     int a = 0;
     int b = 0;
     for (int k = 0; k < BLOCK; k++) {
-      a += d[off + k] & 0xff;
-      b += (BLOCK - k) * (d[off + k] & 0xff);
+      int v = d.at(off + k);
+      a += v;
+      b += (BLOCK - k) * v;
     }
     return key(a, b);
+  }
+
+  private static boolean sameBlock(DiffInput old, int o, DiffInput neu, int n) {
+    for (int k = 0; k < BLOCK; k++) {
+      if (old.at(o + k) != neu.at(n + k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long key(int a, int b) {

@@ -1,0 +1,53 @@
+package dev.treewave.ostree.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiffInputTest {
+  @TempDir Path dir;
+
+  @Test
+  void spooledInputsDiffExactlyLikeInMemoryOnes() throws IOException {
+    Random r = new Random(5);
+    byte[] old = new byte[300_000]; // several 64 KB windows
+    r.nextBytes(old);
+    byte[] neu = new byte[old.length + 5000];
+    System.arraycopy(old, 0, neu, 0, 100_000);
+    r.nextBytes(new byte[0]);
+    for (int i = 100_000; i < 105_000; i++) {
+      neu[i] = (byte) r.nextInt();
+    }
+    System.arraycopy(old, 100_000, neu, 105_000, old.length - 100_000);
+    List<RollingDiff.Segment> expected = RollingDiff.diff(old, neu);
+    try (DiffInput o = DiffInput.spool(new ByteArrayInputStream(old), old.length, dir);
+        DiffInput n = DiffInput.spool(new ByteArrayInputStream(neu), neu.length, dir)) {
+      assertThat(o).isInstanceOf(DiffInput.Spooled.class);
+      assertThat(RollingDiff.diff(o, n)).isEqualTo(expected);
+      assertThat(RollingDiff.copied(expected)).isGreaterThan(old.length - 10_000);
+      // literal bytes come out of the spool as they went in
+      try (BlobSpool blob = new BlobSpool(dir)) {
+        n.copyTo(99_000, 200_000, blob);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        blob.writeTo(out);
+        assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(neu, 99_000, 299_000));
+      }
+    }
+    assertThat(dir.toFile().list()).isEmpty(); // spools deleted on close
+  }
+
+  @Test
+  void aSpoolOfTheWrongSizeIsRefused() {
+    assertThatThrownBy(() -> DiffInput.spool(new ByteArrayInputStream(new byte[10]), 11, dir))
+        .isInstanceOf(DeltaException.class);
+    assertThat(dir.toFile().list()).isEmpty();
+  }
+}
