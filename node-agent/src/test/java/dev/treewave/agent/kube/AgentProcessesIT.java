@@ -227,6 +227,39 @@ class AgentProcessesIT {
     assertThat(b.rebootRequests()).isZero();
     assertThat(b.scratch.defaultCommit()).isEqualTo(v1);
     assertThat(b.scratch.bootedCommit()).contains(v1);
+
+    // A rolls back to v1 (already on disk: nothing is downloaded); B activates, but its
+    // bootloader falls back to v1, which B reports as a boot failure.
+    long served = objectsServed();
+    a.instruct(new Instruction("r1", NodeAction.Rollback, v1, "2026-11-22T11:00:00Z"));
+    b.instruct(instruction("a1", NodeAction.Activate));
+    a.awaitState(AgentState.Rebooting);
+    b.awaitState(AgentState.Rebooting);
+    a.kill();
+    a.scratch.bootDefault();
+    a.start();
+    b.kill();
+    b.scratch.bootFallback();
+    b.start();
+
+    OSNodeStatus rolledBack = a.awaitState(AgentState.Booted);
+    assertThat(rolledBack.lastCompletedInstructionId()).isEqualTo("r1");
+    assertThat(rolledBack.booted().commit()).isEqualTo(v1);
+    assertThat(a.scratch.bootedCommit()).contains(v1);
+    assertThat(a.rebootRequests()).as("a1 and r1, one each").isEqualTo(2);
+    OSNodeStatus fellBack = b.awaitState(AgentState.BootFailed);
+    assertThat(fellBack.lastError().reason()).isEqualTo("BootFailed");
+    assertThat(fellBack.lastError().instructionId()).isEqualTo("a1");
+    assertThat(fellBack.booted().commit()).isEqualTo(v1);
+    assertThat(b.rebootRequests()).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(b.scratch.defaultCommit())
+                    .as("the booted deployment is the default again")
+                    .isEqualTo(v1));
+    assertThat(objectsServed()).as("neither needed a download").isEqualTo(served);
   }
 
   private static Instruction instruction(String id, NodeAction action) {

@@ -94,6 +94,14 @@ public final class ScratchHost {
     }
   }
 
+  /**
+   * The bootloader falls back: the machine reboots (new boot id) but comes up on the deployment it
+   * ran before, as when the new one failed to boot.
+   */
+  public void bootFallback() throws IOException {
+    Files.writeString(proc.resolve("sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
+  }
+
   /** What the sysroot itself says is booted (independent of any agent's report). */
   public Optional<String> bootedCommit() throws IOException {
     return sysroot().state().booted().map(Deployment.Id::csum);
