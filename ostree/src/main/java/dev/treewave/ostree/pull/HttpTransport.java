@@ -29,6 +29,9 @@ public final class HttpTransport implements Transport {
   /** The fast path for plain http:// remotes; null for https (HttpClient does TLS). */
   private final Http1Connections plain;
 
+  /** The raw path of {@link #base}, ending in '/'. */
+  private final String basePath;
+
   public HttpTransport(
       String baseUrl, int retries, Duration connectTimeout, Duration requestTimeout) {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
@@ -41,6 +44,7 @@ public final class HttpTransport implements Transport {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     URI b = URI.create(this.base);
+    this.basePath = b.getRawPath() == null || b.getRawPath().isEmpty() ? "/" : b.getRawPath();
     this.plain =
         "http".equalsIgnoreCase(b.getScheme()) && b.getHost() != null
             ? new Http1Connections(b, connectTimeout, requestTimeout)
@@ -58,8 +62,9 @@ public final class HttpTransport implements Transport {
 
   @Override
   public <T> Optional<T> get(String path, BodyReader<T> reader) {
-    URI uri = URI.create(base + encodePath(path));
-    HttpRequest req = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+    String encoded = encodePath(path);
+    String url = base + encoded;
+    HttpRequest req = null; // built only if HttpClient is needed
     for (int attempt = 0; ; attempt++) {
       String failure;
       Throwable cause = null;
@@ -67,7 +72,7 @@ public final class HttpTransport implements Transport {
         int status = -1;
         InputStream raw = null;
         if (plain != null) {
-          Http1Connections.Response r = plain.get(uri.getRawPath());
+          Http1Connections.Response r = plain.get(basePath + encoded);
           status = r.status();
           if (status >= 300 && status < 400) {
             r.body().close(); // a redirect: HttpClient follows it
@@ -76,6 +81,9 @@ public final class HttpTransport implements Transport {
           }
         }
         if (raw == null) {
+          if (req == null) {
+            req = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).GET().build();
+          }
           HttpResponse<InputStream> resp =
               client.send(req, HttpResponse.BodyHandlers.ofInputStream());
           status = resp.statusCode();
@@ -91,7 +99,7 @@ public final class HttpTransport implements Transport {
           return Optional.empty();
         }
         if (status < 500 && status != 408 && status != 429) {
-          throw new PullException("Server returned HTTP " + status + " for " + uri);
+          throw new PullException("Server returned HTTP " + status + " for " + url);
         }
         failure = "HTTP " + status;
       } catch (IOException e) {
@@ -107,11 +115,11 @@ public final class HttpTransport implements Transport {
         cause = e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new PullException("Interrupted while fetching " + uri, e);
+        throw new PullException("Interrupted while fetching " + url, e);
       }
       if (attempt >= retries) {
         throw new PullException(
-            "Fetching " + uri + " failed after " + (attempt + 1) + " attempts: " + failure, cause);
+            "Fetching " + url + " failed after " + (attempt + 1) + " attempts: " + failure, cause);
       }
       retried.incrementAndGet();
       backoff(attempt);
