@@ -130,6 +130,7 @@ public final class RolloutService {
     metrics.record(image.getMetadata().getName(), plan);
     OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
     StepEvents.announcePhase(events, image, image.getStatus(), status);
+    StepEvents.announceConflict(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
   }
 

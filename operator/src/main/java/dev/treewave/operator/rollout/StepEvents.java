@@ -6,6 +6,8 @@ import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.operator.plan.AgentView.Outcome;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
+import dev.treewave.operator.status.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.util.Objects;
 
 /** Which steps and phase changes deserve an Event, in words a person reads. */
@@ -45,6 +47,28 @@ final class StepEvents {
         && r.outcome().kind() == Outcome.Kind.ROLLBACK_REQUESTED) {
       events.warning(image, "RollbackRequested", n + ": failure policy asks to roll it back");
     }
+  }
+
+  /** Once when this OSImage starts leaving nodes to another one, not on every reconcile. */
+  static void announceConflict(
+      EventSink events, OSImage image, OSImageStatus old, OSImageStatus now) {
+    Condition after = conflict(now);
+    if (after == null || !"True".equals(after.getStatus())) {
+      return;
+    }
+    Condition before = conflict(old);
+    if (before == null || !"True".equals(before.getStatus())) {
+      events.warning(image, "NodeConflict", after.getMessage());
+    }
+  }
+
+  private static Condition conflict(OSImageStatus status) {
+    return status == null
+        ? null
+        : status.conditionsOrEmpty().stream()
+            .filter(c -> StatusAggregator.CONFLICT.equals(c.getType()))
+            .findFirst()
+            .orElse(null);
   }
 
   static void announcePhase(EventSink events, OSImage image, OSImageStatus old, OSImageStatus now) {

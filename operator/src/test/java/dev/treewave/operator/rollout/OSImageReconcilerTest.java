@@ -191,6 +191,16 @@ public class OSImageReconcilerTest {
     assertThat(conflict.getMessage())
         .contains("osimage fedora (created earlier): node-a, node-b, node-c");
     assertThat(patched.getStatus().nodes().total()).isZero();
+    assertThat(events)
+        .filteredOn(e -> e.startsWith("NodeConflict"))
+        .containsExactly(
+            "NodeConflict: not updating nodes another OSImage owns:"
+                + " osimage fedora (created earlier): node-a, node-b, node-c");
+
+    OSImage again = get("other");
+    again.setStatus(patched.getStatus()); // as written by the first reconcile
+    reconciler.reconcile(again, null);
+    assertThat(events).filteredOn(e -> e.startsWith("NodeConflict")).hasSize(1);
   }
 
   @Test
