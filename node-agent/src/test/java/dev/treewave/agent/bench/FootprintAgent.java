@@ -6,7 +6,6 @@ import dev.treewave.agent.config.AgentConfigParser;
 import dev.treewave.agent.host.NoRebooter;
 import dev.treewave.agent.testing.Crashpoints;
 import dev.treewave.agent.testing.FakeHostOs;
-import dev.treewave.agent.testing.TestNode;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +36,8 @@ public final class FootprintAgent {
             "--host-root=" + hostRoot,
             "--reboot-strategy=none",
             "--http-port=0");
-    FakeHostOs host = new FakeHostOs(new Crashpoints()).bootedFrom(TestNode.OS, TestNode.A, 1);
+    // TestNode's values, spelled out: TestNode itself needs test-support, not on this class path.
+    FakeHostOs host = new FakeHostOs(new Crashpoints()).bootedFrom("debian", "a".repeat(64), 1);
     Config kube =
         new ConfigBuilder(Config.empty()).withMasterUrl(args[0]).withNamespace("default").build();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kube).build();
