@@ -105,6 +105,15 @@ class ConflictIT {
     }
     assertThat(fx.reboots(pool)).containsExactlyInAnyOrderElementsOf(nodes);
     assertThat(budget.maxUnavailable()).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace("default").list().getItems())
+                    .filteredOn(e -> second.equals(e.getInvolvedObject().getName()))
+                    .extracting(e -> e.getReason())
+                    .contains("NodeConflict")
+                    .doesNotContain("Cordoned", "Activating"));
   }
 
   @Test
