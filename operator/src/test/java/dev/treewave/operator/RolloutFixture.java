@@ -90,18 +90,20 @@ final class RolloutFixture implements AutoCloseable {
 
   /** Deletes the OSImages (the operator releases their nodes), then stops operator and agents. */
   void endTest() {
-    if (operator != null) {
-      client.resources(OSImage.class).list().getItems().forEach(i -> client.resource(i).delete());
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> client.resources(OSImage.class).list().getItems().isEmpty());
-      operator.close();
-      operator = null;
+    try {
+      if (operator != null) {
+        client.resources(OSImage.class).list().getItems().forEach(i -> client.resource(i).delete());
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> client.resources(OSImage.class).list().getItems().isEmpty());
+      }
+    } finally {
+      stopOperator();
+      if (background != null) {
+        background.shutdownNow();
+      }
+      FakeAgentsAccess.onReboot(client, node -> {});
     }
-    if (background != null) {
-      background.shutdownNow();
-    }
-    FakeAgentsAccess.onReboot(client, node -> {});
   }
 
   /** Runs {@code task} every {@code periodMillis} until the test ends. */
