@@ -30,6 +30,7 @@ final class OperatorProcess implements AutoCloseable {
   private final AtomicLong peakHeapKb = new AtomicLong();
   private final AtomicLong lastHeapKb = new AtomicLong();
   private final AtomicLong fullGcs = new AtomicLong(-1);
+  private final AtomicLong samples = new AtomicLong();
   private Process jstat;
 
   private OperatorProcess(Process process, int metricsPort, Path javaBin) {
@@ -117,6 +118,7 @@ final class OperatorProcess implements AutoCloseable {
                     }
                     lastHeapKb.set((long) kb);
                     fullGcs.set(Long.parseLong(cells.get(header.indexOf("FGC"))));
+                    samples.incrementAndGet();
                     peakHeapKb.accumulateAndGet((long) kb, Math::max);
                   }
                 }
@@ -149,6 +151,11 @@ final class OperatorProcess implements AutoCloseable {
     }
     if (fullGcs.get() <= before) {
       throw new IllegalStateException("jstat did not see the full GC that jcmd GC.run asked for");
+    }
+    // The counter goes up when the collection starts: the sample after next shows its result.
+    long seen = samples.get();
+    while (samples.get() < seen + 2 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+      Thread.sleep(100);
     }
     return lastHeapKb.get();
   }
