@@ -161,16 +161,20 @@ public final class Checkout {
   }
 
   private void prepareDirectory(Path dir, boolean isRoot) throws IOException {
-    if (Files.exists(dir, NOFOLLOW)) {
-      if (!Files.isDirectory(dir, NOFOLLOW)) {
-        throw new OstreeException(
-            "Refusing to write into " + dir + ": it exists and is not a directory");
-      }
-      if (!options.union() && !(isRoot && isEmpty(dir))) {
-        throw new OstreeException("Target " + dir + " already exists");
-      }
-    } else {
+    // Create first and look only if that fails: a stat of a missing path costs an exception in
+    // Java, once per directory of a fresh checkout.
+    try {
       Files.createDirectory(dir);
+      return;
+    } catch (FileAlreadyExistsException e) {
+      // checked below
+    }
+    if (!Files.isDirectory(dir, NOFOLLOW)) {
+      throw new OstreeException(
+          "Refusing to write into " + dir + ": it exists and is not a directory");
+    }
+    if (!options.union() && !(isRoot && isEmpty(dir))) {
+      throw new OstreeException("Target " + dir + " already exists");
     }
   }
 
@@ -183,10 +187,8 @@ public final class Checkout {
 
   private void checkoutFile(ObjectId id, Path dest) throws IOException {
     filesCheckedOut.incrementAndGet();
-    if (Files.exists(dest, NOFOLLOW)) {
-      if (!options.union()) {
-        throw new FileAlreadyExistsException(dest.toString());
-      }
+    // Without --union nothing is looked up first: link/create fail atomically if dest exists.
+    if (options.union() && Files.exists(dest, NOFOLLOW)) {
       if (Files.isDirectory(dest, NOFOLLOW)) {
         throw new OstreeException("Cannot replace directory " + dest + " with a file");
       }
@@ -197,7 +199,7 @@ public final class Checkout {
       if (repo.mode() == RepoMode.BARE_USER) {
         // Symlinks are stored as regular files in bare-user: only the xattr tells.
         byte[] meta = FileAttributes.readUserXattr(obj, "ostreemeta");
-        if (meta != null && DirMeta.parse(meta).mode() == 0120777) {
+        if (meta != null && isSymlink(meta)) {
           copyOut(id, dest);
           return;
         }
@@ -218,6 +220,23 @@ public final class Checkout {
               + " requires copies");
     }
     copyOut(id, dest);
+  }
+
+  /**
+   * Whether a bare-user {@code user.ostreemeta} value {@code (uuua(ayay))} describes a symlink. The
+   * mode is the big-endian u32 at offset 8; reading it directly instead of parsing the variant
+   * matters once per file. A value too short to hold it is parsed strictly, which reports it.
+   */
+  static boolean isSymlink(byte[] ostreemeta) {
+    if (ostreemeta.length < 12) {
+      return (DirMeta.parse(ostreemeta).mode() & 0170000) == 0120000;
+    }
+    int mode =
+        (ostreemeta[8] & 0xff) << 24
+            | (ostreemeta[9] & 0xff) << 16
+            | (ostreemeta[10] & 0xff) << 8
+            | (ostreemeta[11] & 0xff);
+    return (mode & 0170000) == 0120000;
   }
 
   /**

@@ -1,8 +1,6 @@
 package dev.treewave.ostree.cli;
 
-import dev.treewave.ostree.checkout.Checkout;
 import dev.treewave.ostree.checkout.CheckoutOptions;
-import dev.treewave.ostree.repo.OstreeRepo;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,10 +28,8 @@ final class CheckoutCommand extends RepoCommand {
 
   @Override
   int execute() {
-    OstreeRepo repo = repo();
-    Path target = dest != null ? dest : Path.of(rev.substring(rev.lastIndexOf('/') + 1));
-    new Checkout(repo, new CheckoutOptions(userMode, subpath, union, requireHardlinks))
-        .checkout(rev, target);
+    FastCheckout.checkout(
+        repo(), new CheckoutOptions(userMode, subpath, union, requireHardlinks), rev, dest);
     return 0;
   }
 }

@@ -3,6 +3,8 @@ package dev.treewave.ostree.cli;
 import dev.treewave.ostree.repo.OstreeRepo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,24 +17,33 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "treewave-ostree",
     mixinStandardHelpOptions = true,
-    version = "treewave-ostree 0.1 (compatible with libostree 2022.7)",
-    subcommands = {
-      InitCommand.class,
-      CommitCommand.class,
-      CheckoutCommand.class,
-      FsckCommand.class,
-      LogCommand.class,
-      ShowCommand.class,
-      LsCommand.class,
-      RefsCommand.class,
-      PruneCommand.class,
-      RevParseCommand.class,
-      CatCommand.class,
-      DiffCommand.class,
-      ResetCommand.class,
-      dev.treewave.ostree.sysroot.cli.AdminCommand.class
-    })
+    version = "treewave-ostree 0.1 (compatible with libostree 2022.7)")
 public final class OstreeCli implements Runnable {
+  /**
+   * The core subcommands by name, in help order. Registered programmatically rather than in
+   * {@code @Command(subcommands=...)}: picocli reflects over every registered command (and its
+   * subcommands) before parsing, which costs a short command like {@code checkout} more CPU than
+   * its work, so a command line that names one of these registers only that one.
+   */
+  static final Map<String, Class<?>> CORE = new LinkedHashMap<>();
+
+  static {
+    CORE.put("init", InitCommand.class);
+    CORE.put("commit", CommitCommand.class);
+    CORE.put("checkout", CheckoutCommand.class);
+    CORE.put("fsck", FsckCommand.class);
+    CORE.put("log", LogCommand.class);
+    CORE.put("show", ShowCommand.class);
+    CORE.put("ls", LsCommand.class);
+    CORE.put("refs", RefsCommand.class);
+    CORE.put("prune", PruneCommand.class);
+    CORE.put("rev-parse", RevParseCommand.class);
+    CORE.put("cat", CatCommand.class);
+    CORE.put("diff", DiffCommand.class);
+    CORE.put("reset", ResetCommand.class);
+    CORE.put("admin", dev.treewave.ostree.sysroot.cli.AdminCommand.class);
+  }
+
   @Option(
       names = "--repo",
       paramLabel = "PATH",
@@ -62,13 +73,40 @@ public final class OstreeCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // checkout is parsed by hand: a fresh JVM would spend more CPU building picocli's model
+    // than checking out a whole tree. Anything unusual falls through to picocli.
+    var fast = FastCheckout.parse(args);
+    if (fast.isPresent()) {
+      System.exit(FastCheckout.run(fast.get(), new PrintWriter(System.err, true)));
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** The first argument that is not an option of the root command (null if none). */
+  static String subcommandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--repo")) {
+        i++; // its value
+      } else if (!a.startsWith("-")) {
+        return a;
+      } else if (!a.startsWith("--repo=")) {
+        return null; // --help, --version or an unknown option: the full command line handles it
+      }
+    }
+    return null;
   }
 
   /** Runs the CLI with the given streams; returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new OstreeCli());
-    dev.treewave.ostree.cli.transport.TransportCommands.register(cl);
+    Class<?> only = CORE.get(subcommandName(args));
+    if (only != null) {
+      cl.addSubcommand(only);
+    } else {
+      CORE.values().forEach(cl::addSubcommand);
+      dev.treewave.ostree.cli.transport.TransportCommands.register(cl);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

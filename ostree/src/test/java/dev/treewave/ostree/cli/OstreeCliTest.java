@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,5 +119,29 @@ class OstreeCliTest {
     assertThat(badFlag.err()).startsWith("error: ");
     Run noBranch = cli("commit", "--repo=" + repo, "--tree=dir=" + tmp.resolve("tree"));
     assertThat(noBranch.err()).contains("--branch");
+  }
+
+  @Test
+  void coreCommandsRegisteredByNameMatchTheirAnnotations() {
+    OstreeCli.CORE.forEach(
+        (name, cls) ->
+            assertThat(cls.getAnnotation(picocli.CommandLine.Command.class).name())
+                .isEqualTo(name));
+    assertThat(OstreeCli.subcommandName(new String[] {"--repo", "r", "checkout", "-U"}))
+        .isEqualTo("checkout");
+    assertThat(OstreeCli.subcommandName(new String[] {"--repo=r", "fsck"})).isEqualTo("fsck");
+    assertThat(OstreeCli.subcommandName(new String[] {"--help"})).isNull();
+  }
+
+  @Test
+  void helpStillListsEveryCommandAndUnknownCommandsAreErrors() {
+    String help = ok("--help");
+    for (String name : List.of("init", "commit", "checkout", "admin", "pull", "remote")) {
+      assertThat(help).contains(name);
+    }
+    Run r = cli("--repo=" + repo, "no-such-command");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no-such-command");
+    assertThat(ok("--repo=" + repo, "refs")).isEmpty();
   }
 }

@@ -1,0 +1,77 @@
+package dev.treewave.ostree.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/treewave-ostree} on the packaged jar: it builds its class-data-sharing archive on
+ * first use, and whether the archive is missing, fresh or garbage, stdout carries only the
+ * command's output and the exit code is the command's.
+ */
+class LauncherIT {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path LAUNCHER = ROOT.resolve("bin/treewave-ostree");
+  static final Path JSA = ROOT.resolve("ostree/target/treewave-ostree.jsa");
+
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile());
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("launcher hung");
+    }
+    return new Result(p.exitValue(), out, Files.readString(tmp.resolve("err")));
+  }
+
+  @Test
+  void buildsItsArchiveAndKeepsStdoutCleanWithOrWithoutIt() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "x");
+    Files.deleteIfExists(JSA);
+
+    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
+    assertThat(JSA).isNotEmptyFile(); // built by the first run
+    Result commit = run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree);
+    assertThat(commit.code()).as(commit.err()).isZero();
+    String id = commit.out().strip();
+    assertThat(id).matches("[0-9a-f]{64}");
+
+    Result withArchive = run("rev-parse", "--repo=" + repo, "b");
+    assertThat(withArchive.out()).isEqualTo(id + "\n");
+    assertThat(withArchive.err()).isEmpty();
+
+    Result checkout = run("checkout", "--repo=" + repo, "-U", "b", tmp.resolve("co").toString());
+    assertThat(checkout.code()).as(checkout.err()).isZero();
+    assertThat(checkout.out()).isEmpty();
+    assertThat(tmp.resolve("co/f")).hasContent("x");
+
+    Files.write(JSA, new byte[4096]); // garbage archive, newer than the jar: used, rejected
+    Result garbage = run("rev-parse", "--repo=" + repo, "b");
+    assertThat(garbage.out()).isEqualTo(id + "\n");
+    assertThat(garbage.err()).isEmpty();
+
+    Result missing = run("rev-parse", "--repo=" + repo, "nope");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.out()).isEmpty();
+    assertThat(missing.err()).startsWith("error: ").hasLineCount(1);
+    Files.deleteIfExists(JSA);
+  }
+}
