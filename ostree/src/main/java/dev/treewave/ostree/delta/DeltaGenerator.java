@@ -268,7 +268,7 @@ public final class DeltaGenerator {
   private Optional<Bsdiff.Patch> bsdiff(byte[] old, byte[] data) {
     if (options.maxBsdiffSize() <= 0
         || old.length + (long) data.length > options.maxBsdiffSize()
-        || Bsdiff.memoryNeeded(old.length, data.length) > Runtime.getRuntime().maxMemory() / 2) {
+        || Bsdiff.memoryNeeded(old.length, data.length) > Runtime.getRuntime().maxMemory() / 4) {
       return Optional.empty();
     }
     try {

@@ -29,10 +29,10 @@ import org.tukaani.xz.XZOutputStream;
 final class PartFileWriter {
   /**
    * The largest LZMA2 dictionary used. xz's preset 6 has 8 MiB, whose encoder needs 92 MiB of heap;
-   * 4 MiB halves that at a small cost in size (parts hold mostly unrelated files, whose matches are
-   * near each other anyway).
+   * 2 MiB needs 23 MiB at a small cost in size (parts hold mostly unrelated files, whose matches
+   * are near each other anyway), so the generator runs in a 64 MiB heap.
    */
-  static final int MAX_DICT = 4 << 20;
+  static final int MAX_DICT = 2 << 20;
 
   /** Encoder buffers are reused from part to part instead of being garbage each time. */
   private static final ArrayCache CACHE = new BasicArrayCache();

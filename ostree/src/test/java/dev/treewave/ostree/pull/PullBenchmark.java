@@ -33,6 +33,16 @@ public final class PullBenchmark {
   /** {@code full} as first argument: only the full pull, three rounds (quick profiling loop). */
   private boolean fullOnly;
 
+  /** {@code delta} as first argument: only delta generation, ours and ostree's. */
+  private boolean deltaOnly;
+
+  /**
+   * The JVM flags of our generator's process: those {@code bin/treewave-ostree} uses for {@code
+   * static-delta generate}.
+   */
+  static final List<String> GENERATOR_JVM_FLAGS =
+      List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m");
+
   private PullBenchmark(Path work) {
     this.work = work;
   }
@@ -45,7 +55,8 @@ public final class PullBenchmark {
       return;
     }
     boolean fullOnly = args.length > 0 && args[0].equals("full");
-    if (fullOnly) {
+    boolean deltaOnly = args.length > 0 && args[0].equals("delta");
+    if (fullOnly || deltaOnly) {
       args = java.util.Arrays.copyOfRange(args, 1, args.length);
     }
     Path fixture =
@@ -56,6 +67,7 @@ public final class PullBenchmark {
     try {
       PullBenchmark b = new PullBenchmark(work);
       b.fullOnly = fullOnly;
+      b.deltaOnly = deltaOnly;
       b.run(fixture);
     } finally {
       sh("rm", "-rf", work.toString());
@@ -93,6 +105,37 @@ public final class PullBenchmark {
     ObjectId c2 = ObjectId.parse(ostree("rev-parse", "--repo=" + src, "os").strip());
     ostree("summary", "-u", "--repo=" + src);
     System.out.printf("fixture: %s; update rewrote/added %.1f MB of files%n", what, changed / 1e6);
+    if (deltaOnly) {
+      for (int i = 0; i < 2; i++) {
+        sh("rm", "-rf", src.resolve("deltas").toString());
+        Timed tg =
+            timed(
+                List.of(
+                    "ostree",
+                    "static-delta",
+                    "generate",
+                    "--repo=" + src,
+                    "--from=" + c1.hex(),
+                    "--to=" + c2.hex()));
+        long theirs = du(src.resolve("deltas"));
+        sh("rm", "-rf", src.resolve("deltas").toString());
+        Timed og = generateOurs(src, c1, c2);
+        long ours = du(src.resolve("deltas"));
+        System.out.printf(
+            "delta generation: ostree %.1f s %.0f MiB %.2f MB | ours %.1f s %.0f MiB %.2f MB"
+                + " | ratios time %.2f memory %.2f size %.2f%n",
+            tg.seconds,
+            tg.maxRssKb / 1024.0,
+            theirs / 1e6,
+            og.seconds,
+            og.maxRssKb / 1024.0,
+            ours / 1e6,
+            og.seconds / tg.seconds,
+            (double) og.maxRssKb / tg.maxRssKb,
+            (double) ours / theirs);
+      }
+      return;
+    }
 
     try (StaticRepoServer server =
         StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0))) {
@@ -130,18 +173,7 @@ public final class PullBenchmark {
 
       // D: our delta (generated in a separate JVM to measure its peak RSS)
       sh("rm", "-rf", src.resolve("deltas").toString(), src.resolve("delta-indexes").toString());
-      Timed og =
-          timed(
-              List.of(
-                  javaBin(),
-                  "-Xmx384m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  PullBenchmark.class.getName(),
-                  "gen-delta",
-                  src.toString(),
-                  c1.hex(),
-                  c2.hex()));
+      Timed og = generateOurs(src, c1, c2);
       long ourDeltaSize = du(src.resolve("deltas"));
       ostree("summary", "-u", "--repo=" + src);
       sh(
@@ -356,6 +388,22 @@ public final class PullBenchmark {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(PullBenchmark::size).sum();
     }
+  }
+
+  /** Our generator in its own JVM (with the CLI's flags), to measure its peak RSS. */
+  private static Timed generateOurs(Path src, ObjectId c1, ObjectId c2) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin()));
+    cmd.addAll(GENERATOR_JVM_FLAGS);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PullBenchmark.class.getName(),
+            "gen-delta",
+            src.toString(),
+            c1.hex(),
+            c2.hex()));
+    return timed(cmd);
   }
 
   private static String javaBin() {
