@@ -64,6 +64,18 @@ final class CommitCommand extends RepoCommand {
       description = "Generate size information along with commit metadata (archive repos only)")
   boolean generateSizes;
 
+  @Option(
+      names = "--statoverride",
+      paramLabel = "FILE",
+      description = "File of '+MODE PATH' (add bits) or '=MODE PATH' (set permissions) lines")
+  java.nio.file.Path statOverride;
+
+  @Option(
+      names = "--skip-list",
+      paramLabel = "FILE",
+      description = "File of paths (one a line) to leave out of the commit")
+  java.nio.file.Path skipList;
+
   @Parameters(arity = "0..1", paramLabel = "PATH")
   String path;
 
@@ -112,6 +124,9 @@ final class CommitCommand extends RepoCommand {
     }
     b.canonicalPermissions(canonical).noXattrs(noXattrs).skipIfUnchanged(skipIfUnchanged);
     b.noBindings(noBindings).generateSizes(generateSizes);
+    if (statOverride != null || skipList != null) {
+      b.filter(dev.treewave.ostree.commit.CommitFilter.read(statOverride, skipList));
+    }
     if (ownerUid != null) {
       b.ownerUid(ownerUid);
     }

@@ -30,7 +30,8 @@ public record CommitOptions(
     boolean noBindings,
     List<TreeSource> trees,
     int threads,
-    boolean generateSizes) {
+    boolean generateSizes,
+    Optional<CommitFilter> filter) {
 
   public CommitOptions {
     metadataStrings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadataStrings));
@@ -64,6 +65,7 @@ public record CommitOptions(
     private final List<TreeSource> trees = new ArrayList<>();
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean generateSizes;
+    private CommitFilter filter;
 
     public Builder branch(String b) {
       branch = Optional.ofNullable(b);
@@ -165,6 +167,12 @@ public record CommitOptions(
       return this;
     }
 
+    /** {@code --statoverride} / {@code --skip-list} (directory trees only). */
+    public Builder filter(CommitFilter f) {
+      filter = f;
+      return this;
+    }
+
     public CommitOptions build() {
       return new CommitOptions(
           branch,
@@ -183,7 +191,8 @@ public record CommitOptions(
           noBindings,
           trees,
           threads,
-          generateSizes);
+          generateSizes,
+          Optional.ofNullable(filter));
     }
   }
 }

@@ -75,6 +75,7 @@ public final class TreeCommitter {
         }
         root = apply(src, root, tx, importer);
       }
+      options.filter().ifPresent(CommitFilter::requireAllMatched);
       ObjectId rootTree = writeTree(root, tx, importer);
       ObjectId rootMeta = root.meta();
       if (options.skipIfUnchanged() && parent.isPresent()) {
@@ -163,6 +164,10 @@ public final class TreeCommitter {
 
   private MutableTree apply(
       TreeSource src, MutableTree root, Transaction tx, ContentImporter importer) {
+    if (!(src instanceof TreeSource.Dir) && options.filter().isPresent()) {
+      throw new OstreeException(
+          "--statoverride and --skip-list are only supported with directory trees (--tree=dir=)");
+    }
     if (src instanceof TreeSource.Ref r) {
       ObjectId id = repo.resolveRev(r.rev());
       Commit c = repo.readCommit(id);
@@ -191,7 +196,7 @@ public final class TreeCommitter {
       }
       MutableTree base = root != null ? root : new MutableTree(null);
       base.setMeta(dirMeta(dir, st, tx));
-      scan(dir, base, tx, importer);
+      scan(dir, "", base, tx, importer);
       return base;
     } catch (java.nio.file.NoSuchFileException e) {
       throw new OstreeException("opendir(" + dir + "): No such file or directory");
@@ -228,8 +233,10 @@ public final class TreeCommitter {
             policy.xattrs(xattrs)));
   }
 
-  private void scan(Path dir, MutableTree tree, Transaction tx, ContentImporter importer)
+  private void scan(
+      Path dir, String prefix, MutableTree tree, Transaction tx, ContentImporter importer)
       throws IOException {
+    CommitFilter filter = options.filter().orElse(null);
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(children::add);
@@ -238,9 +245,17 @@ public final class TreeCommitter {
       String name = child.getFileName().toString();
       FileAttributes.Stat st = FileAttributes.stat(child);
       int mode = st.mode();
+      String path = prefix + "/" + name;
+      if (filter != null) {
+        // ostree's commit filter: the mode change first, then the skip-list.
+        mode = filter.mode(path, mode, FileMode.isDirectory(mode));
+        if (filter.skips(path)) {
+          continue;
+        }
+      }
       if (FileMode.isDirectory(mode)) {
         MutableTree sub = tree.directory(name, dirMeta(child, st, tx));
-        scan(child, sub, tx, importer);
+        scan(child, path, sub, tx, importer);
       } else if (FileMode.isRegular(mode)) {
         tree.putFile(
             name,
