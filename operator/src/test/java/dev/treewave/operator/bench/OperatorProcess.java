@@ -28,9 +28,6 @@ final class OperatorProcess implements AutoCloseable {
   private final int metricsPort;
   private final Path javaBin;
   private final AtomicLong peakHeapKb = new AtomicLong();
-  private final AtomicLong lastHeapKb = new AtomicLong();
-  private final AtomicLong fullGcs = new AtomicLong(-1);
-  private final AtomicLong samples = new AtomicLong();
   private Process jstat;
 
   private OperatorProcess(Process process, int metricsPort, Path javaBin) {
@@ -116,9 +113,6 @@ final class OperatorProcess implements AutoCloseable {
                     for (String column : List.of("S0U", "S1U", "EU", "OU")) {
                       kb += Double.parseDouble(cells.get(header.indexOf(column)));
                     }
-                    lastHeapKb.set((long) kb);
-                    fullGcs.set(Long.parseLong(cells.get(header.indexOf("FGC"))));
-                    samples.incrementAndGet();
                     peakHeapKb.accumulateAndGet((long) kb, Math::max);
                   }
                 }
@@ -135,29 +129,26 @@ final class OperatorProcess implements AutoCloseable {
     return peakHeapKb.get();
   }
 
-  /** Heap in use after a full GC: what the operator really retains. */
-  long liveHeapKbAfterFullGc() throws IOException, InterruptedException {
-    long before = fullGcs.get();
-    Process gc =
-        new ProcessBuilder(javaBin.resolve("jcmd").toString(), String.valueOf(pid()), "GC.run")
+  /**
+   * The live set: bytes of reachable objects, from {@code jcmd GC.class_histogram}, which runs a
+   * full collection first. Sampling "used" after a GC does not work here: the idle operator keeps
+   * reconciling on kwok's Node heartbeats and allocates again within the second.
+   */
+  long liveHeapKb() throws IOException, InterruptedException {
+    Process histogram =
+        new ProcessBuilder(
+                javaBin.resolve("jcmd").toString(), String.valueOf(pid()), "GC.class_histogram")
             .redirectErrorStream(true)
             .start();
-    gc.getInputStream().readAllBytes();
-    gc.waitFor(30, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    // jstat prints once a second: take the first sample that counts the full collection
-    while (fullGcs.get() <= before && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+    String out = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    histogram.waitFor(60, TimeUnit.SECONDS);
+    for (String line : out.split("\n")) {
+      if (line.trim().startsWith("Total")) {
+        String[] cells = line.trim().split("\\s+");
+        return Long.parseLong(cells[2]) / 1024;
+      }
     }
-    if (fullGcs.get() <= before) {
-      throw new IllegalStateException("jstat did not see the full GC that jcmd GC.run asked for");
-    }
-    // The counter goes up when the collection starts: the sample after next shows its result.
-    long seen = samples.get();
-    while (samples.get() < seen + 2 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
-      Thread.sleep(100);
-    }
-    return lastHeapKb.get();
+    throw new IllegalStateException("no Total line in jcmd GC.class_histogram:\n" + out);
   }
 
   /** {@code VmHWM} (peak) and {@code VmRSS} (now) from /proc, in KiB. */

@@ -148,7 +148,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         long peakHeap = operator.peakHeapKb();
         long[] rss = operator.rssKb();
-        long liveHeap = operator.liveHeapKbAfterFullGc();
+        long liveHeap = operator.liveHeapKb();
         AuditCount.Result requests = AuditCount.read(audit);
         Minimum min = minimum(done);
 
@@ -168,8 +168,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         say("  top: " + requests.top(12));
         say(
             String.format(
-                "operator heap: peak used %.1f MiB (jstat, 1 s samples), live after full GC %.1f"
-                    + " MiB",
+                "operator heap: peak used %.1f MiB (jstat, 1 s samples), live set %.1f MiB (class"
+                    + " histogram after a full GC)",
                 peakHeap / 1024.0, liveHeap / 1024.0));
         say(
             String.format(
