@@ -95,10 +95,18 @@ public final class ScratchHost {
   }
 
   /**
-   * The bootloader falls back: the machine reboots (new boot id) but comes up on the deployment it
-   * ran before, as when the new one failed to boot.
+   * The bootloader falls back: the machine reboots (new boot id) into the second boot entry (the
+   * previous deployment), as when the new default failed to boot. Its entry's options, as written
+   * by the last bootloader update, become the command line.
    */
   public void bootFallback() throws IOException {
+    Sysroot sysroot =
+        Sysroot.builder(root, RepoTreeSource.forSysroot(root))
+            .bootedSource(BootedSource.notBooted(root.resolve("run")))
+            .spaceReserve(SpaceReserve.none())
+            .build();
+    Deployment second = sysroot.state().deployments().get(1);
+    Files.writeString(proc.resolve("cmdline"), second.kargs().toString() + "\n");
     Files.writeString(proc.resolve("sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
   }
 
