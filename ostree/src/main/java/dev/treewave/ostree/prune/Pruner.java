@@ -3,6 +3,7 @@ package dev.treewave.ostree.prune;
 import dev.treewave.ostree.core.Commit;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
+import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.inspect.Reachability;
 import dev.treewave.ostree.repo.OstreeRepo;
 import java.io.IOException;
@@ -43,8 +44,11 @@ public final class Pruner {
   }
 
   private Result doPrune(Options o) {
+    boolean tombstones = repo.config().getBoolean("core", "tombstone-commits", false);
     for (ObjectId c : o.deleteCommits()) {
-      repo.deleteObject(ObjectType.COMMIT, c);
+      if (repo.deleteObject(ObjectType.COMMIT, c) && tombstones) {
+        writeTombstone(c);
+      }
       repo.deleteObject(ObjectType.COMMIT_META, c);
     }
     Reachability reach = new Reachability(repo);
@@ -90,12 +94,44 @@ public final class Pruner {
           deleted++;
           if (!o.noPrune()) {
             freed += sizeOf(t, id);
-            repo.deleteObject(t, id);
+            if (repo.deleteObject(t, id) && t == ObjectType.COMMIT && tombstones) {
+              writeTombstone(id);
+            }
           }
         }
       }
     }
     return new Result(total, deleted, freed);
+  }
+
+  /**
+   * With {@code [core] tombstone-commits=true}, a deleted commit leaves {@code
+   * XX/YYY.tombstone-commit}: {@code a{sv}} with {@code commit} = the checksum as a NUL-terminated
+   * byte string (byte-identical to libostree), so pullers learn the commit was deleted on purpose.
+   * Written to a temp file and renamed: the prune holds the exclusive lock, so no transaction.
+   */
+  static byte[] tombstone(ObjectId commit) {
+    byte[] hex = (commit.hex() + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return GVariant.vardict(Map.of("commit", GVariant.bytes(hex))).serialize();
+  }
+
+  private void writeTombstone(ObjectId commit) {
+    java.nio.file.Path dest = repo.objectPath(ObjectType.TOMBSTONE_COMMIT, commit);
+    try {
+      java.nio.file.Path tmp =
+          Files.createTempFile(repo.path().resolve("tmp"), "tombstone-", ".tmp");
+      try {
+        Files.write(tmp, tombstone(commit));
+        dev.treewave.ostree.repo.FileAttributes.chmod(tmp, 0644);
+        Files.createDirectories(dest.getParent());
+        Files.move(tmp, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new dev.treewave.ostree.repo.OstreeException(
+          "Writing tombstone for " + commit + ": " + e.getMessage(), e);
+    }
   }
 
   private long sizeOf(ObjectType t, ObjectId id) {
