@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Shared/exclusive lock on {@code REPO/.lock}: writers (transactions) share it, prune holds it
  * exclusively. Threads of this JVM coordinate through a read-write lock; other processes through an
  * OS lock on the file, taken by the first holder and dropped by the last. Java's file locks are
- * fcntl locks, which on Linux do not interact with the flock() that libostree uses, so this guards
- * against other treewave processes, not against a concurrent real ostree.
+ * classic fcntl record locks over the whole file; libostree 2022.7 takes open-file-description
+ * fcntl locks (F_OFD_SETLK) on the same file, and Linux makes the two kinds conflict, so this also
+ * excludes a concurrent real ostree (LockInteropIT).
  */
 final class RepoLock {
   private static final ConcurrentHashMap<Path, RepoLock> LOCKS = new ConcurrentHashMap<>();
