@@ -250,7 +250,10 @@ class AgentProcessesIT {
     OSNodeStatus fellBack = b.awaitState(AgentState.BootFailed);
     assertThat(fellBack.lastError().reason()).isEqualTo("BootFailed");
     assertThat(fellBack.lastError().instructionId()).isEqualTo("a1");
-    assertThat(fellBack.booted().commit()).isEqualTo(v1);
+    // What it booted is in the failure: once the agent has made v1 the default again, the
+    // rewritten boot links no longer match the scratch machine's (fixed) kernel command line, so
+    // the booted deployment is only known by inode, which a scratch sysroot cannot offer.
+    assertThat(fellBack.lastError().message()).contains("but booted " + v1);
     assertThat(b.rebootRequests()).isEqualTo(1);
     await()
         .atMost(Duration.ofSeconds(60))
