@@ -47,8 +47,18 @@ public final class HttpTransport implements Transport {
     this.basePath = b.getRawPath() == null || b.getRawPath().isEmpty() ? "/" : b.getRawPath();
     this.plain =
         "http".equalsIgnoreCase(b.getScheme()) && b.getHost() != null
-            ? new Http1Connections(b, connectTimeout, requestTimeout)
+            ? new Http1Connections(b, connectTimeout, readStallLimit(requestTimeout))
             : null;
+  }
+
+  /**
+   * The plain client's socket read timeout: a static server that sends nothing for this long is
+   * stuck (the transfer is retried on a new connection), however long the whole body may take.
+   */
+  static Duration readStallLimit(Duration requestTimeout) {
+    return requestTimeout.compareTo(Duration.ofSeconds(60)) < 0
+        ? requestTimeout
+        : Duration.ofSeconds(60);
   }
 
   public HttpTransport(String baseUrl) {
