@@ -76,6 +76,7 @@ public final class TreeCommitter {
         root = apply(src, root, tx, importer);
       }
       options.filter().ifPresent(CommitFilter::requireAllMatched);
+      importer.startPending();
       ObjectId rootTree = writeTree(root, tx, importer);
       ObjectId rootMeta = root.meta();
       if (options.skipIfUnchanged() && parent.isPresent()) {
@@ -260,7 +261,12 @@ public final class TreeCommitter {
         tree.putFile(
             name,
             importer.regularFile(
-                child, policy.uid(st.uid()), policy.gid(st.gid()), policy.mode(mode), readXattrs));
+                child,
+                st.size(),
+                policy.uid(st.uid()),
+                policy.gid(st.gid()),
+                policy.mode(mode),
+                readXattrs));
       } else if (FileMode.isSymlink(mode)) {
         String target = Files.readSymbolicLink(child).toString();
         tree.putFile(
