@@ -82,8 +82,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--operator-jvm-flags",
-      defaultValue = "-Xmx384m -XX:+ExitOnOutOfMemoryError",
-      description = "default: the chart's MaxRAMPercentage=75 of its 512Mi limit, as -Xmx")
+      defaultValue = "-XX:+UseSerialGC -Xmx256m -XX:+ExitOnOutOfMemoryError",
+      description = "default: the chart's flags, MaxRAMPercentage=50 of its 512Mi limit as -Xmx")
   String operatorJvmFlags;
 
   @Option(names = "--timeout", defaultValue = "15m")
