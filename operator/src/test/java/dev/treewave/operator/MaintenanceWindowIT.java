@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +105,19 @@ class MaintenanceWindowIT {
     clock.advance(Duration.between(now, opens).plusMinutes(1));
     poke("window-m"); // the operator's next look would otherwise be on its idle schedule
 
-    OSImage done = fx.awaitPhase("window-m", OSImagePhase.Completed);
+    // Inside the window the operator's time must move with real time: drains wait for evicted
+    // pods to be replaced and retry refused evictions after a back-off measured on this clock,
+    // so a frozen clock would hold the second node's drain forever. The window lasts 30 minutes
+    // of clock time, far longer than the rest of this test.
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    ticker.scheduleAtFixedRate(
+        () -> clock.advance(Duration.ofMillis(200)), 200, 200, TimeUnit.MILLISECONDS);
+    OSImage done;
+    try {
+      done = fx.awaitPhase("window-m", OSImagePhase.Completed);
+    } finally {
+      ticker.shutdownNow();
+    }
     assertThat(done.getStatus().nodes().updated()).isEqualTo(4);
     assertThat(fx.reboots("m")).containsExactlyInAnyOrderElementsOf(nodes);
     assertThat(watcher.maxUnavailable()).isEqualTo(1);
