@@ -15,23 +15,31 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hashes and stores content objects on a thread pool. Each file is hashed first and written only if
  * the repository lacks the object, so re-committing an unchanged tree reads and hashes but never
  * compresses or copies. Small files are read once into memory for both steps.
+ *
+ * <p>Work starts while the directory scan is still running, so the scan (a second or so of stat and
+ * readdir on a Debian tree, in a cold JVM) overlaps compression instead of leaving the other cores
+ * idle. The queue hands out the largest waiting file first: a 50 MB apt list takes a core a second
+ * or two to compress and must not end up alone at the tail while the other cores idle.
  */
 final class ContentImporter implements AutoCloseable {
   private static final int IN_MEMORY_LIMIT = 4 * 1024 * 1024;
   private static final long MAX_BYTES_IN_FLIGHT = 256L * 1024 * 1024;
 
   private final Transaction tx;
-  private final ExecutorService pool;
+  private final ThreadPoolExecutor pool;
+  private final AtomicLong sequence = new AtomicLong();
   private final Semaphore inFlight = new Semaphore((int) (MAX_BYTES_IN_FLIGHT / 1024));
   final AtomicLong filesDone = new AtomicLong();
   final AtomicLong filesSubmitted = new AtomicLong();
@@ -42,8 +50,12 @@ final class ContentImporter implements AutoCloseable {
     this.tx = tx;
     this.sizes = sizes;
     this.pool =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             threads,
+            threads,
+            0L,
+            TimeUnit.MILLISECONDS,
+            new PriorityBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "ostree-commit");
               t.setDaemon(true);
@@ -51,45 +63,46 @@ final class ContentImporter implements AutoCloseable {
             });
   }
 
-  /** A file found by the directory scan, started once the scan is complete. */
-  private record Pending(long size, Runnable start) {}
+  /** A queued task: larger first, then in submission order. */
+  private record Ranked(long size, long seq, Runnable task)
+      implements Runnable, Comparable<Ranked> {
+    @Override
+    public void run() {
+      task.run();
+    }
 
-  /** Only touched by the scanning thread. */
-  private final List<Pending> pending = new java.util.ArrayList<>();
+    @Override
+    public int compareTo(Ranked o) {
+      int bySize = Long.compare(o.size, size);
+      return bySize != 0 ? bySize : Long.compare(seq, o.seq);
+    }
+  }
 
-  /**
-   * A regular file on disk with the (policy-applied) header fields. Nothing starts yet: {@link
-   * #startPending()} runs the scanned files largest first, so the big files (a 50 MB apt list in a
-   * Debian tree takes a core a second or two to compress) do not end up alone at the tail while the
-   * other cores idle.
-   */
+  private void execute(long size, Runnable task) {
+    pool.execute(new Ranked(size, sequence.getAndIncrement(), task));
+  }
+
+  /** For tasks whose size is the length of data already in memory. */
+  private Executor sized(long size) {
+    return task -> execute(size, task);
+  }
+
+  /** A regular file on disk with the (policy-applied) header fields; queued at once. */
   Future<ObjectId> regularFile(
       Path file, long scannedSize, int uid, int gid, int mode, boolean readXattrs) {
     filesSubmitted.incrementAndGet();
     int gen = generation();
     CompletableFuture<ObjectId> result = new CompletableFuture<>();
-    pending.add(
-        new Pending(
-            scannedSize,
-            () ->
-                pool.execute(
-                    () -> {
-                      try {
-                        result.complete(importFile(file, uid, gid, mode, readXattrs, gen));
-                      } catch (Throwable t) {
-                        result.completeExceptionally(t);
-                      }
-                    })));
+    execute(
+        scannedSize,
+        () -> {
+          try {
+            result.complete(importFile(file, uid, gid, mode, readXattrs, gen));
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
     return result;
-  }
-
-  /** Starts every scanned file, largest first (see {@link #regularFile}). */
-  void startPending() {
-    pending.sort(java.util.Comparator.comparingLong(Pending::size).reversed());
-    for (Pending p : pending) {
-      p.start().run();
-    }
-    pending.clear();
   }
 
   private ObjectId importFile(Path file, int uid, int gid, int mode, boolean readXattrs, int gen) {
@@ -144,7 +157,7 @@ final class ContentImporter implements AutoCloseable {
             inFlight.release(Math.min(permits, (int) (MAX_BYTES_IN_FLIGHT / 1024)));
           }
         },
-        pool);
+        sized(data.length));
   }
 
   /** An existing object stored again with a transformed header (same payload). */
@@ -175,17 +188,22 @@ final class ContentImporter implements AutoCloseable {
             throw new OstreeException("Reading object " + id + ": " + e.getMessage(), e);
           }
         },
-        pool);
+        sized(0));
   }
 
-  /** Symlinks are cheap: no payload; done inline. */
+  /** Symlinks have no payload, but storing one is still a file write: queued like the rest. */
   Future<ObjectId> symlink(FileHeader h) {
-    ObjectId id = ContentObjects.symlinkChecksum(h);
-    if (!tx.hasObject(ObjectType.FILE, id)) {
-      tx.writeContent(id, h, InputStream.nullInputStream(), 0);
-    }
-    recordSize(id, symlinkLength(h), generation());
-    return CompletableFuture.completedFuture(id);
+    int gen = generation();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ObjectId id = ContentObjects.symlinkChecksum(h);
+          if (!tx.hasObject(ObjectType.FILE, id)) {
+            tx.writeContent(id, h, InputStream.nullInputStream(), 0);
+          }
+          recordSize(id, symlinkLength(h), gen);
+          return id;
+        },
+        sized(0));
   }
 
   private int generation() {
@@ -203,8 +221,20 @@ final class ContentImporter implements AutoCloseable {
     return h.symlinkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
+  /**
+   * Stops the workers and waits for them: files are queued while the scan runs, so a scan that
+   * fails leaves work in flight, and the transaction's clean-up must not race a worker still
+   * writing into its staging directory.
+   */
   @Override
   public void close() {
     pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+        throw new OstreeException("Commit workers did not stop within 5 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -76,7 +76,6 @@ public final class TreeCommitter {
         root = apply(src, root, tx, importer);
       }
       options.filter().ifPresent(CommitFilter::requireAllMatched);
-      importer.startPending();
       ObjectId rootTree = writeTree(root, tx, importer);
       ObjectId rootMeta = root.meta();
       if (options.skipIfUnchanged() && parent.isPresent()) {
