@@ -52,6 +52,12 @@ public final class CdsTraining {
 
   private static void run(PrintWriter out, String... args) {
     // Failures only make the archive less complete; they must not stop the launcher.
-    OstreeCli.run(args, out, out);
+    // Checkout goes the way OstreeCli.main sends it, so its classes and lambdas are archived too.
+    var fast = FastCheckout.parse(args);
+    if (fast.isPresent()) {
+      FastCheckout.run(fast.get(), out);
+    } else {
+      OstreeCli.run(args, out, out);
+    }
   }
 }
