@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.tukaani.xz.LZMA2Options;
 
 /**
  * {@code ostree static-delta generate}: packs every object reachable from the target commit and not
@@ -123,12 +124,38 @@ public final class DeltaGenerator {
       throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
     }
     List<DeltaSuperblock.Fallback> fallbacks = new ArrayList<>();
-    try (PartBuilder part = new PartBuilder(name, dir)) {
-      generateParts(target, base, newPaths, part, fallbacks);
-      part.flush();
-      return write(name, part.headers, part.inlineParts, fallbacks);
+    Map<Integer, byte[]> inlineParts = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Compressibility probe = new Compressibility();
+    try (PartWriters writers = new PartWriters(PartWriters.defaultThreads());
+        PartBuilder packed =
+            new PartBuilder(
+                dir,
+                writers,
+                inlineParts,
+                options.compress() ? PartFileWriter.Packing.XZ : PartFileWriter.Packing.NONE);
+        PartBuilder stored =
+            new PartBuilder(dir, writers, inlineParts, PartFileWriter.Packing.STORED_XZ)) {
+      generateParts(target, base, newPaths, new Parts(packed, stored, probe), fallbacks);
+      packed.flush();
+      stored.flush();
+      return write(name, writers.finish(), inlineParts, fallbacks);
     } catch (IOException e) {
       throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
+    } finally {
+      probe.close();
+    }
+  }
+
+  /**
+   * Where objects go: metadata, diffs and compressible files into xz-compressed parts, files xz
+   * could not shrink into parts of stored xz chunks (see {@link Compressibility}).
+   */
+  private record Parts(PartBuilder packed, PartBuilder stored, Compressibility probe) {
+    PartBuilder forContent(byte[] b, int len) {
+      if (packed.packing != PartFileWriter.Packing.XZ || probe.worthCompressing(b, 0, len)) {
+        return packed;
+      }
+      return stored;
     }
   }
 
@@ -136,9 +163,10 @@ public final class DeltaGenerator {
       Reachable target,
       Reachable base,
       Map<ObjectId, String> newPaths,
-      PartBuilder part,
+      Parts parts,
       List<DeltaSuperblock.Fallback> fallbacks)
       throws IOException {
+    PartBuilder part = parts.packed();
 
     List<ObjectId> symlinks = new ArrayList<>();
     for (ObjectId id : target.dirTrees()) {
@@ -171,6 +199,13 @@ public final class DeltaGenerator {
           continue;
         }
         if (!isDiffCandidate(oldId, co.size())) {
+          if (co.size() >= Compressibility.MIN_PROBE && co.size() <= inMemoryLimit()) {
+            byte[] b = readExactly(co.content(), co.size());
+            PartBuilder to = parts.forContent(b, b.length);
+            to.addContent(id, co.header(), new java.io.ByteArrayInputStream(b), b.length);
+            to.flushIfFull();
+            continue;
+          }
           part.addContent(id, co.header(), co.content(), co.size());
         } else {
           // a large file with a previous version goes as a diff when it mostly matches (as
@@ -183,7 +218,11 @@ public final class DeltaGenerator {
                         ObjectType.FILE, id, storedSize(id, co.size()), co.size()));
                 continue;
               }
-              part.addContent(id, co.header(), data);
+              PartBuilder to =
+                  data instanceof DiffInput.InMemory m ? parts.forContent(m.b, m.b.length) : part;
+              to.addContent(id, co.header(), data);
+              to.flushIfFull();
+              continue;
             }
           }
         }
@@ -254,14 +293,23 @@ public final class DeltaGenerator {
    * temporary file (which keeps the generator's memory flat whatever the file sizes).
    */
   private DiffInput load(InputStream content, long size) throws IOException {
-    if (size <= Runtime.getRuntime().maxMemory() / 16) {
-      byte[] b = content.readNBytes((int) size);
-      if (b.length != size || content.read() >= 0) {
-        throw new DeltaException("object is not its declared " + size + " bytes");
-      }
-      return DiffInput.of(b);
+    if (size <= inMemoryLimit()) {
+      return DiffInput.of(readExactly(content, size));
     }
     return DiffInput.spool(content, size, repo.path().resolve("tmp"));
+  }
+
+  /** Files up to this size are read into the heap (a small share of it). */
+  private static long inMemoryLimit() {
+    return Runtime.getRuntime().maxMemory() / 16;
+  }
+
+  private static byte[] readExactly(InputStream content, long size) throws IOException {
+    byte[] b = content.readNBytes((int) size);
+    if (b.length != size || content.read() >= 0) {
+      throw new DeltaException("object is not its declared " + size + " bytes");
+    }
+    return b;
   }
 
   /** A bsdiff patch if enabled and the suffix array fits comfortably in this JVM's heap. */
@@ -326,22 +374,32 @@ public final class DeltaGenerator {
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Accumulates one part: deduplicated modes/xattrs tables, data blob and operations. */
+  /**
+   * Accumulates one part at a time (deduplicated modes/xattrs tables, data blob and operations) and
+   * hands each full part to the {@link PartWriters}, which compress it while the next one fills.
+   */
   private final class PartBuilder implements AutoCloseable {
-    private final DeltaName name;
     private final Path dir;
+    private final PartWriters writers;
+    private final Map<Integer, byte[]> inlineParts;
+    final PartFileWriter.Packing packing;
     private final List<int[]> modes = new ArrayList<>();
     private final List<List<Xattr>> xattrs = new ArrayList<>();
-    private final BlobSpool blob;
+    private BlobSpool blob;
     private final ByteArrayOutputStream ops = new ByteArrayOutputStream();
     private final List<DeltaSuperblock.PartObject> objects = new ArrayList<>();
     private long usize;
-    final List<DeltaSuperblock.PartHeader> headers = new ArrayList<>();
-    final Map<Integer, byte[]> inlineParts = new LinkedHashMap<>();
 
-    PartBuilder(DeltaName name, Path dir) throws IOException {
-      this.name = name;
+    PartBuilder(
+        Path dir,
+        PartWriters writers,
+        Map<Integer, byte[]> inlineParts,
+        PartFileWriter.Packing packing)
+        throws IOException {
       this.dir = dir;
+      this.writers = writers;
+      this.inlineParts = inlineParts;
+      this.packing = packing;
       this.blob = new BlobSpool(repo.path().resolve("tmp"));
     }
 
@@ -495,49 +553,72 @@ public final class DeltaGenerator {
       }
     }
 
-    /** Writes the part accumulated so far to its file (or keeps it for inlining). */
+    /**
+     * Queues the part accumulated so far for writing to its file (or for inlining) and starts an
+     * empty one; the queued part owns its blob spool from here on.
+     */
     void flush() throws IOException {
       if (objects.isEmpty()) {
         return;
       }
-      int index = headers.size();
-      Path tmp = repo.path().resolve("tmp").resolve("delta-part-" + UUID.randomUUID());
-      try {
-        PartFileWriter.Written w =
-            PartFileWriter.write(
-                tmp,
-                modes,
-                xattrs,
-                blob::writeTo,
-                blob.size(),
-                ops.toByteArray(),
-                options.compress(),
-                options.xzPreset());
-        headers.add(new DeltaSuperblock.PartHeader(0, w.checksum(), w.size(), usize, objects));
-        if (options.inline()) {
-          inlineParts.put(index, Files.readAllBytes(tmp));
-          Files.delete(tmp);
-        } else {
-          Files.move(
-              tmp,
-              dir.resolve(Integer.toString(index)),
-              StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      List<int[]> m = List.copyOf(modes);
+      List<List<Xattr>> x = List.copyOf(xattrs);
+      byte[] o = ops.toByteArray();
+      List<DeltaSuperblock.PartObject> objs = List.copyOf(objects);
+      long u = usize;
+      BlobSpool data = blob;
+      PartFileWriter.Packing z = packing;
+      Path tmpDir = repo.path().resolve("tmp");
+      blob = null;
       modes.clear();
       xattrs.clear();
-      blob.reset();
       ops.reset();
       objects.clear();
       usize = 0;
+      // the encoder's memory, for the writers' budget (stored chunks need none)
+      LZMA2Options xz =
+          z == PartFileWriter.Packing.XZ
+              ? PartFileWriter.xzOptions(options.xzPreset(), data.size() + o.length)
+              : null;
+      writers.submit(
+          xz,
+          index ->
+              new PartWriters.Job() {
+                @Override
+                public DeltaSuperblock.PartHeader write() throws IOException {
+                  Path tmp = tmpDir.resolve("delta-part-" + UUID.randomUUID());
+                  try (data) {
+                    PartFileWriter.Written w =
+                        PartFileWriter.write(
+                            tmp, m, x, data::writeTo, data.size(), o, z, options.xzPreset());
+                    if (options.inline()) {
+                      inlineParts.put(index, Files.readAllBytes(tmp));
+                    } else {
+                      Files.move(
+                          tmp,
+                          dir.resolve(Integer.toString(index)),
+                          StandardCopyOption.ATOMIC_MOVE,
+                          StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    return new DeltaSuperblock.PartHeader(0, w.checksum(), w.size(), u, objs);
+                  } finally {
+                    Files.deleteIfExists(tmp);
+                  }
+                }
+
+                @Override
+                public void discard() throws IOException {
+                  data.close();
+                }
+              });
+      blob = new BlobSpool(tmpDir);
     }
 
     @Override
     public void close() throws IOException {
-      blob.close();
+      if (blob != null) {
+        blob.close();
+      }
     }
   }
 

@@ -48,6 +48,19 @@ final class PartFileWriter {
 
   private PartFileWriter() {}
 
+  /** How a part's payload is encoded. */
+  enum Packing {
+    /** Compression type 0 (which ostree 2022.7 can only read inline, see {@link XzBlockWriter}). */
+    NONE,
+    /** Compression type 'x': the whole payload through the xz encoder. */
+    XZ,
+    /**
+     * Compression type 'x' for data xz cannot shrink: tables and blob in stored LZMA2 chunks, only
+     * the operations (which do compress) through the encoder.
+     */
+    STORED_XZ
+  }
+
   static Written write(
       Path target,
       List<int[]> modes,
@@ -58,6 +71,21 @@ final class PartFileWriter {
       boolean compress,
       int xzPreset)
       throws IOException {
+    return write(
+        target, modes, xattrs, blob, blobSize, ops, compress ? Packing.XZ : Packing.NONE, xzPreset);
+  }
+
+  static Written write(
+      Path target,
+      List<int[]> modes,
+      List<List<Xattr>> xattrs,
+      Blob blob,
+      long blobSize,
+      byte[] ops,
+      Packing packing,
+      int xzPreset)
+      throws IOException {
+    boolean compress = packing != Packing.NONE;
     byte[] m0 = modesArray(modes).serialize();
     byte[] m1 = xattrsArray(xattrs).serialize();
     long e0 = m0.length;
@@ -76,13 +104,24 @@ final class PartFileWriter {
                 64 * 1024);
         CountingOut counted = new CountingOut(new DigestOutputStream(file, sha))) {
       counted.write(compress ? DeltaPart.COMPRESSION_XZ : DeltaPart.COMPRESSION_NONE);
-      OutputStream payload =
-          compress
-              ? new XZOutputStream(counted, xzOptions(xzPreset, payloadSize), XZ.CHECK_CRC64, CACHE)
-              : counted;
+      XzBlockWriter blocks = null;
+      OutputStream payload;
+      if (packing == Packing.STORED_XZ) {
+        blocks = new XzBlockWriter(counted, CACHE);
+        blocks.startStoredBlock();
+        payload = blocks;
+      } else if (compress) {
+        payload =
+            new XZOutputStream(counted, xzOptions(xzPreset, payloadSize), XZ.CHECK_CRC64, CACHE);
+      } else {
+        payload = counted;
+      }
       payload.write(m0);
       payload.write(m1);
       blob.writeTo(payload);
+      if (blocks != null) {
+        blocks.startCompressedBlock(xzOptions(xzPreset, ops.length + 3L * w));
+      }
       payload.write(ops);
       // framing offsets of the first three members, last one first
       for (long end : new long[] {e2, e1, e0}) {
