@@ -6,15 +6,14 @@ import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.FileMode;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.gvariant.GVariantFormatException;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -31,22 +30,17 @@ final class BareUserContentStorage implements ContentStorage {
       Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
-    try (OutputStream out =
-        new BufferedOutputStream(
-            Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 64 * 1024)) {
+    int mode = objectMode(header);
+    // created with its final permissions: no chmod unless the umask takes bits away
+    try (FileChannel ch = FastWrite.createWithMode(target, writable(mode))) {
       if (header.isSymlink()) {
-        out.write(header.symlinkTarget().getBytes(StandardCharsets.UTF_8));
-        out.write(0);
+        byte[] t = header.symlinkTarget().getBytes(StandardCharsets.UTF_8);
+        FastWrite.writeFully(ch, ByteBuffer.wrap(Arrays.copyOf(t, t.length + 1)));
       } else {
-        HashingCopy.copy(content, out, size, digest);
+        HashingCopy.copy(content, ch, size, digest);
       }
     }
-    byte[] meta =
-        new DirMeta(header.uid(), header.gid(), header.mode(), header.xattrs()).serialize();
-    FileAttributes.writeUserXattr(target, META_XATTR, meta);
-    // libostree leaves symlink objects at 0644; files get their mode minus setuid/setgid/o+w.
-    FileAttributes.chmod(target, header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400);
-    FileAttributes.setMtimeZero(target);
+    finish(target, header, mode);
     return digest == null ? null : ObjectId.ofDigest(digest);
   }
 
@@ -56,12 +50,27 @@ final class BareUserContentStorage implements ContentStorage {
       write(target, header, null, 0, false);
       return;
     }
-    FastWrite.create(target, content);
+    int mode = objectMode(header);
+    FastWrite.createWithMode(target, content, writable(mode));
+    finish(target, header, mode);
+  }
+
+  /** libostree leaves symlink objects at 0644; files get their mode minus setuid/setgid/o+w. */
+  private static int objectMode(FileHeader header) {
+    return header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400;
+  }
+
+  /** Setting a user.* xattr needs write permission: read-only modes are applied afterwards. */
+  private static int writable(int mode) {
+    return mode | 0200;
+  }
+
+  private static void finish(Path target, FileHeader header, int mode) throws IOException {
     byte[] meta =
         new DirMeta(header.uid(), header.gid(), header.mode(), header.xattrs()).serialize();
     FileAttributes.writeUserXattr(target, META_XATTR, meta);
-    FileAttributes.chmod(target, (header.mode() & 0775) | 0400);
-    FileAttributes.setMtimeZero(target);
+    FastWrite.fixMode(target, writable(mode), mode);
+    FastWrite.setTimesZero(target);
   }
 
   @Override

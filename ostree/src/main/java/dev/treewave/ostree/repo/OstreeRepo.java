@@ -150,7 +150,16 @@ public final class OstreeRepo {
   }
 
   public boolean hasObject(ObjectType type, ObjectId id) {
-    return Files.exists(objectPath(type, id), LinkOption.NOFOLLOW_LINKS);
+    Path p = objectPath(type, id);
+    // java.io.File.exists() asks stat() without throwing for an absent file; Files.exists() on
+    // Java 17 builds a NoSuchFileException for each miss, and a pull asks about every object.
+    if (p.toFile().exists()) {
+      return true;
+    }
+    // only bare and bare-user-only keep symlinks as symlinks: a dangling one still exists
+    return type == ObjectType.FILE
+        && (mode == RepoMode.BARE || mode == RepoMode.BARE_USER_ONLY)
+        && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Starts a write transaction; use try-with-resources and call {@link Transaction#commit()}. */

@@ -124,8 +124,16 @@ public final class Transaction implements AutoCloseable {
       observer.seen(type, id, bytes.length);
     }
     boolean replace = type == ObjectType.COMMIT_META;
-    if (!replace && hasObject(type, id)) {
-      stats.objectsSkipped.incrementAndGet();
+    if (!replace) {
+      if (hasObject(type, id)) {
+        stats.objectsSkipped.incrementAndGet();
+        return;
+      }
+      writeStaged(
+          type,
+          id,
+          dest -> FastWrite.createWithMode(dest, bytes, 0644),
+          dest -> FastWrite.fixMode(dest, 0644, 0644));
       return;
     }
     Path tmp = newTemp();
@@ -220,8 +228,61 @@ public final class Transaction implements AutoCloseable {
     }
   }
 
+  /** Writes one staged object's file at {@code dest}, or throws. */
+  @FunctionalInterface
+  private interface StagedWriter {
+    void write(Path dest) throws IOException;
+  }
+
+  /**
+   * Writes an object straight under its staged name (no temp file, no rename): nothing outside this
+   * transaction looks into staging/, only names listed in {@code order} are moved into objects/,
+   * and they are listed after they were written in full and verified. The name is reserved first,
+   * so two threads never write the same file; the loser counts as skipped.
+   */
+  private void writeStaged(ObjectType type, ObjectId id, StagedWriter writer, StagedWriter after) {
+    String rel = repo.relativePath(type, id);
+    if (reserved.putIfAbsent(rel, Boolean.TRUE) != null) {
+      stats.objectsSkipped.incrementAndGet();
+      return;
+    }
+    Path dest = staging.resolve(rel);
+    try {
+      ensureDirectory(dest.getParent());
+      writer.write(dest);
+      after.write(dest);
+      staged.put(rel, Boolean.TRUE);
+      order.add(rel);
+      stats.objectsWritten.incrementAndGet();
+    } catch (IOException e) {
+      deleteQuietly(dest);
+      reserved.remove(rel);
+      throw new OstreeException(
+          "Writing " + type.extension() + " " + id + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(dest);
+      reserved.remove(rel);
+      throw e;
+    }
+  }
+
   private ObjectId writeContentChecked(
       ObjectId expected, FileHeader header, InputStream content, long size) {
+    if (expected != null) {
+      // the name is known up front: write under it, verify, and drop the file on a mismatch
+      writeStaged(
+          ObjectType.FILE,
+          expected,
+          dest -> {
+            ObjectId actual = repo.contentStorage().write(dest, header, content, size, true);
+            if (!expected.equals(actual)) {
+              throw new CorruptObjectException(
+                  ObjectType.FILE, expected, "content hashes to " + actual.hex());
+            }
+          },
+          dest -> stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size));
+      return expected;
+    }
     Path tmp = newTemp();
     try {
       ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true);
@@ -254,6 +315,11 @@ public final class Transaction implements AutoCloseable {
     String rel = repo.relativePath(type, id);
     Path dest = staging.resolve(rel);
     ensureDirectory(dest.getParent());
+    if (!replace && reserved.putIfAbsent(rel, Boolean.TRUE) != null) {
+      deleteQuietly(tmp); // another thread wrote (or is writing) the same object
+      stats.objectsSkipped.incrementAndGet();
+      return;
+    }
     Boolean previous = staged.putIfAbsent(rel, Boolean.TRUE);
     if (previous != null && !replace) {
       deleteQuietly(tmp); // another thread staged the same object first
