@@ -1,27 +1,39 @@
 package dev.treewave.ostree.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.net.StandardSocketOptions;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A static file server for a repository directory (what {@code ostree trivial-httpd} does): GET and
- * HEAD of files below the root, 404 otherwise. Paths are taken raw: {@code +} stays {@code +}
- * (delta names contain it) and anything escaping the root is refused. A {@link FaultInjector} can
- * make it misbehave for tests. Close it to stop it.
+ * HEAD of files below the root, 404 otherwise, HTTP/1.1 keep-alive (HTTP/1.0 too). Paths are taken
+ * raw: {@code +} stays {@code +} (delta names contain it) and anything escaping the root is
+ * refused. A {@link FaultInjector} can make it misbehave for tests. Close it to stop it.
+ *
+ * <p>Its own small server rather than the JDK's {@code com.sun.net.httpserver}: one blocking thread
+ * per connection (see {@link HttpConnection}) instead of a selector thread handing every request to
+ * a pool, TCP_NODELAY on every connection (without it each small response waited ~40 ms for the
+ * client's delayed ACK), and small files sent with their headers in one write.
  */
 public final class StaticRepoServer implements AutoCloseable {
   /** A served request: path and status (for tests comparing request sequences). */
@@ -42,51 +54,113 @@ public final class StaticRepoServer implements AutoCloseable {
     DROP_MIDWAY
   }
 
-  /**
-   * JDK's HttpServer reads this once, when its first server is created. Without TCP_NODELAY a
-   * response whose headers and body leave in separate writes waits for the client's delayed ACK
-   * (about 40 ms on Linux), so a pull of thousands of small objects was bound by that wait: the
-   * minbase pull took 34 s instead of 3.5 s, for libostree's client as much as for ours.
-   */
-  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+  /** At most this many connections are served at once; more wait in the listen backlog. */
+  static final int MAX_CONNECTIONS = 256;
 
-  static {
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
-    }
-  }
+  /** A connection without progress (idle between requests, or stuck) for this long is closed. */
+  static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
 
   private final Path root;
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final List<Request> log = new CopyOnWriteArrayList<>();
+  private final ServerSocketChannel listener;
+  private final InetSocketAddress address;
+  private final ExecutorService threads;
+  private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+  private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
+  private final Queue<Request> log = new ConcurrentLinkedQueue<>();
   private volatile FaultInjector faults = FaultInjector.NONE;
-  private final java.util.concurrent.atomic.AtomicLong bytesServed =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong bytesServed = new AtomicLong();
+  private volatile boolean closed;
 
-  private StaticRepoServer(Path root, HttpServer server, ExecutorService executor) {
+  private StaticRepoServer(Path root, ServerSocketChannel listener, ExecutorService threads)
+      throws IOException {
     this.root = root;
-    this.server = server;
-    this.executor = executor;
+    this.listener = listener;
+    this.address = (InetSocketAddress) listener.getLocalAddress();
+    this.threads = threads;
   }
 
   /** Starts serving {@code root} on {@code address} (port 0 = any free port). */
   public static StaticRepoServer start(Path root, InetSocketAddress address) throws IOException {
-    HttpServer server = HttpServer.create(address, 64);
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      listener.bind(address, 64);
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
     AtomicInteger n = new AtomicInteger();
     ExecutorService ex =
-        Executors.newFixedThreadPool(
-            16,
+        Executors.newCachedThreadPool(
             r -> {
               Thread t = new Thread(r, "treewave-httpd-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
-    StaticRepoServer s = new StaticRepoServer(root.toAbsolutePath().normalize(), server, ex);
-    server.createContext("/", s::handle);
-    server.setExecutor(ex);
-    server.start();
+    StaticRepoServer s = new StaticRepoServer(root.toAbsolutePath().normalize(), listener, ex);
+    ex.execute(s::acceptLoop);
+    ex.execute(s::reapLoop);
     return s;
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        return;
+      }
+      SocketChannel ch;
+      try {
+        ch = listener.accept();
+      } catch (IOException e) {
+        slots.release();
+        if (closed) {
+          return;
+        }
+        continue; // e.g. the client reset before we accepted
+      }
+      try {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        HttpConnection c = new HttpConnection(this, ch);
+        open.add(c);
+        if (closed) {
+          c.close(); // close() may have missed it
+        }
+        threads.execute(c);
+      } catch (IOException | RuntimeException e) {
+        slots.release();
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
+  }
+
+  /** Closes connections that made no progress for {@link #IDLE_LIMIT}. */
+  private void reapLoop() {
+    while (!closed) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (HttpConnection c : open) {
+        if (now - c.lastProgress > IDLE_LIMIT.toNanos()) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  /** Called by a connection's thread when it ends. */
+  void closed(HttpConnection c) {
+    if (open.remove(c)) {
+      slots.release();
+    }
   }
 
   public void setFaultInjector(FaultInjector f) {
@@ -94,12 +168,12 @@ public final class StaticRepoServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return address.getPort();
   }
 
   /** Base URL, e.g. {@code http://127.0.0.1:PORT/}. */
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port() + "/";
+    return "http://" + address.getHostString() + ":" + port() + "/";
   }
 
   public List<Request> requests() {
@@ -115,61 +189,73 @@ public final class StaticRepoServer implements AutoCloseable {
     return bytesServed.get();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String method = ex.getRequestMethod();
-      URI uri = ex.getRequestURI();
-      String raw = uri.getRawPath();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        respond(ex, method, raw, 405);
-        return;
+  /** Whether every open connection has TCP_NODELAY set (for tests). */
+  boolean allConnectionsNoDelay() throws IOException {
+    for (HttpConnection c : open) {
+      if (!c.tcpNoDelay()) {
+        return false;
       }
-      Path file = resolve(raw);
-      if (file == null || !Files.isRegularFile(file)) {
-        respond(ex, method, raw, 404);
-        return;
-      }
-      Fault fault = faults.faultFor(raw);
-      if (fault == Fault.SERVER_ERROR) {
-        respond(ex, method, raw, 503);
-        return;
-      }
-      long size;
+    }
+    return !open.isEmpty();
+  }
+
+  /** Answers one request; returns whether the connection stays open for the next. */
+  boolean respond(HttpConnection c, HttpConnection.Head h) throws IOException {
+    String method = h.method();
+    String raw = rawPath(h.target());
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      log.add(new Request(method, raw, 405));
+      return c.sendStatus(405, h);
+    }
+    Path file = resolve(raw);
+    BasicFileAttributes attrs = null;
+    if (file != null) {
       try {
-        size = Files.size(file);
-      } catch (NoSuchFileException e) {
-        respond(ex, method, raw, 404);
-        return;
+        attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      } catch (IOException e) {
+        // absent or unreadable: 404
       }
+    }
+    if (attrs == null || !attrs.isRegularFile()) {
+      log.add(new Request(method, raw, 404));
+      return c.sendStatus(404, h);
+    }
+    Fault fault = faults.faultFor(raw);
+    if (fault == Fault.SERVER_ERROR) {
+      log.add(new Request(method, raw, 503));
+      return c.sendStatus(503, h);
+    }
+    try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = fc.size();
       log.add(new Request(method, raw, 200));
-      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      if (method.equals("HEAD")) {
-        ex.sendResponseHeaders(200, -1);
-        return;
+      long sent = c.sendFile(fc, size, h, fault == Fault.DROP_MIDWAY);
+      if (sent < 0) {
+        return false; // cut: the client sees a truncated transfer
       }
-      ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-      try (InputStream in = Files.newInputStream(file);
-          OutputStream out = ex.getResponseBody()) {
-        if (fault == Fault.DROP_MIDWAY) {
-          out.write(in.readNBytes((int) Math.min(size / 2, Integer.MAX_VALUE)));
-          out.flush();
-          // abandon the exchange with the body incomplete: the client sees a truncated transfer
-          throw new IOException("fault injected: connection dropped");
-        }
-        bytesServed.addAndGet(in.transferTo(out));
-      }
+      bytesServed.addAndGet(sent);
+      return h.keepAlive();
+    } catch (NoSuchFileException e) {
+      log.add(new Request(method, raw, 404));
+      return c.sendStatus(404, h);
     }
   }
 
-  private void respond(HttpExchange ex, String method, String raw, int status) throws IOException {
-    log.add(new Request(method, raw, status));
-    byte[] body = (status + "\n").getBytes(StandardCharsets.US_ASCII);
-    if (method.equals("HEAD")) {
-      ex.sendResponseHeaders(status, -1);
-      return;
+  /** The raw path of a request target: origin-form as is, absolute-form without scheme and host. */
+  static String rawPath(String target) {
+    String t = target;
+    if (!t.startsWith("/")) {
+      int scheme = t.indexOf("://");
+      if (scheme > 0) {
+        int slash = t.indexOf('/', scheme + 3);
+        t = slash < 0 ? "/" : t.substring(slash);
+      }
     }
-    ex.sendResponseHeaders(status, body.length);
-    ex.getResponseBody().write(body);
+    int q = t.indexOf('?');
+    if (q >= 0) {
+      t = t.substring(0, q);
+    }
+    int hash = t.indexOf('#');
+    return hash >= 0 ? t.substring(0, hash) : t;
   }
 
   /** Maps a raw URL path to a file under the root; null if it is malformed or escapes it. */
@@ -218,7 +304,15 @@ public final class StaticRepoServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+    for (HttpConnection c : open) {
+      c.close();
+    }
+    threads.shutdownNow();
   }
 }
