@@ -1,18 +1,20 @@
 package dev.treewave.ostree.pull;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A blocking HTTP/1.1 GET client for plain {@code http://} remotes with a pool of keep-alive
@@ -22,6 +24,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * socket on the caller's thread. Only what a static file server needs is spoken: status line,
  * {@code Content-Length} or chunked bodies, {@code Connection: close}. Anything else (redirects,
  * HTTPS) is left to the caller.
+ *
+ * <p>Sockets stay in blocking mode, one read() per filled buffer: a socket read timeout would make
+ * the JDK switch the socket to non-blocking and poll() before every read. A stalled read is cut by
+ * a watchdog thread instead, which closes a socket that has waited longer than the read limit.
  */
 final class Http1Connections implements AutoCloseable {
   /** Headers beyond this are not what a static file server sends. */
@@ -36,7 +42,9 @@ final class Http1Connections implements AutoCloseable {
   private final int connectTimeoutMs;
   private final int readTimeoutMs;
   private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+  private final Set<Conn> all = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private volatile Thread watchdog;
 
   Http1Connections(URI base, Duration connectTimeout, Duration readTimeout) {
     if (!"http".equalsIgnoreCase(base.getScheme()) || base.getHost() == null) {
@@ -82,11 +90,44 @@ final class Http1Connections implements AutoCloseable {
       s.setKeepAlive(true);
       s.setReceiveBufferSize(512 * 1024);
       s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-      s.setSoTimeout(readTimeoutMs);
-      return new Conn(s);
+      Conn c = new Conn(s);
+      all.add(c);
+      startWatchdog();
+      return c;
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
+    }
+  }
+
+  private synchronized void startWatchdog() {
+    if (watchdog != null || closed) {
+      return;
+    }
+    Thread t = new Thread(this::watch, "treewave-http-watchdog");
+    t.setDaemon(true);
+    t.start();
+    watchdog = t;
+  }
+
+  /** Closes sockets whose current read has waited longer than the read limit. */
+  private void watch() {
+    long limit = TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
+    long tick = Math.max(10, Math.min(1000, readTimeoutMs / 4));
+    while (!closed) {
+      try {
+        Thread.sleep(tick);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Conn c : all) {
+        long since = c.in.readingSince;
+        if (since != 0 && now - since > limit) {
+          c.in.timedOut = true;
+          c.closeQuietly();
+        }
+      }
     }
   }
 
@@ -96,19 +137,23 @@ final class Http1Connections implements AutoCloseable {
     for (Conn c; (c = idle.pollFirst()) != null; ) {
       c.closeQuietly();
     }
+    Thread t = watchdog;
+    if (t != null) {
+      t.interrupt();
+    }
   }
 
   /** One TCP connection: one exchange at a time, returned to the pool when its body is done. */
   private final class Conn {
     final Socket socket;
-    final BufferedInputStream in;
+    final SocketInput in;
     final OutputStream out;
     boolean responseStarted;
 
     Conn(Socket socket) throws IOException {
       this.socket = socket;
-      this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-      this.out = new BufferedOutputStream(socket.getOutputStream(), 1024);
+      this.in = new SocketInput(socket.getInputStream(), readTimeoutMs);
+      this.out = socket.getOutputStream();
     }
 
     Response exchange(String target) throws IOException {
@@ -119,8 +164,7 @@ final class Http1Connections implements AutoCloseable {
               + " HTTP/1.1\r\nHost: "
               + hostHeader
               + "\r\nUser-Agent: treewave-ostree\r\nAccept-Encoding: identity\r\n\r\n";
-      out.write(req.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
+      out.write(req.getBytes(StandardCharsets.ISO_8859_1)); // one write() per request
       HeaderBytes hb = new HeaderBytes();
       String statusLine;
       int status;
@@ -197,27 +241,15 @@ final class Http1Connections implements AutoCloseable {
 
     /** A header line without its CRLF; EOF before a status line is a stale connection. */
     private String readLine(HeaderBytes hb, boolean first) throws IOException {
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        int b = in.read();
-        if (b < 0) {
-          throw new EOFException(
-              first && sb.length() == 0
-                  ? "connection closed before the response"
-                  : "connection closed inside the response headers");
-        }
-        if (++hb.count > MAX_HEADER_BYTES) {
-          throw new IOException("HTTP response headers too large");
-        }
-        if (b == '\n') {
-          int n = sb.length();
-          if (n > 0 && sb.charAt(n - 1) == '\r') {
-            sb.setLength(n - 1);
-          }
-          return sb.toString();
-        }
-        sb.append((char) b);
+      String line = in.readLine(MAX_HEADER_BYTES - hb.count);
+      if (line == null) {
+        throw new EOFException(
+            first && in.lineLength == 0
+                ? "connection closed before the response"
+                : "connection closed inside the response headers");
       }
+      hb.count += in.lineLength;
+      return line;
     }
 
     /** Body finished: the connection goes back to the pool or is closed. */
@@ -233,6 +265,7 @@ final class Http1Connections implements AutoCloseable {
     }
 
     void closeQuietly() {
+      all.remove(this);
       try {
         socket.close();
       } catch (IOException e) {
@@ -414,24 +447,11 @@ final class Http1Connections implements AutoCloseable {
     }
 
     private String line() throws IOException {
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        int c = conn.in.read();
-        if (c < 0) {
-          throw new EOFException("connection closed inside a chunked body");
-        }
-        if (c == '\n') {
-          int n = sb.length();
-          if (n > 0 && sb.charAt(n - 1) == '\r') {
-            sb.setLength(n - 1);
-          }
-          return sb.toString();
-        }
-        if (sb.length() > 8192) {
-          throw new IOException("chunk header line too long");
-        }
-        sb.append((char) c);
+      String l = conn.in.readLine(8192);
+      if (l == null) {
+        throw new EOFException("connection closed inside a chunked body");
       }
+      return l;
     }
 
     @Override
@@ -440,6 +460,151 @@ final class Http1Connections implements AutoCloseable {
         released = true;
         conn.release(false);
       }
+    }
+  }
+
+  /**
+   * The socket's input with its own buffer (no per-byte locking as in BufferedInputStream) and the
+   * watchdog's view of a read in progress.
+   */
+  static final class SocketInput extends InputStream {
+    private final InputStream socket;
+    private final int readLimitMs;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int lim;
+
+    /** nanoTime when the current blocking read started, 0 when none is. */
+    volatile long readingSince;
+
+    /** Set by the watchdog when it closed the socket for a stalled read. */
+    volatile boolean timedOut;
+
+    /** Bytes consumed by the last {@link #readLine} (with its line end). */
+    int lineLength;
+
+    SocketInput(InputStream socket, int readLimitMs) {
+      this.socket = socket;
+      this.readLimitMs = readLimitMs;
+    }
+
+    /** One blocking read() from the socket into {@code b}; -1 at EOF. */
+    private int socketRead(byte[] b, int off, int len) throws IOException {
+      readingSince = System.nanoTime() | 1; // never 0
+      try {
+        return socket.read(b, off, len);
+      } catch (IOException e) {
+        if (timedOut) {
+          throw new SocketTimeoutException(
+              "no data from the server for " + readLimitMs + " ms; connection closed");
+        }
+        throw e;
+      } finally {
+        readingSince = 0;
+      }
+    }
+
+    private boolean fill() throws IOException {
+      pos = 0;
+      lim = 0;
+      int n = socketRead(buf, 0, buf.length);
+      if (n <= 0) {
+        return false;
+      }
+      lim = n;
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (pos >= lim && !fill()) {
+        return -1;
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= lim) {
+        if (len >= buf.length) {
+          return socketRead(b, off, len); // large reads skip the copy
+        }
+        if (!fill()) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, lim - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return lim - pos;
+    }
+
+    /**
+     * A line without its LF (and a CR before it) read as ISO-8859-1, or null at EOF before its end;
+     * more than {@code max} bytes is an error.
+     */
+    String readLine(int max) throws IOException {
+      StringBuilder sb = null;
+      lineLength = 0;
+      while (true) {
+        if (pos >= lim && !fill()) {
+          return null;
+        }
+        int start = pos;
+        int end = start;
+        while (end < lim && buf[end] != '\n') {
+          end++;
+        }
+        lineLength += end - start + (end < lim ? 1 : 0);
+        if (lineLength > max) {
+          throw new IOException("HTTP response headers too large");
+        }
+        if (end < lim) {
+          pos = end + 1;
+          int stop = end;
+          String piece;
+          if (sb == null) {
+            if (stop > start && buf[stop - 1] == '\r') {
+              stop--;
+            }
+            return new String(buf, start, stop - start, StandardCharsets.ISO_8859_1);
+          }
+          sb.append(new String(buf, start, end - start, StandardCharsets.ISO_8859_1));
+          int n = sb.length();
+          if (n > 0 && sb.charAt(n - 1) == '\r') {
+            sb.setLength(n - 1);
+          }
+          piece = sb.toString();
+          return piece;
+        }
+        if (sb == null) {
+          sb = new StringBuilder();
+        }
+        sb.append(new String(buf, start, end - start, StandardCharsets.ISO_8859_1));
+        pos = lim;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = 0;
+      while (skipped < n) {
+        if (pos >= lim && !fill()) {
+          break;
+        }
+        int k = (int) Math.min(n - skipped, lim - pos);
+        pos += k;
+        skipped += k;
+      }
+      return skipped;
     }
   }
 }

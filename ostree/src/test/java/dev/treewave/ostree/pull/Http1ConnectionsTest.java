@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -184,5 +185,59 @@ class Http1ConnectionsTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("status line");
     }
+  }
+
+  @Test
+  void aServerThatStallsMidBodyIsCutByTheReadLimit() throws IOException {
+    // headers and part of the body, then silence with the connection open
+    serve(p -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"));
+    try (Http1Connections c =
+        new Http1Connections(
+            URI.create("http://127.0.0.1:" + server.getLocalPort() + "/"),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(300))) {
+      Http1Connections.Response r = c.get("/x");
+      assertThatThrownBy(() -> r.body().readAllBytes())
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessageContaining("300 ms");
+    }
+  }
+
+  @Test
+  void linesSplitAcrossReadsAreJoined() throws IOException {
+    byte[] text = ascii("HTTP/1.1 200 OK\r\nX-Long: " + "y".repeat(300) + "\r\n\nrest");
+    // a socket that hands out three bytes per read()
+    InputStream trickle =
+        new InputStream() {
+          int at;
+
+          @Override
+          public int read() {
+            return at < text.length ? text[at++] & 0xff : -1;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (at >= text.length) {
+              return -1;
+            }
+            int n = Math.min(3, Math.min(len, text.length - at));
+            System.arraycopy(text, at, b, off, n);
+            at += n;
+            return n;
+          }
+        };
+    Http1Connections.SocketInput in = new Http1Connections.SocketInput(trickle, 1000);
+    assertThat(in.readLine(1000)).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(in.readLine(1000)).isEqualTo("X-Long: " + "y".repeat(300));
+    assertThat(in.readLine(1000)).isEmpty();
+    assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("rest");
+    assertThat(in.readLine(1000)).isNull();
+    assertThatThrownBy(
+            () ->
+                new Http1Connections.SocketInput(
+                        new java.io.ByteArrayInputStream(ascii("z".repeat(50) + "\n")), 1000)
+                    .readLine(20))
+        .hasMessageContaining("too large");
   }
 }
