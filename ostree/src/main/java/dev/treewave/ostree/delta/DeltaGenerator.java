@@ -200,9 +200,10 @@ public final class DeltaGenerator {
         }
         if (!isDiffCandidate(oldId, co.size())) {
           if (co.size() >= Compressibility.MIN_PROBE && co.size() <= inMemoryLimit()) {
-            byte[] b = readExactly(co.content(), co.size());
-            PartBuilder to = parts.forContent(b, b.length);
-            to.addContent(id, co.header(), new java.io.ByteArrayInputStream(b), b.length);
+            int n = (int) co.size();
+            byte[] b = readExactly(co.content(), n, newBuffer(n));
+            PartBuilder to = parts.forContent(b, n);
+            to.addContent(id, co.header(), new java.io.ByteArrayInputStream(b, 0, n), n);
             to.flushIfFull();
             continue;
           }
@@ -210,7 +211,7 @@ public final class DeltaGenerator {
         } else {
           // a large file with a previous version goes as a diff when it mostly matches (as
           // ostree's rollsum/bsdiff candidates), else loose as a fallback
-          try (DiffInput data = load(co.content(), co.size())) {
+          try (DiffInput data = load(co.content(), co.size(), false)) {
             if (!tryRollingDiff(part, id, co.header(), data, oldId)) {
               if (big) {
                 fallbacks.add(
@@ -219,7 +220,7 @@ public final class DeltaGenerator {
                 continue;
               }
               PartBuilder to =
-                  data instanceof DiffInput.InMemory m ? parts.forContent(m.b, m.b.length) : part;
+                  data instanceof DiffInput.InMemory m ? parts.forContent(m.b, m.len) : part;
               to.addContent(id, co.header(), data);
               to.flushIfFull();
               continue;
@@ -263,7 +264,7 @@ public final class DeltaGenerator {
       if (co.header().isSymlink() || co.size() > MAX_DIFF_SIZE) {
         return false;
       }
-      old = load(co.content(), co.size());
+      old = load(co.content(), co.size(), true);
     } catch (IOException | RuntimeException e) {
       return false; // no usable previous version: send the file whole
     }
@@ -277,7 +278,7 @@ public final class DeltaGenerator {
       if (!(old instanceof DiffInput.InMemory o) || !(data instanceof DiffInput.InMemory n)) {
         return false;
       }
-      Optional<Bsdiff.Patch> patch = bsdiff(o.b, n.b);
+      Optional<Bsdiff.Patch> patch = bsdiff(o.bytes(), n.bytes());
       if (patch.isPresent()
           && patch.get().literalBytes() < size - copied
           && patch.get().literalBytes() * 2 < size) {
@@ -292,9 +293,11 @@ public final class DeltaGenerator {
    * File content for diffing: in the heap when it takes a small share of it, else spooled to a
    * temporary file (which keeps the generator's memory flat whatever the file sizes).
    */
-  private DiffInput load(InputStream content, long size) throws IOException {
+  private DiffInput load(InputStream content, long size, boolean old) throws IOException {
     if (size <= inMemoryLimit()) {
-      return DiffInput.of(readExactly(content, size));
+      int n = (int) size;
+      byte[] buf = old ? oldBuffer(n) : newBuffer(n);
+      return DiffInput.of(readExactly(content, n, buf), n);
     }
     return DiffInput.spool(content, size, repo.path().resolve("tmp"));
   }
@@ -304,12 +307,38 @@ public final class DeltaGenerator {
     return Runtime.getRuntime().maxMemory() / 16;
   }
 
-  private static byte[] readExactly(InputStream content, long size) throws IOException {
-    byte[] b = content.readNBytes((int) size);
-    if (b.length != size || content.read() >= 0) {
-      throw new DeltaException("object is not its declared " + size + " bytes");
+  // Reused read buffers for new and old file contents: fresh multi-MB arrays for every file would
+  // be promoted by each young collection that catches them and grow the old generation (and the
+  // process's resident memory) with garbage until a full collection.
+  private byte[] newBuf = new byte[0];
+  private byte[] oldBuf = new byte[0];
+
+  private byte[] newBuffer(int n) {
+    if (newBuf.length < n) {
+      newBuf = new byte[grow(n)];
     }
-    return b;
+    return newBuf;
+  }
+
+  private byte[] oldBuffer(int n) {
+    if (oldBuf.length < n) {
+      oldBuf = new byte[grow(n)];
+    }
+    return oldBuf;
+  }
+
+  private static int grow(int n) {
+    long rounded = Math.max(64 * 1024, Long.highestOneBit(Math.max(1, n - 1)) << 1);
+    return (int) Math.min(rounded, Math.max(n, inMemoryLimit()));
+  }
+
+  /** Reads exactly {@code n} bytes into {@code buf}; the object must end there. */
+  private static byte[] readExactly(InputStream content, int n, byte[] buf) throws IOException {
+    int got = content.readNBytes(buf, 0, n);
+    if (got != n || content.read() >= 0) {
+      throw new DeltaException("object is not its declared " + n + " bytes");
+    }
+    return buf;
   }
 
   /** A bsdiff patch if enabled and the suffix array fits comfortably in this JVM's heap. */

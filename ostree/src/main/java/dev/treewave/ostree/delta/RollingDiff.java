@@ -30,8 +30,9 @@ final class RollingDiff {
       return out;
     }
     Map<Long, int[]> index = new HashMap<>();
+    byte[] scratch = new byte[BLOCK];
     for (int off = 0; off + BLOCK <= old.length(); off += BLOCK) {
-      long h = hash(old, off);
+      long h = hash(old, off, scratch);
       index.putIfAbsent(h, new int[] {off});
     }
     int lit = 0;
@@ -50,13 +51,9 @@ final class RollingDiff {
         primed = true;
       }
       int[] cand = index.get(key(a, b));
-      if (cand != null && sameBlock(old, cand[0], neu, i)) {
-        int len = BLOCK;
-        while (cand[0] + len < old.length()
-            && i + len < neu.length()
-            && old.at(cand[0] + len) == neu.at(i + len)) {
-          len++;
-        }
+      if (cand != null && old.equalRun(cand[0], neu, i, BLOCK) == BLOCK) {
+        int room = Math.min(old.length() - cand[0], neu.length() - i) - BLOCK;
+        int len = BLOCK + old.equalRun(cand[0] + BLOCK, neu, i + BLOCK, room);
         if (i > lit) {
           out.add(new Segment(false, lit, i - lit));
         }
@@ -84,24 +81,16 @@ final class RollingDiff {
     return segs.stream().filter(Segment::fromOld).mapToLong(Segment::length).sum();
   }
 
-  private static long hash(DiffInput d, int off) {
+  private static long hash(DiffInput d, int off, byte[] scratch) {
+    d.read(off, scratch, 0, BLOCK);
     int a = 0;
     int b = 0;
     for (int k = 0; k < BLOCK; k++) {
-      int v = d.at(off + k);
+      int v = scratch[k] & 0xff;
       a += v;
       b += (BLOCK - k) * v;
     }
     return key(a, b);
-  }
-
-  private static boolean sameBlock(DiffInput old, int o, DiffInput neu, int n) {
-    for (int k = 0; k < BLOCK; k++) {
-      if (old.at(o + k) != neu.at(n + k)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static long key(int a, int b) {

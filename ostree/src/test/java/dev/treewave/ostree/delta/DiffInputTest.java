@@ -45,6 +45,30 @@ class DiffInputTest {
   }
 
   @Test
+  void equalRunsAgreeWithAByteByByteComparisonForEveryKindOfInput() throws IOException {
+    Random r = new Random(11);
+    byte[] a = new byte[200_000];
+    r.nextBytes(a);
+    byte[] b = java.util.Arrays.copyOf(a, a.length + 1000); // a reused buffer: longer than its data
+    b[150_001] ^= 1;
+    try (DiffInput sa = DiffInput.spool(new ByteArrayInputStream(a), a.length, dir);
+        DiffInput sb = DiffInput.spool(new ByteArrayInputStream(b, 0, a.length), a.length, dir)) {
+      DiffInput ma = DiffInput.of(a);
+      DiffInput mb = DiffInput.of(b, a.length);
+      assertThat(mb.length()).isEqualTo(a.length);
+      for (DiffInput x : List.of(ma, sa)) {
+        for (DiffInput y : List.of(mb, sb)) {
+          assertThat(x.equalRun(0, y, 0, a.length)).isEqualTo(150_001);
+          assertThat(x.equalRun(150_002, y, 150_002, a.length - 150_002))
+              .isEqualTo(a.length - 150_002);
+          assertThat(x.equalRun(10, y, 11, 5000)).isZero();
+          assertThat(x.equalRun(7, y, 7, 0)).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
   void aSpoolOfTheWrongSizeIsRefused() {
     assertThatThrownBy(() -> DiffInput.spool(new ByteArrayInputStream(new byte[10]), 11, dir))
         .isInstanceOf(DeltaException.class);
