@@ -106,10 +106,11 @@ public final class PullBenchmark {
     ostree("summary", "-u", "--repo=" + src);
     System.out.printf("fixture: %s; update rewrote/added %.1f MB of files%n", what, changed / 1e6);
     if (deltaOnly) {
-      for (int i = 0; i < 2; i++) {
+      // wall times are noisy on shared cores: CPU (user + system) is printed beside them
+      for (int i = 0; i < 3; i++) {
         sh("rm", "-rf", src.resolve("deltas").toString());
-        Timed tg =
-            timed(
+        CpuTimed tg =
+            cpuTimed(
                 List.of(
                     "ostree",
                     "static-delta",
@@ -119,20 +120,27 @@ public final class PullBenchmark {
                     "--to=" + c2.hex()));
         long theirs = du(src.resolve("deltas"));
         sh("rm", "-rf", src.resolve("deltas").toString());
-        Timed og = generateOurs(src, c1, c2);
+        CpuTimed og = cpuTimed(ourGeneratorCommand(src, c1, c2));
         long ours = du(src.resolve("deltas"));
         System.out.printf(
-            "delta generation: ostree %.1f s %.0f MiB %.2f MB | ours %.1f s %.0f MiB %.2f MB"
-                + " | ratios time %.2f memory %.2f size %.2f%n",
+            "delta generation: ostree %.1f s (CPU %.1f s) %.0f MiB %d B | ours %.1f s (CPU %.1f s)"
+                + " %.0f MiB %d B | ratios wall %.2f CPU %.2f memory %.2f size %.4f | load %s%n",
             tg.seconds,
+            tg.cpuSeconds,
             tg.maxRssKb / 1024.0,
-            theirs / 1e6,
+            theirs,
             og.seconds,
+            og.cpuSeconds,
             og.maxRssKb / 1024.0,
-            ours / 1e6,
+            ours,
             og.seconds / tg.seconds,
+            og.cpuSeconds / tg.cpuSeconds,
             (double) og.maxRssKb / tg.maxRssKb,
-            (double) ours / theirs);
+            (double) ours / theirs,
+            String.join(
+                " ",
+                java.util.Arrays.copyOf(
+                    Files.readString(Path.of("/proc/loadavg")).strip().split(" "), 3)));
       }
       return;
     }
@@ -392,6 +400,10 @@ public final class PullBenchmark {
 
   /** Our generator in its own JVM (with the CLI's flags), to measure its peak RSS. */
   private static Timed generateOurs(Path src, ObjectId c1, ObjectId c2) throws IOException {
+    return timed(ourGeneratorCommand(src, c1, c2));
+  }
+
+  private static List<String> ourGeneratorCommand(Path src, ObjectId c1, ObjectId c2) {
     List<String> cmd = new ArrayList<>(List.of(javaBin()));
     cmd.addAll(GENERATOR_JVM_FLAGS);
     cmd.addAll(
@@ -403,7 +415,24 @@ public final class PullBenchmark {
             src.toString(),
             c1.hex(),
             c2.hex()));
-    return timed(cmd);
+    return cmd;
+  }
+
+  /** Wall seconds, CPU seconds (user + system) and peak RSS of a delta generator's process. */
+  record CpuTimed(double seconds, double cpuSeconds, long maxRssKb) {}
+
+  private static CpuTimed cpuTimed(List<String> cmd) throws IOException {
+    Path out = Files.createTempFile("time", ".txt");
+    List<String> full =
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M %U %S", "-o", out.toString()));
+    full.addAll(cmd);
+    sh(full.toArray(String[]::new));
+    String[] f = Files.readString(out).strip().split("\\s+");
+    Files.delete(out);
+    return new CpuTimed(
+        Double.parseDouble(f[0]),
+        Double.parseDouble(f[2]) + Double.parseDouble(f[3]),
+        Long.parseLong(f[1]));
   }
 
   private static String javaBin() {
