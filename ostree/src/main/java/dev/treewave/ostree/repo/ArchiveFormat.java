@@ -36,6 +36,16 @@ public final class ArchiveFormat {
    * remote less than its own repo). {@code raw} is closed on error, and at once for a symlink.
    */
   public static ContentObject read(InputStream raw, int maxHeader) throws IOException {
+    return read(raw, maxHeader, new Inflater(true), 64 * 1024);
+  }
+
+  /**
+   * As above, inflating with the caller's {@code inflater} (raw deflate, freshly reset; a puller
+   * reuses one per thread rather than allocating native zlib state per object) through an input
+   * buffer of {@code bufferSize} bytes.
+   */
+  public static ContentObject read(
+      InputStream raw, int maxHeader, Inflater inflater, int bufferSize) throws IOException {
     try {
       DataInputStream in = new DataInputStream(raw);
       int len = in.readInt();
@@ -64,7 +74,7 @@ public final class ArchiveFormat {
         raw.close();
         return new ContentObject(header, 0, InputStream.nullInputStream());
       }
-      InputStream body = new InflaterInputStream(raw, new Inflater(true), 64 * 1024);
+      InputStream body = new InflaterInputStream(raw, inflater, bufferSize);
       return new ContentObject(header, size, new BoundedStream(body, size));
     } catch (IOException | RuntimeException e) {
       raw.close();
