@@ -15,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,6 +65,11 @@ public final class Transaction implements AutoCloseable {
 
   public Stats stats() {
     return stats;
+  }
+
+  /** This transaction's private staging directory (for tests). */
+  Path stagingDirectory() {
+    return staging;
   }
 
   /** Sees every metadata object passed to this transaction, whether new or already stored. */
@@ -132,6 +140,7 @@ public final class Transaction implements AutoCloseable {
       writeStaged(
           type,
           id,
+          bytes.length,
           dest -> FastWrite.createWithMode(dest, bytes, 0644),
           dest -> FastWrite.fixMode(dest, 0644, 0644));
       return;
@@ -219,6 +228,27 @@ public final class Transaction implements AutoCloseable {
   }
 
   private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
+
+  /** Written bytes after which the file system is told to start writing back (see commit()). */
+  static final long WRITEBACK_EVERY = 64L * 1024 * 1024;
+
+  private final AtomicLong unsyncedBytes = new AtomicLong();
+
+  /**
+   * Counts what a staged write left dirty; every {@link #WRITEBACK_EVERY} bytes a background
+   * writeback starts, so a large pull's data reaches the disk while it is still fetching instead of
+   * all in the sync that commit() waits for (0.2 s of a 2 s minbase pull).
+   */
+  private void noteWritten(long size) {
+    if (!repo.fsyncEnabled()) {
+      return;
+    }
+    if (unsyncedBytes.addAndGet(size + 4096) >= WRITEBACK_EVERY) {
+      unsyncedBytes.set(0);
+      Durability.startWriteback(staging);
+    }
+  }
+
   private final Map<Path, Boolean> directories = new ConcurrentHashMap<>();
 
   private void ensureDirectory(Path dir) throws IOException {
@@ -240,7 +270,8 @@ public final class Transaction implements AutoCloseable {
    * and they are listed after they were written in full and verified. The name is reserved first,
    * so two threads never write the same file; the loser counts as skipped.
    */
-  private void writeStaged(ObjectType type, ObjectId id, StagedWriter writer, StagedWriter after) {
+  private void writeStaged(
+      ObjectType type, ObjectId id, long size, StagedWriter writer, StagedWriter after) {
     String rel = repo.relativePath(type, id);
     if (reserved.putIfAbsent(rel, Boolean.TRUE) != null) {
       stats.objectsSkipped.incrementAndGet();
@@ -254,6 +285,7 @@ public final class Transaction implements AutoCloseable {
       staged.put(rel, Boolean.TRUE);
       order.add(rel);
       stats.objectsWritten.incrementAndGet();
+      noteWritten(size);
     } catch (IOException e) {
       deleteQuietly(dest);
       reserved.remove(rel);
@@ -273,6 +305,7 @@ public final class Transaction implements AutoCloseable {
       writeStaged(
           ObjectType.FILE,
           expected,
+          size,
           dest -> {
             ObjectId actual = repo.contentStorage().write(dest, header, content, size, true);
             if (!expected.equals(actual)) {
@@ -343,17 +376,33 @@ public final class Transaction implements AutoCloseable {
         Durability.syncFilesystemOf(staging);
       }
       Path objects = repo.path().resolve("objects");
+      Map<String, Set<String>> byPrefix = new LinkedHashMap<>();
       for (String rel : order) {
-        Path dest = objects.resolve(rel);
-        ensureDirectory(dest.getParent());
-        Path src = staging.resolve(rel);
-        // rename() replaces an object written meanwhile by someone else: identical by
-        // construction, and hard links to the old inode stay valid.
-        try {
-          Files.move(
-              src, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-          // same as above
+        int slash = rel.indexOf('/');
+        String prefix = slash < 0 ? "" : rel.substring(0, slash);
+        byPrefix.computeIfAbsent(prefix, k -> new HashSet<>()).add(rel.substring(slash + 1));
+      }
+      for (Map.Entry<String, Set<String>> e : byPrefix.entrySet()) {
+        String prefix = e.getKey();
+        if (!prefix.isEmpty()
+            && moveWholeDirectory(staging.resolve(prefix), objects.resolve(prefix), e.getValue())) {
+          continue;
+        }
+        for (String name : e.getValue()) {
+          String rel = prefix.isEmpty() ? name : prefix + "/" + name;
+          Path dest = objects.resolve(rel);
+          ensureDirectory(dest.getParent());
+          // rename() replaces an object written meanwhile by someone else: identical by
+          // construction, and hard links to the old inode stay valid.
+          try {
+            Files.move(
+                staging.resolve(rel),
+                dest,
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          } catch (FileAlreadyExistsException ex) {
+            // same as above
+          }
         }
       }
       done = true;
@@ -362,6 +411,32 @@ public final class Transaction implements AutoCloseable {
     } finally {
       cleanup();
     }
+  }
+
+  /**
+   * Moves a whole staged {@code objects/XX} directory into place with one rename() when the
+   * destination is absent or empty (rename replaces only an empty directory), as in a first pull:
+   * 256 renames instead of one per object. Only when the directory holds exactly the verified
+   * objects listed for it: a leftover (say, a partial file whose deletion failed) keeps the
+   * per-object path, so nothing unverified ever gets a name in objects/.
+   */
+  private boolean moveWholeDirectory(Path src, Path dest, Set<String> names) {
+    String[] listed = src.toFile().list();
+    if (listed == null || listed.length != names.size()) {
+      return false;
+    }
+    for (String n : listed) {
+      if (!names.contains(n)) {
+        return false;
+      }
+    }
+    try {
+      Files.move(src, dest, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      return false; // not empty (or a race): the staged directory is untouched
+    }
+    directories.put(dest, Boolean.TRUE);
+    return true;
   }
 
   /** Aborts unless committed: staged objects are discarded. */
