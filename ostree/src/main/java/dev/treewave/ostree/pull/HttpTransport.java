@@ -20,7 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HttpTransport implements Transport {
   private final String base;
-  private final HttpClient client;
+  private final Duration connectTimeout;
+
+  /**
+   * For https:// remotes and redirects only, made on first use: plain http:// pulls never need it,
+   * and building one loads java.net.http and starts its selector thread (start-up CPU a short pull
+   * pays in full).
+   */
+  private HttpClient client;
+
   private final int retries;
   private final Duration requestTimeout;
   private final AtomicLong bytes = new AtomicLong();
@@ -37,12 +45,7 @@ public final class HttpTransport implements Transport {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.retries = retries;
     this.requestTimeout = requestTimeout;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    this.connectTimeout = connectTimeout;
     URI b = URI.create(this.base);
     this.basePath = b.getRawPath() == null || b.getRawPath().isEmpty() ? "/" : b.getRawPath();
     this.plain =
@@ -95,7 +98,7 @@ public final class HttpTransport implements Transport {
             req = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).GET().build();
           }
           HttpResponse<InputStream> resp =
-              client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+              client().send(req, HttpResponse.BodyHandlers.ofInputStream());
           status = resp.statusCode();
           raw = resp.body();
         }
@@ -134,6 +137,18 @@ public final class HttpTransport implements Transport {
       retried.incrementAndGet();
       backoff(attempt);
     }
+  }
+
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(connectTimeout)
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+    }
+    return client;
   }
 
   static boolean causedByIo(Throwable t) {
