@@ -63,17 +63,26 @@ final class ContentImporter implements AutoCloseable {
             });
   }
 
-  /** A queued task: larger first, then in submission order. */
-  private record Ranked(long size, long seq, Runnable task)
-      implements Runnable, Comparable<Ranked> {
+  /**
+   * Files at least this big are started before any smaller one, largest first; below it, the order
+   * of submission (the order in which MutableTree.write needs them) is kept.
+   */
+  static final long BIG_FILE = 256 * 1024;
+
+  /** A queued task: big files first by size, then everything in submission order. */
+  record Ranked(long size, long seq, Runnable task) implements Runnable, Comparable<Ranked> {
     @Override
     public void run() {
       task.run();
     }
 
+    private long rank() {
+      return size >= BIG_FILE ? size : 0;
+    }
+
     @Override
     public int compareTo(Ranked o) {
-      int bySize = Long.compare(o.size, size);
+      int bySize = Long.compare(o.rank(), rank());
       return bySize != 0 ? bySize : Long.compare(seq, o.seq);
     }
   }

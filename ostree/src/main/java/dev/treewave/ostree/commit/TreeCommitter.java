@@ -3,6 +3,7 @@ package dev.treewave.ostree.commit;
 import dev.treewave.ostree.core.Commit;
 import dev.treewave.ostree.core.CommitSizes;
 import dev.treewave.ostree.core.DirMeta;
+import dev.treewave.ostree.core.DirTree;
 import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.FileMode;
 import dev.treewave.ostree.core.ObjectId;
@@ -19,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,6 +243,11 @@ public final class TreeCommitter {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(children::add);
     }
+    // Files are queued in the order MutableTree.write will ask for them (this directory's files by
+    // name, then each subdirectory by name), so dirtrees are written while content is still being
+    // compressed instead of all at the end.
+    children.sort(Comparator.comparing(p -> p.getFileName().toString(), DirTree.NAME_ORDER));
+    List<Subdirectory> subdirectories = new ArrayList<>();
     for (Path child : children) {
       String name = child.getFileName().toString();
       FileAttributes.Stat st = FileAttributes.stat(child);
@@ -255,7 +262,7 @@ public final class TreeCommitter {
       }
       if (FileMode.isDirectory(mode)) {
         MutableTree sub = tree.directory(name, dirMeta(child, st, tx));
-        scan(child, path, sub, tx, importer);
+        subdirectories.add(new Subdirectory(child, path, sub));
       } else if (FileMode.isRegular(mode)) {
         tree.putFile(
             name,
@@ -281,5 +288,10 @@ public final class TreeCommitter {
         progress.accept(done);
       }
     }
+    for (Subdirectory d : subdirectories) {
+      scan(d.dir(), d.path(), d.tree(), tx, importer);
+    }
   }
+
+  private record Subdirectory(Path dir, String path, MutableTree tree) {}
 }

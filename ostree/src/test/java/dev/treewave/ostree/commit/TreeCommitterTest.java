@@ -54,6 +54,26 @@ class TreeCommitterTest {
   }
 
   @Test
+  void bigFilesGoFirstLargestFirstThenEverythingInSubmissionOrder() {
+    Runnable none = () -> {};
+    long big = ContentImporter.BIG_FILE;
+    java.util.List<ContentImporter.Ranked> queued =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                new ContentImporter.Ranked(10, 0, none),
+                new ContentImporter.Ranked(big, 1, none),
+                new ContentImporter.Ranked(big - 1, 2, none),
+                new ContentImporter.Ranked(50 * big, 3, none),
+                new ContentImporter.Ranked(0, 4, none),
+                new ContentImporter.Ranked(5, 5, none)));
+    java.util.Collections.shuffle(queued, new Random(1));
+    java.util.Collections.sort(queued);
+    assertThat(queued)
+        .extracting(ContentImporter.Ranked::seq)
+        .containsExactly(3L, 1L, 0L, 2L, 4L, 5L);
+  }
+
+  @Test
   void everyQueuedFileIsStoredOnce() throws Exception {
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     for (int i = 0; i < 300; i++) {
