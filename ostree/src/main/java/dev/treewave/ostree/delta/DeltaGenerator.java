@@ -596,7 +596,10 @@ public final class DeltaGenerator {
       List<DeltaSuperblock.PartObject> objs = List.copyOf(objects);
       long u = usize;
       BlobSpool data = blob;
-      PartFileWriter.Packing z = packing;
+      PartFileWriter.Packing z =
+          packing == PartFileWriter.Packing.STORED_XZ && repeatsWithinADictionary(data)
+              ? PartFileWriter.Packing.XZ
+              : packing;
       Path tmpDir = repo.path().resolve("tmp");
       blob = null;
       modes.clear();
@@ -641,6 +644,18 @@ public final class DeltaGenerator {
                 }
               });
       blob = new BlobSpool(tmpDir);
+    }
+
+    /**
+     * Whether objects that each defeat compression still repeat one another enough for xz to save
+     * 1% (the rule {@link Compressibility} applies to single objects). xz's saving follows the
+     * repeated share closely: in a from-scratch minbase delta, parts with 2.7% and 0.5% repeated
+     * anchors shrank by 3.6% and 0.5% under xz; random files repeat nothing and shrink by nothing.
+     */
+    private boolean repeatsWithinADictionary(BlobSpool data) throws IOException {
+      Repeats r = new Repeats(PartFileWriter.MAX_DICT);
+      data.writeTo(r);
+      return r.repeatedShare() >= 0.01;
     }
 
     @Override

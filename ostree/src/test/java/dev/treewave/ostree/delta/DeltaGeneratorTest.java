@@ -167,4 +167,37 @@ class DeltaGeneratorTest {
             OfflineDelta.apply(client, src.path().resolve(DeltaName.scratch(c1).superblockPath())))
         .isEqualTo(c1);
   }
+
+  @Test
+  void incompressibleFilesThatRepeatOneAnotherAreStillCompressed() throws IOException {
+    // each file is random (deflate saves nothing) but every second one is its predecessor plus a
+    // byte: xz finds the repeats across objects, so their part is compressed after all
+    OstreeRepo src = OstreeRepo.init(tmp.resolve("src"), RepoMode.ARCHIVE);
+    Path tree = tmp.resolve("tree");
+    Files.createDirectories(tree);
+    Random r = new Random(3);
+    for (int i = 0; i < 20; i++) {
+      byte[] b = new byte[40_000];
+      r.nextBytes(b);
+      Files.write(tree.resolve("a" + i), b);
+      Files.write(tree.resolve("b" + i), java.util.Arrays.copyOf(b, b.length + 1));
+    }
+    ObjectId c1 = TreeFixture.commit(src, tree, "os", Optional.empty(), 1_700_000_000L);
+    DeltaSuperblock sb =
+        new DeltaGenerator(src, DeltaGenerator.Options.DEFAULTS).generate(Optional.empty(), c1);
+    Path dir = src.path().resolve(DeltaName.scratch(c1).directory());
+    long files = 0;
+    long payload = 0;
+    for (int i = 0; i < sb.parts().size(); i++) {
+      byte[] bytes = Files.readAllBytes(dir.resolve(Integer.toString(i)));
+      files += bytes.length;
+      payload += DeltaPart.decode(bytes).blob().length;
+    }
+    assertThat(payload).isGreaterThan(40 * 40_000);
+    assertThat(files).isLessThan(25 * 40_000); // about half: each repeat costs next to nothing
+    OstreeRepo client = OstreeRepo.init(tmp.resolve("client"), RepoMode.BARE_USER);
+    assertThat(
+            OfflineDelta.apply(client, src.path().resolve(DeltaName.scratch(c1).superblockPath())))
+        .isEqualTo(c1);
+  }
 }
