@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP on 127.0.0.1 and {@code static-delta apply-offline} apply them, and fsck and checkout agree
  * with the committed tree.
  */
-class StoredChunkPartIT {
+class StoredChunkDeltaIT {
   @TempDir Path tmp;
   StaticRepoServer server;
   ObjectId c1;
