@@ -17,13 +17,15 @@ import org.tukaani.xz.LZMA2Options;
 
 /**
  * Writes finished delta parts (xz is most of a delta's CPU) on background threads while the
- * generator reads and diffs the next objects: parts are independent, so on N cores up to N parts
- * compress at once. Part numbers follow submission order whatever order the writes finish in.
+ * generator reads and diffs the next objects: parts are independent, so several can compress at
+ * once (one thread per core, up to four). Part numbers follow submission order whatever order the
+ * writes finish in.
  *
- * <p>Memory stays bounded: at most two parts per thread wait as spooled temp files, and a part's xz
- * encoder (23 MiB with a 2 MiB dictionary) only starts when its share of a budget of half the heap
- * is free, so a 64 MiB heap runs one full-size encoder at a time beside the generator's own diff
- * buffers (small parts' encoders, sized to their payload, still run side by side).
+ * <p>Memory stays bounded: at most one part more than there are threads waits as a spooled temp
+ * file, and a part's xz encoder (23 MiB with a 2 MiB dictionary) only starts when its share of a
+ * budget of half the heap is free, so a 64 MiB heap runs one full-size encoder at a time beside the
+ * generator's own diff buffers (small parts' encoders, sized to their payload, still run side by
+ * side).
  */
 final class PartWriters implements AutoCloseable {
   /** A part write: returns its header once the file is in place. */
@@ -52,14 +54,17 @@ final class PartWriters implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.queued = new Semaphore(2 * n);
+    this.queued = new Semaphore(n + 1);
     this.budgetKib = (int) Math.max(1, Runtime.getRuntime().maxMemory() / 2 / 1024);
     this.memoryKib = new Semaphore(budgetKib);
   }
 
-  /** Threads for this machine: one per core. */
+  /**
+   * Threads for this machine: one per core, at most four (the memory budget rarely lets more
+   * full-size encoders run at once, and every queued part is a temp file of up to 32 MB).
+   */
   static int defaultThreads() {
-    return Runtime.getRuntime().availableProcessors();
+    return Math.min(4, Runtime.getRuntime().availableProcessors());
   }
 
   /**
