@@ -74,4 +74,37 @@ class LauncherIT {
     assertThat(missing.err()).startsWith("error: ").hasLineCount(1);
     Files.deleteIfExists(JSA);
   }
+
+  /** The JVM flags the launcher picks, seen through a stand-in {@code java} that prints them. */
+  String flagsFor(String... args) throws IOException, InterruptedException {
+    Path bin = Files.createDirectories(tmp.resolve("fake-bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    java.toFile().setExecutable(true);
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    pb.environment().put("TREEWAVE_CDS", "0");
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    return out;
+  }
+
+  @Test
+  void picksJitAndHeapFlagsPerCommand() throws Exception {
+    String hotLoopsOnly = "-XX:Tier4InvocationThreshold=500000";
+    assertThat(flagsFor("static-delta", "generate", "--repo=r", "--to=t"))
+        .contains("-Xmx64m", hotLoopsOnly)
+        .doesNotContain("TieredStopAtLevel");
+    assertThat(flagsFor("static-delta", "--repo=r", "generate", "--to=t")).contains("-Xmx64m");
+    assertThat(flagsFor("commit", "--repo=r", "-b", "b")).contains(hotLoopsOnly);
+    assertThat(flagsFor("pull", "--repo=r", "origin", "b")).contains(hotLoopsOnly);
+    assertThat(flagsFor("checkout", "--repo=r", "-U", "b", "co"))
+        .contains("-XX:TieredStopAtLevel=1")
+        .doesNotContain("-Xmx64m", hotLoopsOnly);
+    assertThat(flagsFor("static-delta", "list", "--repo=r")).doesNotContain("-Xmx64m");
+  }
 }

@@ -41,7 +41,15 @@ public final class PullBenchmark {
    * static-delta generate}.
    */
   static final List<String> GENERATOR_JVM_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m");
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xmx64m",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:Tier4InvocationThreshold=500000",
+          "-XX:Tier4MinInvocationThreshold=60000",
+          "-XX:Tier4CompileThreshold=1500000",
+          "-XX:Tier4BackEdgeThreshold=4000000");
 
   private PullBenchmark(Path work) {
     this.work = work;
