@@ -103,8 +103,11 @@ class LauncherIT {
     assertThat(flagsFor("commit", "--repo=r", "-b", "b")).contains(hotLoopsOnly);
     assertThat(flagsFor("pull", "--repo=r", "origin", "b")).contains(hotLoopsOnly);
     assertThat(flagsFor("checkout", "--repo=r", "-U", "b", "co"))
-        .contains("-XX:TieredStopAtLevel=1")
+        .contains("-XX:TieredStopAtLevel=1", "-XX:Tier3InvocationThreshold=50")
         .doesNotContain("-Xmx64m", hotLoopsOnly);
+    assertThat(flagsFor("log", "--repo=r", "b"))
+        .contains("-XX:TieredStopAtLevel=1")
+        .doesNotContain("Tier3InvocationThreshold", hotLoopsOnly);
     assertThat(flagsFor("static-delta", "list", "--repo=r")).doesNotContain("-Xmx64m");
   }
 }
