@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +55,13 @@ class AgentCodeUnderChartRbacIT {
   @Test
   void watchReportAndKeysWorkForItsOwnNodeOnly() throws Exception {
     KubernetesClient admin = plane.client();
-    for (String node : new String[] {"n-a", "n-b"}) {
-      admin
-          .nodes()
-          .resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
-          .create();
+    for (String node : new String[] {"n-a", "n-b", "probe"}) {
+      if (!node.equals("probe")) {
+        admin
+            .nodes()
+            .resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
+            .create();
+      }
       OSNode osNode =
           Chart.YAML.convertValue(
               Map.of(
@@ -111,6 +115,14 @@ class AgentCodeUnderChartRbacIT {
                     .build())
             .create();
     KubernetesClient agent = plane.serviceAccountClient(NS, "tw-treewave-agent", pod);
+    // The API server loads the chart's ValidatingAdmissionPolicy through an informer, a moment
+    // after helm created it; until then every write RBAC allows goes through. Wait until it refuses
+    // a write to an OSNode nothing else here looks at, so the assertions below test the policy
+    // and not that race.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> refusesStatusWrite(agent, "probe"));
 
     try (OsNodeWatch own = new OsNodeWatch(agent, "n-a", Duration.ofMinutes(1), () -> {});
         OsNodeWatch other = new OsNodeWatch(agent, "n-b", Duration.ofMinutes(1), () -> {})) {
@@ -149,5 +161,23 @@ class AgentCodeUnderChartRbacIT {
     assertThatThrownBy(() -> keys.read(KeyReference.secret(NS, "fleet-keys", "key")))
         .isInstanceOf(KeyUnavailableException.class)
         .hasMessageContaining("forbidden");
+  }
+
+  private static boolean refusesStatusWrite(KubernetesClient client, String osNode) {
+    try {
+      client
+          .resources(OSNode.class)
+          .withName(osNode)
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{}}]");
+      return false;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      return true;
+    }
   }
 }

@@ -118,7 +118,25 @@ class ChartInstallIT {
         .extracting(o -> ((Map<?, ?>) o.getAdditionalProperties().get("status")).get("agentState"))
         .isEqualTo("Idle");
 
-    // Another node's OSNode: RBAC allows it, the admission policy does not.
+    // Another node's OSNode: RBAC allows it, the admission policy does not. The API server loads
+    // the policy through an informer a moment after helm created it, so first wait until it
+    // refuses a write to an OSNode that nothing else here looks at.
+    osNode(admin, "agent-probe");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try {
+                patchStatus(agent, "agent-probe", "Idle");
+                return false;
+              } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                  throw e;
+                }
+                return true;
+              }
+            });
     assertDenied(() -> patchStatus(agent, "agent-b", "Booted"), 403)
         .hasMessageContaining("ValidatingAdmissionPolicy")
         .hasMessageContaining("the node agent on agent-a may not write OSNode agent-b");
