@@ -102,7 +102,8 @@ final class PartFileWriter {
                 Files.newOutputStream(
                     target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 64 * 1024);
-        CountingOut counted = new CountingOut(new DigestOutputStream(file, sha))) {
+        CountingOutputStream counted =
+            new CountingOutputStream(new DigestOutputStream(file, sha))) {
       counted.write(compress ? DeltaPart.COMPRESSION_XZ : DeltaPart.COMPRESSION_NONE);
       XzBlockWriter blocks = null;
       OutputStream payload;
@@ -132,7 +133,7 @@ final class PartFileWriter {
       if (compress) {
         payload.close(); // finishes the xz stream (and closes the file)
       }
-      written = counted.count;
+      written = counted.count();
     }
     return new Written(ObjectId.ofDigest(sha), written);
   }
@@ -188,26 +189,6 @@ final class PartFileWriter {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static final class CountingOut extends java.io.FilterOutputStream {
-    long count;
-
-    CountingOut(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }

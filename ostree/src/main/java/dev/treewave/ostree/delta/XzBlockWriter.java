@@ -34,7 +34,7 @@ final class XzBlockWriter extends OutputStream {
   /** The largest uncompressed LZMA2 chunk. */
   private static final int CHUNK = 64 * 1024;
 
-  private final CountingOut out;
+  private final CountingOutputStream out;
   private final ArrayCache cache;
   private final List<long[]> records = new ArrayList<>();
   private final byte[] one = new byte[1];
@@ -52,7 +52,7 @@ final class XzBlockWriter extends OutputStream {
   private boolean firstChunk;
 
   XzBlockWriter(OutputStream out, ArrayCache cache) throws IOException {
-    this.out = new CountingOut(out);
+    this.out = new CountingOutputStream(out);
     this.cache = cache;
     this.out.write(MAGIC);
     byte[] flags = {0, CHECK_CRC32};
@@ -80,7 +80,7 @@ final class XzBlockWriter extends OutputStream {
   private void begin(boolean stored, int dictSize) throws IOException {
     this.open = true;
     this.stored = stored;
-    this.blockStart = out.count;
+    this.blockStart = out.count();
     this.uncompressed = 0;
     this.check.reset();
     // block header: size, flags (one filter, no size fields), LZMA2 with its dictionary size
@@ -155,8 +155,8 @@ final class XzBlockWriter extends OutputStream {
       encoder.finish(); // writes the end marker
       encoder = null;
     }
-    long compressed = out.count - blockStart - headerSize;
-    while ((out.count - blockStart) % 4 != 0) {
+    long compressed = out.count() - blockStart - headerSize;
+    while ((out.count() - blockStart) % 4 != 0) {
       out.write(0);
     }
     writeLe32((int) check.getValue());
@@ -167,7 +167,7 @@ final class XzBlockWriter extends OutputStream {
   /** Ends the last block and writes the index and stream footer; does not close the target. */
   void finish() throws IOException {
     endBlock();
-    long indexStart = out.count;
+    long indexStart = out.count();
     CRC32 crc = new CRC32();
     OutputStream index =
         new FilterOutputStream(out) {
@@ -183,11 +183,11 @@ final class XzBlockWriter extends OutputStream {
       varint(index, r[0]);
       varint(index, r[1]);
     }
-    while ((out.count - indexStart) % 4 != 0) {
+    while ((out.count() - indexStart) % 4 != 0) {
       index.write(0);
     }
     writeLe32((int) crc.getValue());
-    long backward = (out.count - indexStart) / 4 - 1;
+    long backward = (out.count() - indexStart) / 4 - 1;
     byte[] f = new byte[6];
     for (int i = 0; i < 4; i++) {
       f[i] = (byte) (backward >>> (8 * i));
@@ -235,26 +235,6 @@ final class XzBlockWriter extends OutputStream {
     CRC32 c = new CRC32();
     c.update(b, off, len);
     return (int) c.getValue();
-  }
-
-  private static final class CountingOut extends FilterOutputStream {
-    long count;
-
-    CountingOut(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
   }
 
   /** Keeps the encoder's finish/close from closing the stream the next blocks go to. */
