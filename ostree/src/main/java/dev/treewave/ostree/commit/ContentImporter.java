@@ -42,7 +42,6 @@ final class ContentImporter implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final Semaphore inFlight = new Semaphore((int) (MAX_BYTES_IN_FLIGHT / 1024));
   final AtomicLong filesDone = new AtomicLong();
-  final AtomicLong filesSubmitted = new AtomicLong();
   private final SizesCollector sizes;
 
   /** {@code sizes} may be null: no {@code ostree.sizes} wanted. */
@@ -99,7 +98,6 @@ final class ContentImporter implements AutoCloseable {
   /** A regular file on disk with the (policy-applied) header fields; queued at once. */
   Future<ObjectId> regularFile(
       Path file, long scannedSize, int uid, int gid, int mode, boolean readXattrs) {
-    filesSubmitted.incrementAndGet();
     int gen = generation();
     CompletableFuture<ObjectId> result = new CompletableFuture<>();
     execute(
@@ -146,7 +144,6 @@ final class ContentImporter implements AutoCloseable {
 
   /** Content already in memory (tar entries); bounded so a big tarball cannot exhaust the heap. */
   Future<ObjectId> bytes(FileHeader h, byte[] data) {
-    filesSubmitted.incrementAndGet();
     int gen = generation();
     int permits = Math.max(1, data.length / 1024);
     inFlight.acquireUninterruptibly(Math.min(permits, (int) (MAX_BYTES_IN_FLIGHT / 1024)));
@@ -174,7 +171,6 @@ final class ContentImporter implements AutoCloseable {
       dev.treewave.ostree.repo.OstreeRepo source,
       ObjectId id,
       java.util.function.UnaryOperator<FileHeader> transform) {
-    filesSubmitted.incrementAndGet();
     int gen = generation();
     return CompletableFuture.supplyAsync(
         () -> {
