@@ -49,7 +49,9 @@ public final class PullBenchmark {
           "-XX:Tier4InvocationThreshold=500000",
           "-XX:Tier4MinInvocationThreshold=60000",
           "-XX:Tier4CompileThreshold=1500000",
-          "-XX:Tier4BackEdgeThreshold=4000000");
+          "-XX:Tier4BackEdgeThreshold=4000000",
+          "-XX:CompileCommand=quiet",
+          "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01");
 
   private PullBenchmark(Path work) {
     this.work = work;
