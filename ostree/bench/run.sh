@@ -25,7 +25,12 @@ time_cmd() {
 
 files=$(find "$tree" -type f | wc -l); entries=$(find "$tree" | wc -l); size=$(du -sm "$tree" | cut -f1)
 echo "tree: $tree ($entries entries, $files files, ${size} MB); runs: $runs; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-find "$tree" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
+# warm: reads the whole tree into the page cache. It runs before every commit, not once: this
+# machine's kernel runs a DAMON "pageout" scheme that evicts page-cache pages left untouched for a
+# few seconds, so between rounds part of the tree fell out again and each tool's commit waited on
+# disk reads for a varying share of it (hundreds of blocked reads per commit, found with
+# sched_switch traces), which blurred the comparison.
+warm() { find "$tree" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true; }
 
 for i in $(seq 1 "$runs"); do
   for tool in ostree ours; do
@@ -34,8 +39,11 @@ for i in $(seq 1 "$runs"); do
     rm -rf "$r"; mkdir -p "$r"
     "${cli[@]}" init --repo="$r/archive" --mode=archive
     "${cli[@]}" init --repo="$r/bareuser" --mode=bare-user
+    warm
     time_cmd archive-commit "$tool" "${cli[@]}" commit --repo="$r/archive" -b bench --tree=dir="$tree" --timestamp=2020-01-01 -s bench
+    warm
     time_cmd archive-recommit "$tool" "${cli[@]}" commit --repo="$r/archive" -b bench --tree=dir="$tree" --timestamp=2020-01-02 -s again
+    warm
     time_cmd bareuser-commit "$tool" "${cli[@]}" commit --repo="$r/bareuser" -b bench --tree=dir="$tree" --timestamp=2020-01-01 -s bench
     time_cmd checkout-hardlink "$tool" "${cli[@]}" checkout --repo="$r/bareuser" -U bench "$r/co"
     a=$(ostree rev-parse --repo="$r/archive" bench); b=$(ostree rev-parse --repo="$r/bareuser" bench)
