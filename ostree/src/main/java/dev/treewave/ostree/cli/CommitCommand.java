@@ -138,6 +138,7 @@ final class CommitCommand extends RepoCommand {
     committer.onProgress(progress::update);
     CommitResult r = committer.commit();
     progress.done();
+    r.warnings().forEach(w -> err().println("warning: " + w));
     out().println(r.commit().hex());
     return 0;
   }

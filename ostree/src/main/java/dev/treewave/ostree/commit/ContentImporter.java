@@ -4,8 +4,6 @@ import dev.treewave.ostree.core.ContentObjects;
 import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
-import dev.treewave.ostree.core.Xattr;
-import dev.treewave.ostree.repo.FileAttributes;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.Transaction;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -97,14 +94,20 @@ final class ContentImporter implements AutoCloseable {
 
   /** A regular file on disk with the (policy-applied) header fields; queued at once. */
   Future<ObjectId> regularFile(
-      Path file, long scannedSize, int uid, int gid, int mode, boolean readXattrs) {
+      Path file,
+      long scannedSize,
+      int uid,
+      int gid,
+      int mode,
+      XattrSource xattrs,
+      String relative) {
     int gen = generation();
     CompletableFuture<ObjectId> result = new CompletableFuture<>();
     execute(
         scannedSize,
         () -> {
           try {
-            result.complete(importFile(file, uid, gid, mode, readXattrs, gen));
+            result.complete(importFile(file, uid, gid, mode, xattrs, relative, gen));
           } catch (Throwable t) {
             result.completeExceptionally(t);
           }
@@ -112,10 +115,10 @@ final class ContentImporter implements AutoCloseable {
     return result;
   }
 
-  private ObjectId importFile(Path file, int uid, int gid, int mode, boolean readXattrs, int gen) {
+  private ObjectId importFile(
+      Path file, int uid, int gid, int mode, XattrSource xattrs, String relative, int gen) {
     try {
-      List<Xattr> xattrs = readXattrs ? FileAttributes.readUserXattrs(file) : List.of();
-      FileHeader h = FileHeader.regular(uid, gid, mode, xattrs);
+      FileHeader h = FileHeader.regular(uid, gid, mode, xattrs.of(file, relative));
       long size = Files.size(file);
       ObjectId id;
       if (size <= IN_MEMORY_LIMIT) {

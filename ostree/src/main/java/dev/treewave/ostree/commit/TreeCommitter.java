@@ -15,16 +15,20 @@ import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.repo.Transaction;
+import dev.treewave.ostree.repo.XattrDump;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 
@@ -39,6 +43,8 @@ public final class TreeCommitter {
   private final OwnershipPolicy policy;
   private final boolean readXattrs;
   private LongConsumer progress = n -> {};
+  private final Map<Path, CompletableFuture<Optional<XattrDump>>> xattrDumps = new HashMap<>();
+  private final List<String> warnings = new ArrayList<>();
 
   public TreeCommitter(OstreeRepo repo, CommitOptions options) {
     this.repo = repo;
@@ -65,6 +71,14 @@ public final class TreeCommitter {
     // libostree only generates sizes in archive repositories and silently ignores the flag
     // elsewhere; doing the same keeps commit checksums identical in every mode.
     SizesCollector sizes = collectsSizes() ? new SizesCollector() : null;
+    if (readXattrs) {
+      // getfattr reads the trees' xattrs in its own process while this one sets up.
+      for (TreeSource src : options.trees()) {
+        if (src instanceof TreeSource.Dir d) {
+          xattrDumps.computeIfAbsent(d.path(), XattrDump::start);
+        }
+      }
+    }
     try (Transaction tx = repo.beginTransaction();
         ContentImporter importer = new ContentImporter(tx, options.threads(), sizes)) {
       if (sizes != null) {
@@ -84,7 +98,8 @@ public final class TreeCommitter {
         Commit p = repo.readCommit(parent.get());
         if (p.rootTree().equals(rootTree) && p.rootMeta().equals(rootMeta)) {
           tx.commit(); // dirtrees are already stored; harmless and keeps them durable
-          return new CommitResult(parent.get(), false, importer.filesDone.get(), 0, 0);
+          return new CommitResult(
+              parent.get(), false, importer.filesDone.get(), 0, 0, List.copyOf(warnings));
         }
       }
       Map<String, GVariant> md = metadata();
@@ -108,7 +123,8 @@ public final class TreeCommitter {
           true,
           importer.filesDone.get(),
           tx.stats().objectsWritten.get(),
-          tx.stats().contentBytesWritten.get());
+          tx.stats().contentBytesWritten.get(),
+          List.copyOf(warnings));
     }
   }
 
@@ -197,8 +213,9 @@ public final class TreeCommitter {
         throw new OstreeException("Not a directory: " + dir);
       }
       MutableTree base = root != null ? root : new MutableTree(null);
-      base.setMeta(dirMeta(dir, st, tx));
-      scan(dir, "", base, tx, importer);
+      XattrSource xattrs = xattrSource(dir);
+      base.setMeta(dirMeta(dir, "", st, tx, xattrs));
+      scan(dir, "", base, tx, importer, xattrs);
       return base;
     } catch (java.nio.file.NoSuchFileException e) {
       throw new OstreeException("opendir(" + dir + "): No such file or directory");
@@ -225,8 +242,35 @@ public final class TreeCommitter {
     }
   }
 
-  private ObjectId dirMeta(Path dir, FileAttributes.Stat st, Transaction tx) throws IOException {
-    List<Xattr> xattrs = readXattrs ? FileAttributes.readUserXattrs(dir) : List.of();
+  /**
+   * Where this directory tree's xattrs come from: none when they are not committed, getfattr's dump
+   * of every namespace when it is installed, else the JDK's {@code user.*} only (with a warning, as
+   * anything in another namespace is then left out of the commit).
+   */
+  private XattrSource xattrSource(Path dir) {
+    if (!readXattrs) {
+      return XattrSource.NONE;
+    }
+    Optional<XattrDump> dump;
+    try {
+      dump = xattrDumps.computeIfAbsent(dir, XattrDump::start).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+    if (dump.isPresent()) {
+      return XattrSource.dumped(dump.get());
+    }
+    warnings.add(
+        "getfattr (package attr) is not installed: only user.* xattrs were read from "
+            + dir
+            + "; security.*, trusted.* and ACL xattrs, which ostree commits, were left out");
+    return XattrSource.USER_ONLY;
+  }
+
+  private ObjectId dirMeta(
+      Path dir, String relative, FileAttributes.Stat st, Transaction tx, XattrSource source)
+      throws IOException {
+    List<Xattr> xattrs = source.of(dir, relative);
     return tx.writeDirMeta(
         new DirMeta(
             policy.uid(st.uid()),
@@ -236,7 +280,12 @@ public final class TreeCommitter {
   }
 
   private void scan(
-      Path dir, String prefix, MutableTree tree, Transaction tx, ContentImporter importer)
+      Path dir,
+      String prefix,
+      MutableTree tree,
+      Transaction tx,
+      ContentImporter importer,
+      XattrSource xattrs)
       throws IOException {
     CommitFilter filter = options.filter().orElse(null);
     List<Path> children = new ArrayList<>();
@@ -261,7 +310,7 @@ public final class TreeCommitter {
         }
       }
       if (FileMode.isDirectory(mode)) {
-        MutableTree sub = tree.directory(name, dirMeta(child, st, tx));
+        MutableTree sub = tree.directory(name, dirMeta(child, path, st, tx, xattrs));
         subdirectories.add(new Subdirectory(child, path, sub));
       } else if (FileMode.isRegular(mode)) {
         tree.putFile(
@@ -272,13 +321,18 @@ public final class TreeCommitter {
                 policy.uid(st.uid()),
                 policy.gid(st.gid()),
                 policy.mode(mode),
-                readXattrs));
+                xattrs,
+                path));
       } else if (FileMode.isSymlink(mode)) {
         String target = Files.readSymbolicLink(child).toString();
         tree.putFile(
             name,
             importer.symlink(
-                FileHeader.symlink(policy.uid(st.uid()), policy.gid(st.gid()), target, List.of())));
+                FileHeader.symlink(
+                    policy.uid(st.uid()),
+                    policy.gid(st.gid()),
+                    target,
+                    policy.xattrs(xattrs.ofSymlink(path)))));
       } else {
         throw new OstreeException(
             "Unsupported file type (mode 0" + Integer.toOctalString(mode) + ") at " + child);
@@ -289,7 +343,7 @@ public final class TreeCommitter {
       }
     }
     for (Subdirectory d : subdirectories) {
-      scan(d.dir(), d.path(), d.tree(), tx, importer);
+      scan(d.dir(), d.path(), d.tree(), tx, importer, xattrs);
     }
   }
 
