@@ -216,6 +216,10 @@ public final class Transaction implements AutoCloseable {
       order.add(rel);
       stats.objectsWritten.incrementAndGet();
       stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : content.length);
+      // A commit's objects, like a pull's, start reaching the disk while the rest still compresses
+      // (the payload length over-counts an archive's compressed file: an earlier writeback is
+      // fine).
+      noteWritten(content.length);
     } catch (IOException e) {
       deleteQuietly(dest);
       reserved.remove(rel);
