@@ -52,10 +52,13 @@ public final class CdsTraining {
 
   private static void run(PrintWriter out, String... args) {
     // Failures only make the archive less complete; they must not stop the launcher.
-    // Checkout goes the way OstreeCli.main sends it, so its classes and lambdas are archived too.
+    // Checkout and commit go the way OstreeCli.main sends them, so their classes are archived too.
     var fast = FastCheckout.parse(args);
+    var commit = FastCommit.parse(args);
     if (fast.isPresent()) {
       FastCheckout.run(fast.get(), out);
+    } else if (commit.isPresent()) {
+      FastCommit.run(commit.get(), out, out);
     } else {
       OstreeCli.run(args, out, out);
     }

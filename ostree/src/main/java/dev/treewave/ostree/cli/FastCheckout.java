@@ -94,12 +94,7 @@ final class FastCheckout {
       checkout(OstreeRepo.open(repoPath), a.options(), a.rev(), a.dest().orElse(null));
       return 0;
     } catch (RuntimeException e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-      err.println("error: " + msg.lines().findFirst().orElse(msg));
-      if (System.getenv("TREEWAVE_DEBUG") != null) {
-        e.printStackTrace(err);
-      }
-      return 1;
+      return OstreeCli.reportFailure(e, err);
     } finally {
       err.flush();
     }

@@ -73,13 +73,32 @@ public final class OstreeCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    // checkout is parsed by hand: a fresh JVM would spend more CPU building picocli's model
-    // than checking out a whole tree. Anything unusual falls through to picocli.
+    // checkout and commit are parsed by hand: a fresh JVM would spend more CPU building picocli's
+    // model than checking out a whole tree. Anything unusual falls through to picocli.
     var fast = FastCheckout.parse(args);
     if (fast.isPresent()) {
       System.exit(FastCheckout.run(fast.get(), new PrintWriter(System.err, true)));
     }
+    var commit = FastCommit.parse(args);
+    if (commit.isPresent()) {
+      System.exit(
+          FastCommit.run(
+              commit.get(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * A failed command's report: its message's first line after "error: " (the stack trace too with
+   * TREEWAVE_DEBUG set); exit code 1. Shared by picocli's handler and the parsers that bypass it.
+   */
+  static int reportFailure(Exception e, PrintWriter err) {
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    err.println("error: " + msg.lines().findFirst().orElse(msg));
+    if (System.getenv("TREEWAVE_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    return 1;
   }
 
   /** The first argument that is not an option of the root command (null if none). */
@@ -109,15 +128,7 @@ public final class OstreeCli implements Runnable {
     }
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-          err.println("error: " + msg.lines().findFirst().orElse(msg));
-          if (System.getenv("TREEWAVE_DEBUG") != null) {
-            e.printStackTrace(err);
-          }
-          return 1;
-        });
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> reportFailure(e, err));
     cl.setParameterExceptionHandler(
         (e, a) -> {
           err.println("error: " + e.getMessage());

@@ -12,16 +12,21 @@ abstract class RepoCommand implements Callable<Integer> {
   @ParentCommand OstreeCli cli;
   @Spec CommandSpec spec;
 
+  /** The streams of a command run without picocli (see {@link FastCommit}); null under picocli. */
+  PrintWriter directOut;
+
+  PrintWriter directErr;
+
   OstreeRepo repo() {
     return cli.openRepo();
   }
 
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return spec != null ? spec.commandLine().getOut() : directOut;
   }
 
   PrintWriter err() {
-    return spec.commandLine().getErr();
+    return spec != null ? spec.commandLine().getErr() : directErr;
   }
 
   @Override
