@@ -19,6 +19,10 @@ timefmt="%e %U %S"
 # time_cmd NAME TOOL CMD... : appends "wall cpu" to $work/NAME.TOOL
 time_cmd() {
   local name="$1" tool="$2"; shift 2
+  # Each measurement starts with nothing dirty: otherwise it pays for writing back what the one
+  # before left (a checkout's thousands of new links and directories), in its own final sync or,
+  # worse, as kernel work competing for the cores while it compresses.
+  sync
   /usr/bin/time -o "$work/t" -f "$timefmt" "$@" >/dev/null
   awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/t" >> "$work/$name.$tool"
 }
@@ -64,5 +68,8 @@ for m in archive-commit archive-recommit bareuser-commit checkout-hardlink; do
   oc=$(cut -d' ' -f2 "$work/$m.ostree" | median); tc=$(cut -d' ' -f2 "$work/$m.ours" | median)
   case $m in archive-commit) goal="<= 0.5x";; archive-recommit) goal="<= 0.15x";; *) goal="<= 1.0x";; esac
   printf '| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %s |\n' "$m" "$ow" "$tw" "$(echo "$tw / $ow" | bc -l)" "$oc" "$tc" "$goal"
+done
+for m in archive-commit archive-recommit bareuser-commit checkout-hardlink; do
+  echo "$m, wall and CPU s per round: ostree $(paste -sd' ' "$work/$m.ostree") | treewave $(paste -sd' ' "$work/$m.ours")" >&2
 done
 echo "(identical commit checksums from both tools in every run: $(cat "$work/ids.ours.1"))" >&2
