@@ -42,20 +42,9 @@ class BigTreeIT {
   void debianMinbaseCommitsIdenticallyAndChecksOutExactly() throws Exception {
     Path tree = fixture();
     Path theirs = tmp.resolve("theirs");
-    ostree.ok(tmp, "init", "--repo=" + theirs, "--mode=bare-user");
     String theirId =
-        ostree
-            .ok(
-                tmp,
-                "commit",
-                "--repo=" + theirs,
-                "-b",
-                "os",
-                "--tree=dir=" + tree,
-                "--timestamp=2020-01-01 00:00:00 UTC",
-                "-s",
-                "minbase")
-            .strip();
+        ostree.initAndCommit(
+            tmp, theirs, "bare-user", "os", "dir=" + tree, "2020-01-01 00:00:00 UTC", "minbase");
 
     OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), RepoMode.BARE_USER);
     CommitResult r =

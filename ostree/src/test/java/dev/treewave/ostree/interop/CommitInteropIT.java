@@ -226,20 +226,7 @@ class CommitInteropIT {
             .start();
     assertThat(p.waitFor()).isZero();
     Path theirs = tmp.resolve("theirs");
-    ostree.ok(tmp, "init", "--repo=" + theirs, "--mode=archive");
-    String theirId =
-        ostree
-            .ok(
-                tmp,
-                "commit",
-                "--repo=" + theirs,
-                "-b",
-                "t",
-                "--tree=tar=" + tar,
-                "--timestamp=" + TS,
-                "-s",
-                "tar")
-            .strip();
+    String theirId = ostree.initAndCommit(tmp, theirs, "archive", "t", "tar=" + tar, TS, "tar");
     OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), RepoMode.ARCHIVE);
     CommitResult r =
         new TreeCommitter(

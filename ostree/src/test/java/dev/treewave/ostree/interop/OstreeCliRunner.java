@@ -49,4 +49,31 @@ final class OstreeCliRunner {
     }
     return r.stdout();
   }
+
+  /**
+   * {@code ostree init} of a new repository, then one commit of {@code tree} ({@code dir=...} or
+   * {@code tar=...}) on {@code branch} at {@code timestamp}; returns the commit checksum.
+   */
+  String initAndCommit(
+      Path cwd,
+      Path repo,
+      String mode,
+      String branch,
+      String tree,
+      String timestamp,
+      String subject)
+      throws IOException, InterruptedException {
+    ok(cwd, "init", "--repo=" + repo, "--mode=" + mode);
+    return ok(
+            cwd,
+            "commit",
+            "--repo=" + repo,
+            "-b",
+            branch,
+            "--tree=" + tree,
+            "--timestamp=" + timestamp,
+            "-s",
+            subject)
+        .strip();
+  }
 }

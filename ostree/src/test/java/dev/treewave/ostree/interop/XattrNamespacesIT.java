@@ -61,20 +61,9 @@ class XattrNamespacesIT {
       names = {"ARCHIVE", "BARE_USER"})
   void everyNamespaceIsCommittedLikeOstree(RepoMode mode) throws Exception {
     Path theirs = tmp.resolve("theirs");
-    ostree.ok(tmp, "init", "--repo=" + theirs, "--mode=" + mode.configName());
     String theirId =
-        ostree
-            .ok(
-                tmp,
-                "commit",
-                "--repo=" + theirs,
-                "-b",
-                "b",
-                "--tree=dir=" + tree,
-                "--timestamp=2020-01-01 00:00:00 UTC",
-                "-s",
-                "s")
-            .strip();
+        ostree.initAndCommit(
+            tmp, theirs, mode.configName(), "b", "dir=" + tree, "2020-01-01 00:00:00 UTC", "s");
 
     OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), mode);
     CommitResult r = commit(ours);
