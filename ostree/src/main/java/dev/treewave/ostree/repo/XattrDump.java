@@ -79,8 +79,8 @@ public final class XattrDump {
           try (InputStream out = p.getInputStream()) {
             XattrDump dump = parse(out, abs.toString(), fileNameCharset());
             int code = p.waitFor();
-            if (code != 0) {
-              String err = new String(stderr.join(), StandardCharsets.UTF_8).strip();
+            String err = new String(stderr.join(), StandardCharsets.UTF_8).strip();
+            if (code != 0 && !onlyUnsupported(err)) {
               throw new OstreeException(
                   "Reading xattrs of "
                       + abs
@@ -98,6 +98,14 @@ public final class XattrDump {
             throw new OstreeException("Interrupted while reading xattrs of " + abs);
           }
         });
+  }
+
+  /**
+   * A file system without xattr support (vfat, some FUSE and NFS mounts) makes getfattr fail for
+   * each of its files; like libostree, read that as "no xattrs" rather than as an error.
+   */
+  static boolean onlyUnsupported(String stderr) {
+    return !stderr.isEmpty() && stderr.lines().allMatch(l -> l.endsWith("Operation not supported"));
   }
 
   private static byte[] drain(InputStream in) {

@@ -90,6 +90,16 @@ class XattrDumpTest {
   }
 
   @Test
+  void aFileSystemWithoutXattrsMeansNoXattrsButOtherErrorsCount() {
+    assertThat(XattrDump.onlyUnsupported("getfattr: /mnt/a: Operation not supported\n")).isTrue();
+    assertThat(
+            XattrDump.onlyUnsupported(
+                "getfattr: /mnt/a: Operation not supported\ngetfattr: /t/b: Permission denied"))
+        .isFalse();
+    assertThat(XattrDump.onlyUnsupported("")).isFalse();
+  }
+
+  @Test
   void unescapesOnlyThreeOctalDigits() {
     assertThat(XattrDump.unescape("a\\075b")).isEqualTo("a=b".getBytes(StandardCharsets.UTF_8));
     assertThat(XattrDump.unescape("a\\08b")).isEqualTo("a\\08b".getBytes(StandardCharsets.UTF_8));
