@@ -2,6 +2,7 @@ package dev.treewave.operator.plan;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The spec's rules, already parsed and defaulted.
@@ -51,146 +52,104 @@ public record RolloutPolicy(
   }
 
   public RolloutPolicy withWaves(List<WaveRule> w) {
-    return new RolloutPolicy(
-        w,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        resumedWave);
+    return copy(c -> c.waves = w);
   }
 
   public RolloutPolicy withMaxUnavailable(Quantity q) {
-    return new RolloutPolicy(
-        waves,
-        q,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        resumedWave);
+    return copy(c -> c.maxUnavailable = q);
   }
 
   public RolloutPolicy withPrefetch(boolean p) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        p,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        resumedWave);
+    return copy(c -> c.prefetch = p);
   }
 
   public RolloutPolicy withDrain(Duration timeout, boolean force) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        timeout,
-        force,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        resumedWave);
+    return copy(
+        c -> {
+          c.drainTimeout = timeout;
+          c.forceDrainOnTimeout = force;
+        });
   }
 
   public RolloutPolicy withHealth(Duration timeout, Duration stable) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        timeout,
-        stable,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        resumedWave);
+    return copy(
+        c -> {
+          c.healthTimeout = timeout;
+          c.stablePeriod = stable;
+        });
   }
 
   public RolloutPolicy withFailurePolicy(boolean rollback, int maxFailed) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollback,
-        maxFailed,
-        paused,
-        windows,
-        resumedWave);
+    return copy(
+        c -> {
+          c.rollbackOnFailure = rollback;
+          c.maxFailedNodes = maxFailed;
+        });
   }
 
   public RolloutPolicy withPaused(boolean p) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        p,
-        windows,
-        resumedWave);
+    return copy(c -> c.paused = p);
   }
 
   public RolloutPolicy withWindows(MaintenanceWindows w) {
-    return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        w,
-        resumedWave);
+    return copy(c -> c.windows = w);
   }
 
   public RolloutPolicy withResumedWave(int r) {
+    return copy(c -> c.resumedWave = r);
+  }
+
+  /**
+   * This policy with the fields {@code change} sets replaced; the one place that lists every
+   * component, so adding one touches a single constructor call and the compact constructor still
+   * validates every copy.
+   */
+  private RolloutPolicy copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new RolloutPolicy(
-        waves,
-        maxUnavailable,
-        prefetch,
-        drainTimeout,
-        forceDrainOnTimeout,
-        healthTimeout,
-        stablePeriod,
-        rollbackOnFailure,
-        maxFailedNodes,
-        paused,
-        windows,
-        r);
+        f.waves,
+        f.maxUnavailable,
+        f.prefetch,
+        f.drainTimeout,
+        f.forceDrainOnTimeout,
+        f.healthTimeout,
+        f.stablePeriod,
+        f.rollbackOnFailure,
+        f.maxFailedNodes,
+        f.paused,
+        f.windows,
+        f.resumedWave);
+  }
+
+  /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
+  private static final class Fields {
+    List<WaveRule> waves;
+    Quantity maxUnavailable;
+    boolean prefetch;
+    Duration drainTimeout;
+    boolean forceDrainOnTimeout;
+    Duration healthTimeout;
+    Duration stablePeriod;
+    boolean rollbackOnFailure;
+    int maxFailedNodes;
+    boolean paused;
+    MaintenanceWindows windows;
+    int resumedWave;
+
+    Fields(RolloutPolicy p) {
+      waves = p.waves;
+      maxUnavailable = p.maxUnavailable;
+      prefetch = p.prefetch;
+      drainTimeout = p.drainTimeout;
+      forceDrainOnTimeout = p.forceDrainOnTimeout;
+      healthTimeout = p.healthTimeout;
+      stablePeriod = p.stablePeriod;
+      rollbackOnFailure = p.rollbackOnFailure;
+      maxFailedNodes = p.maxFailedNodes;
+      paused = p.paused;
+      windows = p.windows;
+      resumedWave = p.resumedWave;
+    }
   }
 }
