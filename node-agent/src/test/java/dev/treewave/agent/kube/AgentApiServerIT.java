@@ -15,19 +15,14 @@ import dev.treewave.agent.config.AgentConfigParser;
 import dev.treewave.agent.testing.AgentRights;
 import dev.treewave.agent.testing.Crashpoints;
 import dev.treewave.agent.testing.FakeHostOs;
+import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.agent.testing.RecordingRebooter;
 import dev.treewave.api.v1alpha1.AgentState;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.Instruction;
-import dev.treewave.api.v1alpha1.KernelArguments;
-import dev.treewave.api.v1alpha1.KeyReference;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSDeployment;
-import dev.treewave.api.v1alpha1.OSNode;
-import dev.treewave.api.v1alpha1.OSNodeSpec;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
-import dev.treewave.api.v1alpha1.Verification;
-import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import java.nio.file.Files;
@@ -141,20 +136,11 @@ class AgentApiServerIT {
     }
 
     OSNodeStatus status() {
-      OSNode osNode = plane.client().resources(OSNode.class).withName(node).get();
-      return osNode != null ? osNode.getStatus() : null;
+      return OsNodes.status(plane.client(), node);
     }
 
     void instruct(Instruction instruction) {
-      plane
-          .client()
-          .resources(OSNode.class)
-          .withName(node)
-          .edit(
-              n -> {
-                n.setSpec(n.getSpec().withInstruction(instruction));
-                return n;
-              });
+      OsNodes.instruct(plane.client(), node, instruction);
     }
   }
 
@@ -163,22 +149,15 @@ class AgentApiServerIT {
   }
 
   private Agent node(String name, Instruction instruction) throws Exception {
-    plane
-        .client()
-        .resources(OSNode.class)
-        .resource(
-            new OSNode(
-                name,
-                new OSNodeSpec(
-                    "debian-12",
-                    OS,
-                    new ImageSource("http://127.0.0.1:8080/repo", REF, B),
-                    new Verification(
-                        VerificationMode.Ed25519,
-                        List.of(KeyReference.secret(NAMESPACE, "image-keys", "ed25519.pub"))),
-                    new KernelArguments(List.of("console=ttyS0"), null),
-                    instruction)))
-        .create();
+    OsNodes.create(
+        plane.client(),
+        name,
+        OsNodes.ed25519Spec(
+            "debian-12",
+            OS,
+            new ImageSource("http://127.0.0.1:8080/repo", REF, B),
+            NAMESPACE,
+            instruction));
     return new Agent(name);
   }
 

@@ -6,20 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.treewave.agent.host.Deployment;
 import dev.treewave.agent.host.VerificationPolicy;
 import dev.treewave.agent.testing.AgentRights;
+import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.agent.testing.ScratchHost;
 import dev.treewave.agent.testing.TestCommits;
 import dev.treewave.api.v1alpha1.AgentState;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.Instruction;
-import dev.treewave.api.v1alpha1.KernelArguments;
-import dev.treewave.api.v1alpha1.KeyReference;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSDeployment;
-import dev.treewave.api.v1alpha1.OSNode;
-import dev.treewave.api.v1alpha1.OSNodeSpec;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
-import dev.treewave.api.v1alpha1.Verification;
-import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.serve.StaticRepoServer;
@@ -331,22 +326,11 @@ class AgentProcessesIT {
       log = dir.resolve("agent.log");
       // A token bound to the Node, as the DaemonSet's pod would carry one bound to its pod.
       kubeconfig = plane.writeServiceAccountKubeconfig(NAMESPACE, AGENT_SA, node);
-      plane
-          .client()
-          .resources(OSNode.class)
-          .resource(
-              new OSNode(
-                  name,
-                  new OSNodeSpec(
-                      "testos",
-                      OS,
-                      new ImageSource(server.url(), REF, v2),
-                      new Verification(
-                          VerificationMode.Ed25519,
-                          List.of(KeyReference.secret(NAMESPACE, "image-keys", "ed25519.pub"))),
-                      new KernelArguments(List.of("console=ttyS0"), null),
-                      null)))
-          .create();
+      OsNodes.create(
+          plane.client(),
+          name,
+          OsNodes.ed25519Spec(
+              "testos", OS, new ImageSource(server.url(), REF, v2), NAMESPACE, null));
       nodes.add(this);
     }
 
@@ -424,20 +408,11 @@ class AgentProcessesIT {
     }
 
     OSNodeStatus status() {
-      OSNode osNode = plane.client().resources(OSNode.class).withName(name).get();
-      return osNode != null ? osNode.getStatus() : null;
+      return OsNodes.status(plane.client(), name);
     }
 
     void instruct(Instruction instruction) {
-      plane
-          .client()
-          .resources(OSNode.class)
-          .withName(name)
-          .edit(
-              n -> {
-                n.setSpec(n.getSpec().withInstruction(instruction));
-                return n;
-              });
+      OsNodes.instruct(plane.client(), name, instruction);
     }
 
     /** Reboot requests over all of this node's agent processes (their logs). */

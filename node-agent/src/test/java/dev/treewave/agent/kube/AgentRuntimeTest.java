@@ -15,19 +15,15 @@ import dev.treewave.agent.config.AgentConfigParser;
 import dev.treewave.agent.host.Management;
 import dev.treewave.agent.testing.Crashpoints;
 import dev.treewave.agent.testing.FakeHostOs;
+import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.agent.testing.RecordingRebooter;
 import dev.treewave.api.v1alpha1.AgentState;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.Instruction;
-import dev.treewave.api.v1alpha1.KernelArguments;
-import dev.treewave.api.v1alpha1.KeyReference;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNode;
-import dev.treewave.api.v1alpha1.OSNodeSpec;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
-import dev.treewave.api.v1alpha1.Verification;
-import dev.treewave.api.v1alpha1.VerificationMode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,7 +36,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -84,18 +79,6 @@ class AgentRuntimeTest {
     return AgentRuntime.start(client, config, host, rebooter, Clock.systemUTC());
   }
 
-  private static OSNodeSpec spec(Instruction instruction) {
-    return new OSNodeSpec(
-        "debian-12",
-        OS,
-        new ImageSource("http://127.0.0.1:1/repo", REF, B),
-        new Verification(
-            VerificationMode.Ed25519,
-            List.of(KeyReference.secret("treewave-system", "image-keys", "ed25519.pub"))),
-        new KernelArguments(List.of("console=ttyS0"), null),
-        instruction);
-  }
-
   private static Instruction instruction(String id, NodeAction action, String commit) {
     return new Instruction(id, action, commit, "2026-11-22T10:00:00Z");
   }
@@ -116,23 +99,23 @@ class AgentRuntimeTest {
   }
 
   private void createOsNode(String name, Instruction instruction) {
-    client.resources(OSNode.class).resource(new OSNode(name, spec(instruction))).create();
+    OsNodes.create(
+        client,
+        name,
+        OsNodes.ed25519Spec(
+            "debian-12",
+            OS,
+            new ImageSource("http://127.0.0.1:1/repo", REF, B),
+            "treewave-system",
+            instruction));
   }
 
   private void setInstruction(Instruction instruction) {
-    client
-        .resources(OSNode.class)
-        .withName(NODE)
-        .edit(
-            node -> {
-              node.setSpec(node.getSpec().withInstruction(instruction));
-              return node;
-            });
+    OsNodes.instruct(client, NODE, instruction);
   }
 
   private OSNodeStatus status(String name) {
-    OSNode node = client.resources(OSNode.class).withName(name).get();
-    return node != null ? node.getStatus() : null;
+    return OsNodes.status(client, name);
   }
 
   private static Optional<Condition> condition(OSNodeStatus status, String type) {
