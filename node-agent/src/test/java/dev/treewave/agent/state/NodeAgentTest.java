@@ -13,6 +13,7 @@ import static dev.treewave.agent.testing.TestNode.none;
 import static dev.treewave.agent.testing.TestNode.rollback;
 import static dev.treewave.agent.testing.TestNode.stage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
 
 import dev.treewave.agent.host.Deployment;
 import dev.treewave.agent.host.HostOsException.Kind;
@@ -30,17 +31,45 @@ import dev.treewave.agent.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class NodeAgentTest {
 
   @TempDir Path hostRoot;
 
   private TestNode node() {
+    return node(TRUSTED_KEY);
+  }
+
+  /** Booted from A; its repository serves B signed with the given key (null: unsigned). */
+  private TestNode node(byte[] signedWith) {
     TestNode node = new TestNode(hostRoot);
-    node.host.bootedFrom(OS, A, GIB).serving(B, GIB, TRUSTED_KEY);
+    node.host.bootedFrom(OS, A, GIB).serving(B, GIB, signedWith);
     return node;
+  }
+
+  /** Booted from A; its repository serves B (GIB / 2 in truth) without publishing its size. */
+  private TestNode nodeWithoutPublishedSizes(long freeBytes) {
+    TestNode node = new TestNode(hostRoot);
+    node.host
+        .bootedFrom(OS, A, GIB)
+        .servingWithoutSizes(B, GIB / 2, TRUSTED_KEY)
+        .withFreeBytes(freeBytes);
+    return node;
+  }
+
+  /** The first disk check among the agent's reports (it reports one while pulling). */
+  private static DiskCheck firstDiskCheck(TestNode node) {
+    return node.reporter.published().stream()
+        .map(NodeReport::diskCheck)
+        .filter(c -> c != null)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -126,8 +155,7 @@ class NodeAgentTest {
 
   @Test
   void aBadSignatureStopsBeforeStaging() {
-    TestNode node = new TestNode(hostRoot);
-    node.host.bootedFrom(OS, A, GIB).serving(B, GIB, OTHER_KEY);
+    TestNode node = node(OTHER_KEY);
 
     AgentState state = node.settle(activate("a1", B));
 
@@ -142,8 +170,7 @@ class NodeAgentTest {
 
   @Test
   void anUnsignedCommitIsRefusedUnlessVerificationIsDisabled() {
-    TestNode node = new TestNode(hostRoot);
-    node.host.bootedFrom(OS, A, GIB).serving(B, GIB, null);
+    TestNode node = node(null);
 
     AgentState refused = node.settle(stage("s1", B));
     assertThat(((Failed) refused).failure().reason()).isEqualTo(FailureReason.SIGNATURE_INVALID);
@@ -199,21 +226,18 @@ class NodeAgentTest {
     assertThat(node.reporter.stateNames()).contains("RollingBack").doesNotContain("Failed");
   }
 
-  @Test
-  void rollbackToANamedCommitThatIsNotOnTheNodeFails() {
-    TestNode node = node();
-
-    AgentState state = node.settle(rollback("r1", C));
-
-    assertThat(((Failed) state).failure().reason()).isEqualTo(FailureReason.ROLLBACK_UNAVAILABLE);
-    assertThat(node.host.reboots()).isZero();
+  static Stream<Named<String>> unavailableRollbackTargets() {
+    return Stream.of(
+        named("a named commit that is not on the node", C),
+        named("the previous deployment, when there is none", null));
   }
 
-  @Test
-  void rollbackWithoutAPreviousDeploymentFails() {
+  @ParameterizedTest(name = "rollback to {0} fails")
+  @MethodSource("unavailableRollbackTargets")
+  void rollbackToWhatIsNotOnTheNodeFails(String commit) {
     TestNode node = node();
 
-    AgentState state = node.settle(rollback("r1", null));
+    AgentState state = node.settle(rollback("r1", commit));
 
     assertThat(((Failed) state).failure().reason()).isEqualTo(FailureReason.ROLLBACK_UNAVAILABLE);
     assertThat(node.host.reboots()).isZero();
@@ -320,12 +344,7 @@ class NodeAgentTest {
 
     node.settle(stage("s1", B));
 
-    DiskCheck check =
-        node.reporter.published().stream()
-            .map(NodeReport::diskCheck)
-            .filter(c -> c != null)
-            .findFirst()
-            .orElseThrow();
+    DiskCheck check = firstDiskCheck(node);
     assertThat(check.needed().basis()).isEqualTo(SpaceNeeded.Basis.COMMIT_SIZES);
     assertThat(check.needed().bytes()).isEqualTo(GIB);
     assertThat(check.reserveBytes()).isEqualTo(GIB);
@@ -337,32 +356,20 @@ class NodeAgentTest {
 
   @Test
   void withoutPublishedSizesOnlyTheReserveIsCheckedAndTheReportSaysSo() {
-    TestNode node = new TestNode(hostRoot);
-    node.host
-        .bootedFrom(OS, A, GIB)
-        .servingWithoutSizes(B, GIB / 2, TRUSTED_KEY)
-        .withFreeBytes(GIB + GIB / 4); // above the reserve, below reserve + the real size
+    // Free space above the reserve, below reserve + the real size.
+    TestNode node = nodeWithoutPublishedSizes(GIB + GIB / 4);
 
     AgentState state = node.settle(stage("s1", B));
 
     assertThat(state).isInstanceOf(AgentState.Staged.class);
-    DiskCheck check =
-        node.reporter.published().stream()
-            .map(NodeReport::diskCheck)
-            .filter(c -> c != null)
-            .findFirst()
-            .orElseThrow();
+    DiskCheck check = firstDiskCheck(node);
     assertThat(check.needed().known()).isFalse();
     assertThat(check.message(B)).contains("unknown").contains("only the reserve");
   }
 
   @Test
   void withoutPublishedSizesAFreeSpaceBelowTheReserveStillRefusesThePull() {
-    TestNode node = new TestNode(hostRoot);
-    node.host
-        .bootedFrom(OS, A, GIB)
-        .servingWithoutSizes(B, GIB / 2, TRUSTED_KEY)
-        .withFreeBytes(GIB - 1);
+    TestNode node = nodeWithoutPublishedSizes(GIB - 1);
 
     Failed failed = (Failed) node.settle(stage("s1", B));
 
