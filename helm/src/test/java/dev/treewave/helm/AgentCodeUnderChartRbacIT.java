@@ -14,10 +14,7 @@ import dev.treewave.api.v1alpha1.KeyReference;
 import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -43,13 +40,7 @@ class AgentCodeUnderChartRbacIT {
 
   @BeforeAll
   static void install() {
-    Chart.helm()
-        .install()
-        .withName(Chart.RELEASE)
-        .withNamespace(NS)
-        .createNamespace()
-        .withKubeConfigContents(plane.kubeconfigYaml())
-        .call();
+    InstalledChart.install(plane);
   }
 
   @Test
@@ -57,72 +48,14 @@ class AgentCodeUnderChartRbacIT {
     KubernetesClient admin = plane.client();
     for (String node : new String[] {"n-a", "n-b", "probe"}) {
       if (!node.equals("probe")) {
-        admin
-            .nodes()
-            .resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
-            .create();
+        InstalledChart.node(admin, node, Map.of());
       }
-      OSNode osNode =
-          Chart.YAML.convertValue(
-              Map.of(
-                  "apiVersion",
-                  "treewave.dev/v1alpha1",
-                  "kind",
-                  "OSNode",
-                  "metadata",
-                  Map.of("name", node),
-                  "spec",
-                  Map.of(
-                      "osImage",
-                      "demo",
-                      "osName",
-                      "demo",
-                      "source",
-                      Map.of("url", "http://127.0.0.1:1/repo", "ref", "demo/x86_64"),
-                      "verification",
-                      Map.of("mode", "Disabled"))),
-              OSNode.class);
-      admin.resource(osNode).create();
+      admin.resource(InstalledChart.osNode(node, OSNode.class)).create();
     }
-    admin
-        .configMaps()
-        .inNamespace(NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("fleet-keys")
-                .endMetadata()
-                .addToData("key.asc", "armored public key")
-                .build())
-        .create();
-    Pod pod =
-        admin
-            .pods()
-            .inNamespace(NS)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("agent-on-n-a")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNodeName("n-a")
-                    .withServiceAccountName("tw-treewave-agent")
-                    .addNewContainer()
-                    .withName("agent")
-                    .withImage("ghcr.io/treewave/treewave-node-agent:it")
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    KubernetesClient agent = plane.serviceAccountClient(NS, "tw-treewave-agent", pod);
-    // The API server loads the chart's ValidatingAdmissionPolicy through an informer, a moment
-    // after helm created it; until then every write RBAC allows goes through. Wait until it refuses
-    // a write to an OSNode nothing else here looks at, so the assertions below test the policy
-    // and not that race.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> refusesStatusWrite(agent, "probe"));
+    InstalledChart.fleetKeys(admin, "armored public key");
+    Pod pod = InstalledChart.agentPod(admin, "n-a");
+    KubernetesClient agent = plane.serviceAccountClient(NS, InstalledChart.AGENT_SA, pod);
+    InstalledChart.awaitAgentPolicyRefuses(() -> writeEmptyStatus(agent, "probe"));
 
     try (OsNodeWatch own = new OsNodeWatch(agent, "n-a", Duration.ofMinutes(1), () -> {});
         OsNodeWatch other = new OsNodeWatch(agent, "n-b", Duration.ofMinutes(1), () -> {})) {
@@ -163,21 +96,13 @@ class AgentCodeUnderChartRbacIT {
         .hasMessageContaining("forbidden");
   }
 
-  private static boolean refusesStatusWrite(KubernetesClient client, String osNode) {
-    try {
-      client
-          .resources(OSNode.class)
-          .withName(osNode)
-          .subresource("status")
-          .patch(
-              PatchContext.of(PatchType.JSON),
-              "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{}}]");
-      return false;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 403) {
-        throw e;
-      }
-      return true;
-    }
+  private static void writeEmptyStatus(KubernetesClient client, String osNode) {
+    client
+        .resources(OSNode.class)
+        .withName(osNode)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{}}]");
   }
 }

@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.marcnuri.helm.Release;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -44,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class ChartInstallIT {
   private static final String NS = Chart.NAMESPACE;
   private static final String OPERATOR_SA = "tw-treewave-operator";
-  private static final String AGENT_SA = "tw-treewave-agent";
+  private static final String AGENT_SA = InstalledChart.AGENT_SA;
   private static final ResourceDefinitionContext OSNODES = crd("osnodes", "OSNode");
   private static final ResourceDefinitionContext OSIMAGES = crd("osimages", "OSImage");
 
@@ -57,14 +55,7 @@ class ChartInstallIT {
 
   @BeforeAll
   static void install() {
-    release =
-        Chart.helm()
-            .install()
-            .withName(Chart.RELEASE)
-            .withNamespace(NS)
-            .createNamespace()
-            .withKubeConfigContents(plane.kubeconfigYaml())
-            .call();
+    release = InstalledChart.install(plane);
   }
 
   @Test
@@ -103,11 +94,11 @@ class ChartInstallIT {
   @Test
   void agentMayWriteOnlyTheStatusOfItsOwnNodesOsNode() {
     KubernetesClient admin = plane.client();
-    node(admin, "agent-a", Map.of());
-    node(admin, "agent-b", Map.of());
+    InstalledChart.node(admin, "agent-a", Map.of());
+    InstalledChart.node(admin, "agent-b", Map.of());
     osNode(admin, "agent-a");
     osNode(admin, "agent-b");
-    Pod pod = agentPod(admin, "agent-a");
+    Pod pod = InstalledChart.agentPod(admin, "agent-a");
     KubernetesClient agent = plane.serviceAccountClient(NS, AGENT_SA, pod);
 
     // Its own OSNode: read and report, exactly as OsNodeStatusReporter does (merge patch on
@@ -122,21 +113,7 @@ class ChartInstallIT {
     // the policy through an informer a moment after helm created it, so first wait until it
     // refuses a write to an OSNode that nothing else here looks at.
     osNode(admin, "agent-probe");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              try {
-                patchStatus(agent, "agent-probe", "Idle");
-                return false;
-              } catch (KubernetesClientException e) {
-                if (e.getCode() != 403) {
-                  throw e;
-                }
-                return true;
-              }
-            });
+    InstalledChart.awaitAgentPolicyRefuses(() -> patchStatus(agent, "agent-probe", "Idle"));
     assertDenied(() -> patchStatus(agent, "agent-b", "Booted"), 403)
         .hasMessageContaining("ValidatingAdmissionPolicy")
         .hasMessageContaining("the node agent on agent-a may not write OSNode agent-b");
@@ -162,19 +139,10 @@ class ChartInstallIT {
   @Test
   void agentReadsKeysOnlyWhereTheChartSaysAndNothingElse() {
     KubernetesClient admin = plane.client();
-    node(admin, "agent-k", Map.of());
-    KubernetesClient agent = plane.serviceAccountClient(NS, AGENT_SA, agentPod(admin, "agent-k"));
-    admin
-        .configMaps()
-        .inNamespace(NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("fleet-keys")
-                .endMetadata()
-                .addToData("key.asc", "public key")
-                .build())
-        .serverSideApply();
+    InstalledChart.node(admin, "agent-k", Map.of());
+    KubernetesClient agent =
+        plane.serviceAccountClient(NS, AGENT_SA, InstalledChart.agentPod(admin, "agent-k"));
+    InstalledChart.fleetKeys(admin, "public key");
     assertThat(agent.configMaps().inNamespace(NS).withName("fleet-keys").get().getData())
         .containsEntry("key.asc", "public key");
     assertDenied(() -> agent.configMaps().inNamespace(NS).list(), 403);
@@ -190,7 +158,7 @@ class ChartInstallIT {
     KubernetesClient admin = plane.client();
     Map<String, String> label = Map.of("treewave-it", "operator");
     for (String name : List.of("op-1", "op-2")) {
-      node(admin, name, label);
+      InstalledChart.node(admin, name, label);
       ready(admin, name);
     }
     plane.createNamespace("work");
@@ -346,7 +314,7 @@ class ChartInstallIT {
   @Test
   void operatorIsRefusedWhatItDoesNotNeed() {
     KubernetesClient admin = plane.client();
-    node(admin, "op-x", Map.of());
+    InstalledChart.node(admin, "op-x", Map.of());
     admin
         .leases()
         .inNamespace(NS)
@@ -429,19 +397,6 @@ class ChartInstallIT {
     return instruction == null ? Map.of() : (Map<String, Object>) instruction;
   }
 
-  private static Node node(KubernetesClient admin, String name, Map<String, String> labels) {
-    return admin
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .build())
-        .create();
-  }
-
   private static void ready(KubernetesClient admin, String name) {
     String now = Instant.now().toString();
     admin
@@ -461,28 +416,6 @@ class ChartInstallIT {
                               .build()));
               return n;
             });
-  }
-
-  /** What the DaemonSet would run on the node: a pod of the agent's ServiceAccount, bound there. */
-  private static Pod agentPod(KubernetesClient admin, String node) {
-    return admin
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("agent-on-" + node)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .withServiceAccountName(AGENT_SA)
-                .addNewContainer()
-                .withName("agent")
-                .withImage("ghcr.io/treewave/treewave-node-agent:it")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
   }
 
   private static Pod workload(String name, String node) {
@@ -506,25 +439,7 @@ class ChartInstallIT {
   }
 
   private static GenericKubernetesResource osNodeObject(String name) {
-    return Chart.YAML.convertValue(
-        Map.of(
-            "apiVersion",
-            "treewave.dev/v1alpha1",
-            "kind",
-            "OSNode",
-            "metadata",
-            Map.of("name", name),
-            "spec",
-            Map.of(
-                "osImage",
-                "demo",
-                "osName",
-                "demo",
-                "source",
-                Map.of("url", "http://127.0.0.1:1/repo", "ref", "demo/x86_64"),
-                "verification",
-                Map.of("mode", "Disabled"))),
-        GenericKubernetesResource.class);
+    return InstalledChart.osNode(name, GenericKubernetesResource.class);
   }
 
   private static GenericKubernetesResource osImage(String name, String commit) {
