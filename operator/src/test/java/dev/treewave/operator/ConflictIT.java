@@ -13,7 +13,6 @@ import dev.treewave.operator.RolloutFixture.BudgetWatcher;
 import dev.treewave.operator.kube.Annotations;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,31 +38,7 @@ class ConflictIT {
   private static final String COMMIT_A = "a".repeat(64);
   private static final String COMMIT_B = "b".repeat(64);
 
-  private static RolloutFixture fx;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    fx = RolloutFixture.start(ConflictIT.class);
-    client = fx.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
-
-  @BeforeEach
-  void begin() {
-    fx.beginTest();
-  }
-
-  @AfterEach
-  void end() {
-    fx.endTest();
-  }
+  @RegisterExtension static final RolloutFixture fx = new RolloutFixture();
 
   /**
    * Both exist before the operator starts, so which one is reconciled first is up to the operator;
@@ -98,7 +70,7 @@ class ConflictIT {
     assertThat(RolloutFixture.condition(winner, "Conflict")).startsWith("False");
     assertThat(fx.get(second).getStatus().nodes().total()).isZero();
     for (String n : nodes) {
-      OSNode o = client.resources(OSNode.class).withName(n).get();
+      OSNode o = fx.client().resources(OSNode.class).withName(n).get();
       assertThat(o.getSpec().osImage()).as(n).isEqualTo(first);
       assertThat(o.getStatus().booted().commit()).as(n).isEqualTo(COMMIT_A);
       assertThat(ownership.activations(n)).as(n).containsExactly(first);
@@ -109,7 +81,7 @@ class ConflictIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(client.v1().events().inNamespace("default").list().getItems())
+                assertThat(fx.client().v1().events().inNamespace("default").list().getItems())
                     .filteredOn(e -> second.equals(e.getInvolvedObject().getName()))
                     .extracting(e -> e.getReason())
                     .contains("NodeConflict")
@@ -139,14 +111,14 @@ class ConflictIT {
             () ->
                 "k-late".equals(cordonedBy("k-00"))
                     && COMMIT_B.equals(
-                        booted(client.resources(OSNode.class).withName("k-00").get())));
+                        booted(fx.client().resources(OSNode.class).withName("k-00").get())));
     fx.label("k-00", "claim", "early"); // mid-update: k-late must finish it first
 
     await()
         .atMost(Duration.ofMinutes(2))
         .untilAsserted(
             () -> {
-              OSNode o = client.resources(OSNode.class).withName("k-00").get();
+              OSNode o = fx.client().resources(OSNode.class).withName("k-00").get();
               assertThat(o.getSpec().osImage()).isEqualTo("k-early");
               assertThat(booted(o)).isEqualTo(COMMIT_A);
               assertThat(cordonedBy("k-00")).isNull();
@@ -163,7 +135,8 @@ class ConflictIT {
         .startsWith("True")
         .contains("osimage k-early (created earlier): k-00");
     assertThat(late.getStatus().nodes().total()).isEqualTo(1);
-    assertThat(booted(client.resources(OSNode.class).withName("k-01").get())).isEqualTo(COMMIT_B);
+    assertThat(booted(fx.client().resources(OSNode.class).withName("k-01").get()))
+        .isEqualTo(COMMIT_B);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -185,7 +158,7 @@ class ConflictIT {
   }
 
   private static String cordonedBy(String node) {
-    Map<String, String> a = client.nodes().withName(node).get().getMetadata().getAnnotations();
+    Map<String, String> a = fx.client().nodes().withName(node).get().getMetadata().getAnnotations();
     return a != null ? a.get(Annotations.CORDONED_BY) : null;
   }
 
@@ -217,7 +190,7 @@ class ConflictIT {
       try {
         Map<String, String> before = owners();
         Map<String, String> cordons = new HashMap<>();
-        for (Node n : client.nodes().list().getItems()) {
+        for (Node n : fx.client().nodes().list().getItems()) {
           Map<String, String> a = n.getMetadata().getAnnotations();
           if (a != null && a.get(Annotations.CORDONED_BY) != null) {
             cordons.put(n.getMetadata().getName(), a.get(Annotations.CORDONED_BY));
@@ -238,7 +211,7 @@ class ConflictIT {
 
     private Map<String, String> owners() {
       Map<String, String> owners = new HashMap<>();
-      for (OSNode o : client.resources(OSNode.class).list().getItems()) {
+      for (OSNode o : fx.client().resources(OSNode.class).list().getItems()) {
         if (o.getSpec() == null) {
           continue;
         }

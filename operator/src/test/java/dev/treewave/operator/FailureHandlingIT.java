@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,11 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failures on the real control plane with kwok nodes and simulated agents: the failure policy
@@ -48,37 +44,13 @@ class FailureHandlingIT {
   private static final String TARGET = RolloutFixture.TARGET;
   private static final String OLD = "0".repeat(64); // what the simulated agents boot first
 
-  private static RolloutFixture fx;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    fx = RolloutFixture.start(FailureHandlingIT.class);
-    client = fx.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
-
-  @BeforeEach
-  void begin() {
-    fx.beginTest();
-  }
-
-  @AfterEach
-  void end() {
-    fx.endTest();
-  }
+  @RegisterExtension static final RolloutFixture fx = new RolloutFixture();
 
   @Test
   void rollbackPolicySendsTheFailedWaveBackAndStartsNoFurtherWave() {
     List<String> nodes = fx.nodes("h", 6); // waves: [h-00] [h-01 h-02 h-03] [h-04 h-05]
     fx.workload("web-h", "h", 4, 3);
-    FakeAgentsAccess.failBoots(client, "h-03"); // last of wave 1: its neighbours are updated
+    FakeAgentsAccess.failBoots(fx.client(), "h-03"); // last of wave 1: its neighbours are updated
     BudgetWatcher watcher = fx.watch("h", 1);
     Rollout rollout = new Rollout(List.of(Wave.of(1), Wave.of(3)), null, new IntOrString(1), true);
     fx.create(
@@ -148,7 +120,7 @@ class FailureHandlingIT {
     // kwok's pod-ready stage only matches pods without an IP, so it never sets Ready again.
     Set<String> rebooted = ConcurrentHashMap.newKeySet();
     FakeAgentsAccess.onReboot(
-        client,
+        fx.client(),
         node -> {
           if (node.equals("g-00") && rebooted.add(node)) {
             markNotReady(probe);
@@ -176,7 +148,7 @@ class FailureHandlingIT {
     assertThat(failed.getStatus().lastFailure().message())
         .isEqualTo("selected pods not Ready within PT15S");
     // The pod is the same one (a DaemonSet pod is not evicted), still there and still NotReady.
-    Pod now = client.pods().inNamespace("apps").withName(probe.getMetadata().getName()).get();
+    Pod now = fx.client().pods().inNamespace("apps").withName(probe.getMetadata().getName()).get();
     assertThat(now.getMetadata().getUid()).isEqualTo(probe.getMetadata().getUid());
     assertThat(PodFilters.isReady(now)).isFalse();
     // Failure policy Pause: the failed node went back to its old deployment; nothing else moved.
@@ -193,7 +165,7 @@ class FailureHandlingIT {
   // ---------------------------------------------------------------------------------------------
 
   private static OSNode osNode(String name) {
-    return client.resources(OSNode.class).withName(name).get();
+    return fx.client().resources(OSNode.class).withName(name).get();
   }
 
   private static String outcome(String node) {
@@ -204,7 +176,7 @@ class FailureHandlingIT {
   }
 
   private static List<String> reasons(String image) {
-    return client.v1().events().inNamespace("default").list().getItems().stream()
+    return fx.client().v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> image.equals(e.getInvolvedObject().getName()))
         .map(e -> e.getReason())
         .toList();
@@ -212,7 +184,7 @@ class FailureHandlingIT {
 
   /** A DaemonSet on the pool's nodes (like a CNI or log agent), all pods Ready. */
   private static void daemonSet(String name, String pool) {
-    client
+    fx.client()
         .resource(
             new DaemonSetBuilder()
                 .withNewMetadata()
@@ -239,19 +211,26 @@ class FailureHandlingIT {
                 .endSpec()
                 .build())
         .create();
-    int nodes = client.nodes().withLabel("pool", pool).list().getItems().size();
+    int nodes = fx.client().nodes().withLabel("pool", pool).list().getItems().size();
     await()
         .atMost(Duration.ofMinutes(2))
         .until(
             () ->
-                client.pods().inNamespace("apps").withLabel("app", name).list().getItems().stream()
+                fx
+                        .client()
+                        .pods()
+                        .inNamespace("apps")
+                        .withLabel("app", name)
+                        .list()
+                        .getItems()
+                        .stream()
                         .filter(PodFilters::isReady)
                         .count()
                     == nodes);
   }
 
   private static Pod podOn(String app, String node) {
-    return client.pods().inNamespace("apps").withLabel("app", app).list().getItems().stream()
+    return fx.client().pods().inNamespace("apps").withLabel("app", app).list().getItems().stream()
         .filter(p -> node.equals(p.getSpec().getNodeName()))
         .findFirst()
         .orElseThrow();
@@ -260,7 +239,7 @@ class FailureHandlingIT {
   /** Writes what a kubelet reports for a running pod whose readiness probe fails. */
   private static void markNotReady(Pod pod) {
     String now = Instant.now().toString();
-    client
+    fx.client()
         .pods()
         .inNamespace("apps")
         .withName(pod.getMetadata().getName())

@@ -12,7 +12,6 @@ import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.Weekday;
 import dev.treewave.operator.RolloutFixture.BudgetWatcher;
 import dev.treewave.testing.MutableClock;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,11 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Maintenance windows on the real control plane, with the operator's clock under the test's
@@ -36,31 +32,7 @@ import org.junit.jupiter.api.Test;
  * opens the rollout runs to the end within its budget.
  */
 class MaintenanceWindowIT {
-  private static RolloutFixture fx;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    fx = RolloutFixture.start(MaintenanceWindowIT.class);
-    client = fx.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
-
-  @BeforeEach
-  void begin() {
-    fx.beginTest();
-  }
-
-  @AfterEach
-  void end() {
-    fx.endTest();
-  }
+  @RegisterExtension static final RolloutFixture fx = new RolloutFixture();
 
   @Test
   void nodesStageOutsideTheWindowAndAreDisruptedOnlyOnceItOpens() {
@@ -93,7 +65,7 @@ class MaintenanceWindowIT {
     assertThat(RolloutFixture.condition(waiting, "Reconciling"))
         .contains("outside maintenance windows; next opens " + opens);
     for (String n : nodes) {
-      OSNode o = client.resources(OSNode.class).withName(n).get();
+      OSNode o = fx.client().resources(OSNode.class).withName(n).get();
       assertThat(o.getSpec().instruction().action()).as(n).isEqualTo(NodeAction.Stage);
       assertThat(o.getStatus().lastCompletedInstructionId())
           .as(n)
@@ -190,7 +162,7 @@ class MaintenanceWindowIT {
 
   /** Booted the target and still cordoned by us: waiting out its stable period. */
   private static boolean inHealthGate(String node) {
-    OSNode o = client.resources(OSNode.class).withName(node).get();
+    OSNode o = fx.client().resources(OSNode.class).withName(node).get();
     return o != null
         && o.getStatus() != null
         && o.getStatus().booted() != null
@@ -199,7 +171,7 @@ class MaintenanceWindowIT {
   }
 
   private static void poke(String name) {
-    client
+    fx.client()
         .resources(OSImage.class)
         .withName(name)
         .edit(

@@ -37,31 +37,42 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What every rollout IT needs on the real control plane (kube-apiserver, controller-manager,
  * scheduler, kwok): the CRDs, node pools, PDB-protected workloads, the operator in this JVM
  * (leader-elected), simulated agents that follow the OSNode contract, and a watcher that checks the
- * disruption budget continuously. One per test class; {@link #beginTest()} and {@link #endTest()}
- * around each test, {@link #close()} after the class stops every process it started.
+ * disruption budget continuously. A test class registers one as a JUnit extension in a static field
+ * ({@code @RegisterExtension static final RolloutFixture fx = new RolloutFixture();}): it starts
+ * the control plane before the class, the simulated agents before each test, releases everything
+ * after each test, and stops every process it started after the class.
  */
-final class RolloutFixture implements AutoCloseable {
+final class RolloutFixture
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   static final String TARGET = "f".repeat(64);
   private static final AtomicInteger LEASES = new AtomicInteger();
 
-  final ControlPlane plane;
-  final KubernetesClient client;
+  private ControlPlane plane;
+  private KubernetesClient client;
   private ScheduledExecutorService background;
   private OperatorRuntime operator;
 
-  private RolloutFixture(ControlPlane plane) {
-    this.plane = plane;
-    this.client = plane.client();
+  /** The control plane's client; set once the test class has started. */
+  KubernetesClient client() {
+    return client;
   }
 
-  static RolloutFixture start(Class<?> testClass) {
-    ControlPlane plane =
-        ControlPlane.start(ControlPlaneOptions.full().withName(testClass.getSimpleName()));
+  /** Starts the control plane, named after the test class, with the CRDs and namespaces. */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    plane =
+        ControlPlane.start(
+            ControlPlaneOptions.full().withName(context.getRequiredTestClass().getSimpleName()));
     try {
       plane.installCrds(
           RolloutFixture.class,
@@ -69,27 +80,33 @@ final class RolloutFixture implements AutoCloseable {
           "/crds/osnodes.treewave.dev-v1.yml");
       plane.createNamespace("treewave-system");
       plane.createNamespace("apps");
-      return new RolloutFixture(plane);
+      client = plane.client();
     } catch (RuntimeException e) {
       plane.close();
+      plane = null;
       throw e;
     }
   }
 
   @Override
-  public void close() {
-    plane.close();
+  public void afterAll(ExtensionContext context) {
+    if (plane != null) {
+      plane.close();
+      plane = null;
+    }
   }
 
   /** Starts the simulated agents (they serve every OSNode in the cluster). */
-  void beginTest() {
+  @Override
+  public void beforeEach(ExtensionContext context) {
     background = Executors.newScheduledThreadPool(3);
     background.scheduleWithFixedDelay(
         FakeAgentsAccess.loop(client), 100, 200, TimeUnit.MILLISECONDS);
   }
 
   /** Deletes the OSImages (the operator releases their nodes), then stops operator and agents. */
-  void endTest() {
+  @Override
+  public void afterEach(ExtensionContext context) {
     try {
       if (operator != null) {
         client.resources(OSImage.class).list().getItems().forEach(i -> client.resource(i).delete());
@@ -101,6 +118,7 @@ final class RolloutFixture implements AutoCloseable {
       stopOperator();
       if (background != null) {
         background.shutdownNow();
+        background = null;
       }
       FakeAgentsAccess.onReboot(client, node -> {});
     }

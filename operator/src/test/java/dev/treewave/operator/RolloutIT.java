@@ -21,15 +21,11 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rollouts on a real control plane: kube-apiserver, kube-controller-manager (PDB status,
@@ -40,33 +36,9 @@ import org.junit.jupiter.api.Test;
 class RolloutIT {
   static final String TARGET = RolloutFixture.TARGET;
 
-  private static RolloutFixture fx;
-  private static KubernetesClient client;
+  @RegisterExtension static final RolloutFixture fx = new RolloutFixture();
 
   private BudgetWatcher watcher;
-
-  @BeforeAll
-  static void start() {
-    fx = RolloutFixture.start(RolloutIT.class);
-    client = fx.client;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
-
-  @BeforeEach
-  void startBackground() {
-    fx.beginTest();
-  }
-
-  @AfterEach
-  void stopEverything() {
-    fx.endTest();
-  }
 
   @Test
   void rollsTenNodesInWavesWithPauseAndResumeWithinBudget() {
@@ -88,9 +60,9 @@ class RolloutIT {
     assertThat(fx.reboots("a")).containsExactly("a-00");
     assertThat(RolloutFixture.condition(paused, "Paused")).contains("treewave.dev/resume-wave=1");
 
-    OSImage resume = client.resources(OSImage.class).withName("wave-a").get();
+    OSImage resume = fx.client().resources(OSImage.class).withName("wave-a").get();
     resume.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
-    client.resource(resume).update();
+    fx.client().resource(resume).update();
     OSImage done = fx.awaitPhase("wave-a", OSImagePhase.Completed);
 
     assertThat(done.getStatus().nodes().updated()).isEqualTo(10);
@@ -102,7 +74,7 @@ class RolloutIT {
         .atMost(Duration.ofMinutes(1))
         .until(
             () ->
-                client
+                fx.client()
                     .apps()
                     .deployments()
                     .inNamespace("apps")
@@ -138,7 +110,7 @@ class RolloutIT {
 
     assertThat(failed.getStatus().lastFailure().node()).isEqualTo("b-00");
     assertThat(failed.getStatus().lastFailure().reason()).isEqualTo("HealthGateFailed");
-    OSNode canary = client.resources(OSNode.class).withName("b-00").get();
+    OSNode canary = fx.client().resources(OSNode.class).withName("b-00").get();
     assertThat(canary.getSpec().instruction().action()).isEqualTo(NodeAction.Rollback);
     await().atMost(Duration.ofMinutes(1)).until(() -> fx.unschedulable("b").isEmpty());
     assertThat(watcher.cordonsPerNode()).containsOnlyKeys("b-00");
@@ -146,7 +118,7 @@ class RolloutIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(client.v1().events().inNamespace("default").list().getItems())
+                assertThat(fx.client().v1().events().inNamespace("default").list().getItems())
                     .filteredOn(e -> "health-b".equals(e.getInvolvedObject().getName()))
                     .extracting(e -> e.getReason())
                     .contains("Cordoned", "Activating", "RollingBack", "HealthGateFailed"));
@@ -157,9 +129,9 @@ class RolloutIT {
     fx.nodes("c", 2);
     // Two replicas that may only run on c-00, and a budget that keeps one: the first eviction
     // is allowed, its replacement cannot be scheduled anywhere, so the second is refused (429).
-    Node c0 = client.nodes().withName("c-00").get();
+    Node c0 = fx.client().nodes().withName("c-00").get();
     c0.getMetadata().getLabels().put("pin", "c-00");
-    client.resource(c0).update();
+    fx.client().resource(c0).update();
     fx.workloadOn("pinned-c", Map.of("pin", "c-00"), 2, 1);
     watcher = fx.watch("c", 1);
     OSImage image =
@@ -178,9 +150,15 @@ class RolloutIT {
     assertThat(done.getStatus().nodes().skipped()).isEqualTo(1);
     assertThat(done.getStatus().nodes().updated()).isEqualTo(1);
     assertThat(fx.reboots("c")).containsExactly("c-01");
-    assertThat(client.nodes().withName("c-00").get().getSpec().getUnschedulable())
+    assertThat(fx.client().nodes().withName("c-00").get().getSpec().getUnschedulable())
         .isNotEqualTo(true);
-    assertThat(client.resources(OSNode.class).withName("c-00").get().getMetadata().getAnnotations())
+    assertThat(
+            fx.client()
+                .resources(OSNode.class)
+                .withName("c-00")
+                .get()
+                .getMetadata()
+                .getAnnotations())
         .containsEntry(Annotations.OUTCOME, "SKIPPED " + TARGET);
     assertThat(RolloutFixture.condition(done, "Degraded")).contains("1 skipped");
   }
@@ -188,9 +166,9 @@ class RolloutIT {
   @Test
   void pdbThatAllowsNoEvictionIsReportedAndTheNodeNeverCordoned() {
     fx.nodes("e", 2);
-    Node e0 = client.nodes().withName("e-00").get();
+    Node e0 = fx.client().nodes().withName("e-00").get();
     e0.getMetadata().getLabels().put("pin", "e-00");
-    client.resource(e0).update();
+    fx.client().resource(e0).update();
     fx.workloadOn("solo-e", Map.of("pin", "e-00"), 1, 1);
     watcher = fx.watch("e", 1);
     fx.create(RolloutFixture.image("pdb-e", "e", null, null, null, null));
@@ -200,7 +178,7 @@ class RolloutIT {
         .atMost(Duration.ofMinutes(2))
         .untilAsserted(
             () -> {
-              OSImage image = client.resources(OSImage.class).withName("pdb-e").get();
+              OSImage image = fx.client().resources(OSImage.class).withName("pdb-e").get();
               assertThat(image.getStatus()).isNotNull();
               assertThat(image.getStatus().blockers())
                   .anySatisfy(
@@ -238,23 +216,24 @@ class RolloutIT {
   @Test
   void planPreviewShowsWavesAndOrderWithoutTouchingAnything() {
     fx.nodes("f", 4);
-    Node f0 = client.nodes().withName("f-00").get();
+    Node f0 = fx.client().nodes().withName("f-00").get();
     f0.getMetadata().getLabels().put("pin", "f-00");
-    client.resource(f0).update();
+    fx.client().resource(f0).update();
     fx.workloadOn("solo-f", Map.of("pin", "f-00"), 1, 1);
     OSImage image = RolloutFixture.image("preview-f", "f", null, null, null, null);
 
-    String table = dev.treewave.operator.preview.PlanPreview.render(client, image, TARGET, "f-02");
+    String table =
+        dev.treewave.operator.preview.PlanPreview.render(fx.client(), image, TARGET, "f-02");
 
     assertThat(table).containsPattern("0\\s+1\\s+f-00\\s+PENDING\\s+Stage");
     assertThat(table).containsPattern("1\\s+4\\s+f-02\\s+PENDING");
     assertThat(table).contains("f-02 runs the operator's leader and goes last");
     assertThat(table).contains("Preview only: nothing was changed.");
-    assertThat(client.resources(OSNode.class).list().getItems())
+    assertThat(fx.client().resources(OSNode.class).list().getItems())
         .noneMatch(o -> o.getMetadata().getName().startsWith("f-"));
-    assertThat(client.resources(OSImage.class).withName("preview-f").get()).isNull();
+    assertThat(fx.client().resources(OSImage.class).withName("preview-f").get()).isNull();
     assertThat(fx.unschedulable("f")).isEmpty();
-    assertThat(client.nodes().withLabel("pool", "f").list().getItems())
+    assertThat(fx.client().nodes().withLabel("pool", "f").list().getItems())
         .allSatisfy(
             n ->
                 assertThat(n.getMetadata().getAnnotations())
@@ -268,7 +247,7 @@ class RolloutIT {
    * node drained can never show a Ready probe again: its health gate must fail.
    */
   private void probePod(String node) {
-    client
+    fx.client()
         .resource(
             new PodBuilder()
                 .withNewMetadata()
