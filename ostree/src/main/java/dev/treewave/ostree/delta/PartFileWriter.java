@@ -68,20 +68,6 @@ final class PartFileWriter {
       Blob blob,
       long blobSize,
       byte[] ops,
-      boolean compress,
-      int xzPreset)
-      throws IOException {
-    return write(
-        target, modes, xattrs, blob, blobSize, ops, compress ? Packing.XZ : Packing.NONE, xzPreset);
-  }
-
-  static Written write(
-      Path target,
-      List<int[]> modes,
-      List<List<Xattr>> xattrs,
-      Blob blob,
-      long blobSize,
-      byte[] ops,
       Packing packing,
       int xzPreset)
       throws IOException {

@@ -36,7 +36,14 @@ class PartFileWriterTest {
       spool.copyFrom(new ByteArrayInputStream(p.blob()), p.blob().length);
       PartFileWriter.Written w =
           PartFileWriter.write(
-              f, p.modes(), p.xattrs(), spool::writeTo, spool.size(), p.ops(), compress, 6);
+              f,
+              p.modes(),
+              p.xattrs(),
+              spool::writeTo,
+              spool.size(),
+              p.ops(),
+              compress ? PartFileWriter.Packing.XZ : PartFileWriter.Packing.NONE,
+              6);
       byte[] bytes = Files.readAllBytes(f);
       assertThat(w.size()).isEqualTo(bytes.length);
       assertThat(w.checksum()).isEqualTo(ObjectId.sha256(bytes));
