@@ -7,13 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.pull.Cli;
 import dev.treewave.ostree.pull.TreeFixture;
-import dev.treewave.ostree.repo.OstreeRepo;
-import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.serve.StaticRepoServer;
-import dev.treewave.ostree.summary.SummaryWriter;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,18 +34,20 @@ class StoredChunkDeltaIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    src = tmp.resolve("src");
-    OstreeRepo repo = OstreeRepo.init(src, RepoMode.ARCHIVE);
-    Path tree = tmp.resolve("tree");
-    DeltaGeneratorTest.mixedTree(tree, 1);
-    c1 = TreeFixture.commit(repo, tree, "os", Optional.empty(), 1_700_000_000L);
-    DeltaGeneratorTest.mixedTree(tree, 2);
-    c2 = TreeFixture.commit(repo, tree, "os", Optional.of(c1), 1_700_000_100L);
-    DeltaGenerator gen = new DeltaGenerator(repo, DeltaGenerator.Options.DEFAULTS);
-    gen.generate(Optional.empty(), c1);
-    gen.generate(Optional.of(c1), c2);
-    SummaryWriter.update(repo, Map.of());
-    server = StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0));
+    TreeFixture.ServedUpdate u =
+        TreeFixture.servedUpdate(
+            tmp,
+            tree -> DeltaGeneratorTest.mixedTree(tree, 1),
+            tree -> DeltaGeneratorTest.mixedTree(tree, 2),
+            (repo, from, to) -> {
+              DeltaGenerator gen = new DeltaGenerator(repo, DeltaGenerator.Options.DEFAULTS);
+              gen.generate(Optional.empty(), from);
+              gen.generate(Optional.of(from), to);
+            });
+    src = u.src();
+    c1 = u.c1();
+    c2 = u.c2();
+    server = u.server();
   }
 
   @AfterEach

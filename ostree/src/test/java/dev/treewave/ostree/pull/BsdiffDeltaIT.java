@@ -11,12 +11,9 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.serve.StaticRepoServer;
 import dev.treewave.ostree.sign.VerificationPolicy;
-import dev.treewave.ostree.summary.SummaryWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,13 +34,25 @@ class BsdiffDeltaIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    src = tmp.resolve("src");
-    OstreeRepo repo = OstreeRepo.init(src, RepoMode.ARCHIVE);
-    Path tree = tmp.resolve("tree");
-    TreeFixture.smallTree(tree, "one");
-    c1 = TreeFixture.commit(repo, tree, "os", Optional.empty(), 1_700_000_000L);
-    // like a relinked binary: 3 KB inserted at the front and every 1000th byte changed, so no
-    // 2 KB block of the old file survives (the rolling diff copies nothing) but bsdiff does well
+    TreeFixture.ServedUpdate u =
+        TreeFixture.servedUpdate(
+            tmp,
+            tree -> TreeFixture.smallTree(tree, "one"),
+            BsdiffDeltaIT::relinkBlob,
+            (repo, from, to) ->
+                new DeltaGenerator(repo, DeltaGenerator.Options.DEFAULTS)
+                    .generate(Optional.of(from), to));
+    src = u.src();
+    c1 = u.c1();
+    c2 = u.c2();
+    server = u.server();
+  }
+
+  /**
+   * Like a relinked binary: 3 KB inserted at the front and every 1000th byte changed, so no 2 KB
+   * block of the old file survives (the rolling diff copies nothing) but bsdiff does well.
+   */
+  private static void relinkBlob(Path tree) throws java.io.IOException {
     byte[] old = Files.readAllBytes(tree.resolve("usr/bin/blob"));
     byte[] neu = new byte[old.length + 3000];
     System.arraycopy(old, 0, neu, 3000, old.length);
@@ -51,10 +60,6 @@ class BsdiffDeltaIT {
       neu[i]++;
     }
     Files.write(tree.resolve("usr/bin/blob"), neu);
-    c2 = TreeFixture.commit(repo, tree, "os", Optional.of(c1), 1_700_000_100L);
-    new DeltaGenerator(repo, DeltaGenerator.Options.DEFAULTS).generate(Optional.of(c1), c2);
-    SummaryWriter.update(repo, Map.of());
-    server = StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0));
   }
 
   @AfterEach

@@ -7,9 +7,13 @@ import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.repo.OstreeRepo;
+import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.repo.Transaction;
+import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.ostree.summary.SummaryWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -149,5 +153,40 @@ public final class TreeFixture {
     static java.io.InputStream empty() {
       return java.io.InputStream.nullInputStream();
     }
+  }
+
+  /** Writes or changes the tree between commits. */
+  @FunctionalInterface
+  public interface TreeStep {
+    void apply(Path tree) throws IOException;
+  }
+
+  /** Makes the static deltas a test serves, given the source repo and its two commits. */
+  @FunctionalInterface
+  public interface DeltaStep {
+    void generate(OstreeRepo repo, ObjectId c1, ObjectId c2);
+  }
+
+  /** An archive repo with commits c1 then c2 of one tree on "os", served on 127.0.0.1. */
+  public record ServedUpdate(Path src, ObjectId c1, ObjectId c2, StaticRepoServer server) {}
+
+  /**
+   * Commits {@code tmp/tree} after {@code first} (c1) and again after {@code second} (c2) into an
+   * archive repo at {@code tmp/src}, lets {@code deltas} make its static deltas, writes the summary
+   * and starts a server on it; the caller closes the server.
+   */
+  public static ServedUpdate servedUpdate(
+      Path tmp, TreeStep first, TreeStep second, DeltaStep deltas) throws IOException {
+    Path src = tmp.resolve("src");
+    OstreeRepo repo = OstreeRepo.init(src, RepoMode.ARCHIVE);
+    Path tree = tmp.resolve("tree");
+    first.apply(tree);
+    ObjectId c1 = commit(repo, tree, "os", Optional.empty(), 1_700_000_000L);
+    second.apply(tree);
+    ObjectId c2 = commit(repo, tree, "os", Optional.of(c1), 1_700_000_100L);
+    deltas.generate(repo, c1, c2);
+    SummaryWriter.update(repo, Map.of());
+    return new ServedUpdate(
+        src, c1, c2, StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0)));
   }
 }
