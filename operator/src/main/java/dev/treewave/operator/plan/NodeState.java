@@ -77,7 +77,10 @@ public enum NodeState {
     }
     boolean stageInstruction =
         instr != null && instr.action() == Action.STAGE && target.equals(instr.commit());
-    if (target.equals(agent.stagedCommit()) || (stageInstruction && agent.completed(instr))) {
+    // A failed stage also completes the instruction (the agent's Failed state ends it): it stays
+    // STAGING, where the failure is recorded, and is never taken for staged and cordoned.
+    if (target.equals(agent.stagedCommit())
+        || (stageInstruction && agent.completed(instr) && !agent.failed(instr))) {
       return STAGED;
     }
     return stageInstruction ? STAGING : PENDING;

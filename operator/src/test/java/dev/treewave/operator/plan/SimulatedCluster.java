@@ -194,7 +194,9 @@ final class SimulatedCluster {
       switch (i.action()) {
         case STAGE -> {
           if (n.behavior == Behavior.FAILS_TO_STAGE) {
+            // as the real agent: its Failed state completes the instruction and reports the error
             n.failedId = i.id();
+            n.lastCompleted = i.id();
           } else {
             n.staged = i.commit();
             n.lastCompleted = i.id();
