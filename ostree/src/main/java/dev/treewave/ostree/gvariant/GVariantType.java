@@ -24,6 +24,19 @@ public sealed interface GVariantType {
 
   /** A basic (non-container) type; {@code s} is the only variable-size one. */
   record Basic(char code) implements GVariantType {
+    // equals and hashCode are spelled out in these records: the generated ones bootstrap through
+    // java.lang.runtime.ObjectMethods, whose method-handle spinning cost a short command about
+    // 20 ms of start-up and hundreds of compiled methods (types are compared on every parse).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Basic b && b.code == code;
+    }
+
+    @Override
+    public int hashCode() {
+      return code;
+    }
+
     public Basic {
       if ("ybnqiuxtds".indexOf(code) < 0) {
         throw new IllegalArgumentException("not a basic GVariant type code: " + code);
@@ -54,6 +67,16 @@ public sealed interface GVariantType {
   /** The variant type {@code v}. */
   record Variant() implements GVariantType {
     @Override
+    public boolean equals(Object o) {
+      return o instanceof Variant;
+    }
+
+    @Override
+    public int hashCode() {
+      return 'v';
+    }
+
+    @Override
     public String signature() {
       return "v";
     }
@@ -72,6 +95,16 @@ public sealed interface GVariantType {
   /** {@code aT}. */
   record Array(GVariantType element) implements GVariantType {
     @Override
+    public boolean equals(Object o) {
+      return o instanceof Array a && a.element.equals(element);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * 'a' + element.hashCode();
+    }
+
+    @Override
     public String signature() {
       return "a" + element.signature();
     }
@@ -89,6 +122,16 @@ public sealed interface GVariantType {
 
   /** {@code mT}. */
   record Maybe(GVariantType element) implements GVariantType {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Maybe m && m.element.equals(element);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * 'm' + element.hashCode();
+    }
+
     @Override
     public String signature() {
       return "m" + element.signature();
@@ -115,6 +158,16 @@ public sealed interface GVariantType {
       if (dictEntry && !(members.get(0) instanceof Basic)) {
         throw new IllegalArgumentException("a dict entry key must be a basic type");
       }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tuple t && t.dictEntry == dictEntry && t.members.equals(members);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * members.hashCode() + (dictEntry ? '{' : '(');
     }
 
     @Override

@@ -15,7 +15,19 @@ import java.util.Set;
 /** Collects the objects reachable from commits (the basis of fsck and prune). */
 public final class Reachability {
   /** An object key: type and checksum. */
-  public record ObjectKey(ObjectType type, ObjectId id) {}
+  public record ObjectKey(ObjectType type, ObjectId id) {
+    // Spelled out: the generated equals/hashCode bootstrap through ObjectMethods' method handles,
+    // which cost every fsck and prune run start-up time, and each of its lookups an indirect call.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ObjectKey k && k.type == type && k.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * id.hashCode() + type.ordinal();
+    }
+  }
 
   private final OstreeRepo repo;
   private final Set<ObjectKey> reached = new HashSet<>();

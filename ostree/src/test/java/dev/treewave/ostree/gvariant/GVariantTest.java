@@ -75,4 +75,23 @@ class GVariantTest {
     assertThatThrownBy(() -> GVariantType.parse("(u")).isInstanceOf(GVariantFormatException.class);
     assertThatThrownBy(() -> GVariantType.parse("h")).isInstanceOf(GVariantFormatException.class);
   }
+
+  @Test
+  void typesAreEqualExactlyWhenTheirSignaturesAre() {
+    List<String> signatures =
+        List.of("y", "s", "v", "ay", "as", "may", "ms", "(uuua(ayay))", "(uuua(ayas))", "a{sv}");
+    for (String a : signatures) {
+      for (String b : signatures) {
+        GVariantType ta = GVariantType.parse(a);
+        GVariantType tb = GVariantType.parse(b);
+        assertThat(ta.equals(tb)).as(a + " vs " + b).isEqualTo(a.equals(b));
+        if (a.equals(b)) {
+          assertThat(ta.hashCode()).isEqualTo(tb.hashCode());
+        }
+      }
+    }
+    // a dict entry and a two-member struct differ only in dictEntry
+    assertThat(GVariantType.parse("a{sv}")).isNotEqualTo(GVariantType.parse("a(sv)"));
+    assertThat(GVariantType.BYTESTRING).isEqualTo(GVariantType.parse("ay"));
+  }
 }
