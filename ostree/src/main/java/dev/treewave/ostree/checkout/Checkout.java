@@ -11,6 +11,7 @@ import dev.treewave.ostree.repo.FileAttributes;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.ostree.repo.XattrBatch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,9 @@ public final class Checkout {
   private final java.util.concurrent.atomic.AtomicLong filesCheckedOut =
       new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<ObjectId, DirMeta> metaCache = new ConcurrentHashMap<>();
+
+  /** Xattrs outside user.* (root checkouts only), set by one setfattr run at the end. */
+  private final XattrBatch deferredXattrs = new XattrBatch();
 
   public Checkout(OstreeRepo repo, CheckoutOptions options) {
     this.repo = repo;
@@ -73,6 +77,7 @@ public final class Checkout {
           if (f != null && i == parts.size() - 1) {
             checkParentIsRealDirectory(target);
             checkoutFile(f.checksum(), target);
+            deferredXattrs.apply();
             return;
           }
           throw new OstreeException("No such file or directory: " + options.subpath());
@@ -82,6 +87,7 @@ public final class Checkout {
       }
       checkParentIsRealDirectory(target);
       checkoutDir(tree, meta, target);
+      deferredXattrs.apply();
     } catch (IOException e) {
       throw new OstreeException("Checkout into " + target + ": " + e.getMessage(), e);
     }
@@ -150,7 +156,7 @@ public final class Checkout {
         // Permissions last, so a read-only directory still receives its children.
         if (!options.userMode()) {
           FileAttributes.chown(dir, meta.uid(), meta.gid());
-          FileAttributes.writeXattrs(dir, meta.xattrs());
+          FileAttributes.writeXattrs(dir, meta.xattrs(), deferredXattrs);
         }
         FileAttributes.chmod(dir, meta.mode());
         FileAttributes.setMtimeZero(dir);
@@ -206,7 +212,7 @@ public final class Checkout {
         Files.createLink(dest, obj);
         return;
       }
-      if (!Files.isSymbolicLink(obj) && hardlinkKeepsMetadata(obj)) {
+      if (!Files.isSymbolicLink(obj) && hardlinkKeepsMetadata(id, obj)) {
         Files.createLink(dest, obj);
         return;
       }
@@ -243,16 +249,18 @@ public final class Checkout {
    * In user mode a bare object can be shared only if it already looks like a user-mode copy would:
    * owned by us, no setuid/setgid bits, no xattrs (libostree copies otherwise).
    */
-  private boolean hardlinkKeepsMetadata(Path obj) throws IOException {
+  private boolean hardlinkKeepsMetadata(ObjectId id, Path obj) throws IOException {
     if (!options.userMode() || repo.mode() != RepoMode.BARE) {
       return true;
     }
     FileAttributes.Stat st = FileAttributes.stat(obj);
     FileAttributes.Stat self = FileAttributes.stat(repo.path().resolve("objects"));
-    return st.uid() == self.uid()
-        && st.gid() == self.gid()
-        && (st.mode() & 06000) == 0
-        && FileAttributes.readUserXattrs(obj).isEmpty();
+    if (st.uid() != self.uid() || st.gid() != self.gid() || (st.mode() & 06000) != 0) {
+      return false;
+    }
+    try (ContentObject c = repo.openContent(id)) {
+      return c.header().xattrs().isEmpty(); // every namespace, not only user.*
+    }
   }
 
   private boolean canHardlink() {
@@ -270,6 +278,7 @@ public final class Checkout {
         Files.createSymbolicLink(dest, Path.of(h.symlinkTarget()));
         if (!options.userMode()) {
           FileAttributes.chown(dest, h.uid(), h.gid());
+          deferredXattrs.add(dest, h.xattrs()); // a symlink's own: only lsetxattr reaches them
         }
         return;
       }
@@ -278,7 +287,7 @@ public final class Checkout {
       }
       if (!options.userMode()) {
         FileAttributes.chown(dest, h.uid(), h.gid());
-        FileAttributes.writeXattrs(dest, h.xattrs());
+        FileAttributes.writeXattrs(dest, h.xattrs(), deferredXattrs);
         FileAttributes.chmod(dest, h.mode());
       } else {
         FileAttributes.chmod(dest, h.mode() & 0777 | (h.mode() & 01000));

@@ -45,7 +45,12 @@ final class ArchiveContentStorage implements ContentStorage {
 
   @Override
   public ObjectId write(
-      Path target, FileHeader header, InputStream content, long size, boolean checksum)
+      Path target,
+      FileHeader header,
+      InputStream content,
+      long size,
+      boolean checksum,
+      XattrBatch deferred)
       throws IOException {
     long payload = header.isSymlink() ? 0 : size;
     byte[] z = header.toArchiveVariant(payload).serialize();
@@ -67,9 +72,10 @@ final class ArchiveContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
+      throws IOException {
     if (header.isSymlink()) {
-      write(target, header, null, 0, false);
+      write(target, header, null, 0, false, deferred);
       return;
     }
     byte[] z = header.toArchiveVariant(content.length).serialize();

@@ -18,22 +18,31 @@ import java.util.List;
 /**
  * bare (real ownership, mode and xattrs on the object file, needs root) and bare-user-only (mode
  * only; uid = gid = 0 and no xattrs are implied, so objects that need more are refused). Symlinks
- * are real symlinks.
+ * are real symlinks. A bare object's xattrs in every namespace are part of its checksum: those the
+ * JDK cannot set go through the caller's {@link XattrBatch}, and reading goes through a {@link
+ * BareXattrIndex}.
  */
 final class BareContentStorage implements ContentStorage {
   private final boolean withOwnership;
+  private final BareXattrIndex xattrs;
 
-  BareContentStorage(boolean withOwnership) {
+  BareContentStorage(boolean withOwnership, Path objects) {
     this.withOwnership = withOwnership;
+    this.xattrs = new BareXattrIndex(objects);
   }
 
   @Override
   public ObjectId write(
-      Path target, FileHeader header, InputStream content, long size, boolean checksum)
+      Path target,
+      FileHeader header,
+      InputStream content,
+      long size,
+      boolean checksum,
+      XattrBatch deferred)
       throws IOException {
     checkRepresentable(header);
     MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
-    return writeChecked(target, header, content, size, digest);
+    return writeChecked(target, header, content, size, digest, deferred);
   }
 
   private void checkRepresentable(FileHeader header) {
@@ -57,15 +66,19 @@ final class BareContentStorage implements ContentStorage {
   }
 
   private ObjectId writeChecked(
-      Path target, FileHeader header, InputStream content, long size, MessageDigest digest)
+      Path target,
+      FileHeader header,
+      InputStream content,
+      long size,
+      MessageDigest digest,
+      XattrBatch deferred)
       throws IOException {
     if (header.isSymlink()) {
       Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
       if (withOwnership) {
-        if (!header.xattrs().isEmpty()) {
-          throw new OstreeException("xattrs on symlinks are not supported by this implementation");
-        }
         FileAttributes.chown(target, header.uid(), header.gid());
+        // only lsetxattr reaches a symlink's own xattrs (the JDK follows links)
+        deferred.add(target, header.xattrs());
       }
       return digest == null ? null : ObjectId.ofDigest(digest);
     }
@@ -76,7 +89,7 @@ final class BareContentStorage implements ContentStorage {
     }
     if (withOwnership) {
       FileAttributes.chown(target, header.uid(), header.gid());
-      FileAttributes.writeXattrs(target, header.xattrs());
+      FileAttributes.writeXattrs(target, header.xattrs(), deferred);
     }
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
@@ -84,16 +97,23 @@ final class BareContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
+      throws IOException {
     if (header.isSymlink() || !withOwnership && !header.xattrs().isEmpty()) {
-      write(target, header, new java.io.ByteArrayInputStream(content), content.length, false);
+      write(
+          target,
+          header,
+          new java.io.ByteArrayInputStream(content),
+          content.length,
+          false,
+          deferred);
       return;
     }
     checkRepresentable(header);
     FastWrite.create(target, content);
     if (withOwnership) {
       FileAttributes.chown(target, header.uid(), header.gid());
-      FileAttributes.writeXattrs(target, header.xattrs());
+      FileAttributes.writeXattrs(target, header.xattrs(), deferred);
     }
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
@@ -104,12 +124,13 @@ final class BareContentStorage implements ContentStorage {
     FileAttributes.Stat st = FileAttributes.stat(file);
     int uid = withOwnership ? st.uid() : 0;
     int gid = withOwnership ? st.gid() : 0;
+    List<Xattr> found = withOwnership ? xattrs.of(file, st.ctimeNanos()) : List.of();
     if (FileMode.isSymlink(st.mode())) {
       String target = Files.readSymbolicLink(file).toString();
       return new ContentObject(
-          FileHeader.symlink(uid, gid, target, List.of()), 0, InputStream.nullInputStream());
+          FileHeader.symlink(uid, gid, target, found), 0, InputStream.nullInputStream());
     }
-    List<Xattr> xattrs = withOwnership ? FileAttributes.readUserXattrs(file) : List.of();
+    List<Xattr> xattrs = found;
     FileHeader h = new FileHeader(uid, gid, st.mode(), "", xattrs);
     return new ContentObject(
         h,

@@ -27,7 +27,12 @@ final class BareUserContentStorage implements ContentStorage {
 
   @Override
   public ObjectId write(
-      Path target, FileHeader header, InputStream content, long size, boolean checksum)
+      Path target,
+      FileHeader header,
+      InputStream content,
+      long size,
+      boolean checksum,
+      XattrBatch deferred)
       throws IOException {
     MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
     int mode = objectMode(header);
@@ -45,9 +50,10 @@ final class BareUserContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
+      throws IOException {
     if (header.isSymlink()) {
-      write(target, header, null, 0, false);
+      write(target, header, null, 0, false, deferred);
       return;
     }
     int mode = objectMode(header);

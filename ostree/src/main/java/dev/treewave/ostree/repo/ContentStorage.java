@@ -13,24 +13,34 @@ interface ContentStorage {
    * Writes the object to the fresh path {@code target} from exactly {@code size} bytes of {@code
    * content} (ignored for symlinks) and returns the checksum of the canonical stream actually
    * written, or null when {@code checksum} is false (the caller computed it from the same bytes).
+   * Xattrs the JDK cannot set are added to {@code deferred}, which the caller applies before the
+   * object gets its final name.
    */
-  ObjectId write(Path target, FileHeader header, InputStream content, long size, boolean checksum)
+  ObjectId write(
+      Path target,
+      FileHeader header,
+      InputStream content,
+      long size,
+      boolean checksum,
+      XattrBatch deferred)
       throws IOException;
 
   /** Writes an object from bytes already in memory, without computing its checksum. */
-  default void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
-    write(target, header, new java.io.ByteArrayInputStream(content), content.length, false);
+  default void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
+      throws IOException {
+    write(
+        target, header, new java.io.ByteArrayInputStream(content), content.length, false, deferred);
   }
 
   /** Opens a stored object. */
   ContentObject open(Path file) throws IOException;
 
-  static ContentStorage forMode(RepoMode mode) {
+  static ContentStorage forMode(RepoMode mode, Path objects) {
     return switch (mode) {
       case ARCHIVE -> new ArchiveContentStorage();
       case BARE_USER -> new BareUserContentStorage();
-      case BARE_USER_ONLY -> new BareContentStorage(false);
-      case BARE -> new BareContentStorage(true);
+      case BARE_USER_ONLY -> new BareContentStorage(false, objects);
+      case BARE -> new BareContentStorage(true, objects);
     };
   }
 }

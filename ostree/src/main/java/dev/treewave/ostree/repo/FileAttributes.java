@@ -17,7 +17,7 @@ import java.util.Map;
  * File-system effects on inode metadata through java.nio: {@code unix:*} attributes for ownership
  * and the full mode (including setuid/sticky bits), {@code user.*} xattrs through {@link
  * UserDefinedFileAttributeView}. Java cannot reach other xattr namespaces ({@code security.*},
- * {@code trusted.*}); writing those is refused with a clear error.
+ * {@code trusted.*}): those go through {@link XattrBatch} and {@link XattrDump}.
  */
 public final class FileAttributes {
   private static final String USER = "user.";
@@ -26,18 +26,21 @@ public final class FileAttributes {
   private FileAttributes() {}
 
   /** uid, gid and st_mode of a path, without following symlinks. */
-  public record Stat(int uid, int gid, int mode, long size, long inode, int nlink) {}
+  public record Stat(
+      int uid, int gid, int mode, long size, long inode, int nlink, long ctimeNanos) {}
 
   public static Stat stat(Path p) throws IOException {
     Map<String, Object> a =
-        Files.readAttributes(p, "unix:uid,gid,mode,size,ino,nlink", LinkOption.NOFOLLOW_LINKS);
+        Files.readAttributes(
+            p, "unix:uid,gid,mode,size,ino,nlink,ctime", LinkOption.NOFOLLOW_LINKS);
     return new Stat(
         (Integer) a.get("uid"),
         (Integer) a.get("gid"),
         (Integer) a.get("mode"),
         (Long) a.get("size"),
         (Long) a.get("ino"),
-        (Integer) a.get("nlink"));
+        (Integer) a.get("nlink"),
+        ((FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
   /** Sets the permission bits (07777) of a non-symlink. */
@@ -107,17 +110,18 @@ public final class FileAttributes {
         .write(name, ByteBuffer.wrap(value));
   }
 
-  /** Applies xattrs; only the {@code user.} namespace is reachable from Java. */
-  public static void writeXattrs(Path p, List<Xattr> xattrs) throws IOException {
+  /**
+   * Applies xattrs to a regular file or directory: {@code user.*} ones at once through the JDK;
+   * when any is in another namespace (which the JDK cannot reach), all of them go to {@code
+   * deferred} instead, to be set by its one setfattr run.
+   */
+  public static void writeXattrs(Path p, List<Xattr> xattrs, XattrBatch deferred)
+      throws IOException {
+    if (XattrBatch.needsSetfattr(xattrs)) {
+      deferred.add(p, xattrs);
+      return;
+    }
     for (Xattr x : xattrs) {
-      if (!x.name().startsWith(USER)) {
-        throw new OstreeException(
-            "Cannot set xattr "
-                + x.name()
-                + " on "
-                + p.getFileName()
-                + ": only user.* xattrs are supported by this implementation");
-      }
       writeUserXattr(p, x.name().substring(USER.length()), x.value());
     }
   }

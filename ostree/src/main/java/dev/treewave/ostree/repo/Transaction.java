@@ -42,6 +42,10 @@ public final class Transaction implements AutoCloseable {
   private final Queue<String> order = new ConcurrentLinkedQueue<>();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final Stats stats = new Stats();
+
+  /** Xattrs only setfattr can set (bare repositories), applied in commit() before any rename. */
+  private final XattrBatch deferredXattrs = new XattrBatch();
+
   private boolean done;
 
   /** Counters for progress and benchmarks. */
@@ -211,7 +215,7 @@ public final class Transaction implements AutoCloseable {
     Path dest = staging.resolve(rel);
     try {
       ensureDirectory(dest.getParent());
-      repo.contentStorage().writeBytes(dest, header, content);
+      repo.contentStorage().writeBytes(dest, header, content, deferredXattrs);
       staged.put(rel, Boolean.TRUE);
       order.add(rel);
       stats.objectsWritten.incrementAndGet();
@@ -311,7 +315,8 @@ public final class Transaction implements AutoCloseable {
           expected,
           size,
           dest -> {
-            ObjectId actual = repo.contentStorage().write(dest, header, content, size, true);
+            ObjectId actual =
+                repo.contentStorage().write(dest, header, content, size, true, deferredXattrs);
             if (!expected.equals(actual)) {
               throw new CorruptObjectException(
                   ObjectType.FILE, expected, "content hashes to " + actual.hex());
@@ -322,7 +327,9 @@ public final class Transaction implements AutoCloseable {
     }
     Path tmp = newTemp();
     try {
-      ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true);
+      // The object's name is known only once written: its deferred xattrs wait for that name.
+      XattrBatch unnamed = new XattrBatch();
+      ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true, unnamed);
       if (expected != null && !expected.equals(actual)) {
         throw new CorruptObjectException(
             ObjectType.FILE, expected, "content hashes to " + actual.hex());
@@ -332,7 +339,10 @@ public final class Transaction implements AutoCloseable {
         stats.objectsSkipped.incrementAndGet();
         return actual;
       }
-      stage(ObjectType.FILE, actual, tmp, false);
+      if (stage(ObjectType.FILE, actual, tmp, false) && !unnamed.isEmpty()) {
+        deferredXattrs.add(
+            staging.resolve(repo.relativePath(ObjectType.FILE, actual)), header.xattrs());
+      }
       stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size);
       return actual;
     } catch (IOException e) {
@@ -348,26 +358,29 @@ public final class Transaction implements AutoCloseable {
     return staging.resolve("tmp-" + tmpCounter.incrementAndGet());
   }
 
-  private void stage(ObjectType type, ObjectId id, Path tmp, boolean replace) throws IOException {
+  /** Gives a verified temp file its staged name; false when another thread staged it first. */
+  private boolean stage(ObjectType type, ObjectId id, Path tmp, boolean replace)
+      throws IOException {
     String rel = repo.relativePath(type, id);
     Path dest = staging.resolve(rel);
     ensureDirectory(dest.getParent());
     if (!replace && reserved.putIfAbsent(rel, Boolean.TRUE) != null) {
       deleteQuietly(tmp); // another thread wrote (or is writing) the same object
       stats.objectsSkipped.incrementAndGet();
-      return;
+      return false;
     }
     Boolean previous = staged.putIfAbsent(rel, Boolean.TRUE);
     if (previous != null && !replace) {
       deleteQuietly(tmp); // another thread staged the same object first
       stats.objectsSkipped.incrementAndGet();
-      return;
+      return false;
     }
     Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     if (previous == null) {
       order.add(rel);
     }
     stats.objectsWritten.incrementAndGet();
+    return true;
   }
 
   /** Makes every staged object durable and moves it into {@code objects/}. */
@@ -376,6 +389,8 @@ public final class Transaction implements AutoCloseable {
       throw new IllegalStateException("transaction already finished");
     }
     try {
+      // One setfattr run for every staged object that needs it; if it fails, nothing is renamed.
+      deferredXattrs.apply();
       if (!order.isEmpty() && repo.fsyncEnabled()) {
         Durability.syncFilesystemOf(staging);
       }

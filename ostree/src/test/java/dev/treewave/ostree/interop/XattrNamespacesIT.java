@@ -3,6 +3,8 @@ package dev.treewave.ostree.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.treewave.ostree.checkout.Checkout;
+import dev.treewave.ostree.checkout.CheckoutOptions;
 import dev.treewave.ostree.commit.CommitOptions;
 import dev.treewave.ostree.commit.CommitResult;
 import dev.treewave.ostree.commit.TreeCommitter;
@@ -10,10 +12,15 @@ import dev.treewave.ostree.commit.TreeSource;
 import dev.treewave.ostree.core.DirTree;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.Xattr;
+import dev.treewave.ostree.fsck.Fsck;
+import dev.treewave.ostree.pull.LocalRepoSource;
+import dev.treewave.ostree.pull.PullOptions;
+import dev.treewave.ostree.pull.Puller;
 import dev.treewave.ostree.repo.ContentObject;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.ostree.sign.VerificationPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +65,7 @@ class XattrNamespacesIT {
   @ParameterizedTest
   @EnumSource(
       value = RepoMode.class,
-      names = {"ARCHIVE", "BARE_USER"})
+      names = {"ARCHIVE", "BARE_USER", "BARE"})
   void everyNamespaceIsCommittedLikeOstree(RepoMode mode) throws Exception {
     Path theirs = tmp.resolve("theirs");
     String theirId =
@@ -75,6 +82,98 @@ class XattrNamespacesIT {
     assertThat(xattrNames(ours, r.commit(), "usr", "bin", "ping"))
         .containsExactly("security.capability");
     assertThat(xattrNames(ours, r.commit(), "bin")).containsExactly("trusted.link");
+    // bare objects carry them as real xattrs, which describeObjects (user.* only) cannot see
+    assertThat(xattrDump(ours.path().resolve("objects")))
+        .isEqualTo(xattrDump(theirs.resolve("objects")));
+    ostree.ok(tmp, "fsck", "--repo=" + ours.path());
+  }
+
+  /**
+   * The node's system repository is bare: what libostree stored there must read back whole (fsck
+   * re-hashes every object with its xattrs), and a root checkout, like a deployment's, must carry
+   * every xattr onto the files, directories and symlinks as ostree's own checkout does.
+   */
+  @Test
+  void aBareRepositoryWrittenByOstreeIsReadAndCheckedOutWithEveryXattr() throws Exception {
+    Path theirs = tmp.resolve("theirs");
+    String id =
+        ostree.initAndCommit(
+            tmp, theirs, "bare", "b", "dir=" + tree, "2020-01-01 00:00:00 UTC", "s");
+    OstreeRepo repo = OstreeRepo.open(theirs);
+
+    assertThat(new Fsck(repo).run().errors()).isEmpty();
+    assertThat(xattrNames(repo, ObjectId.parse(id), "usr", "bin", "ping"))
+        .containsExactly("security.capability");
+
+    Path ourCheckout = tmp.resolve("ours-co");
+    new Checkout(repo, CheckoutOptions.defaults()).checkout(id, ourCheckout);
+    Path theirCheckout = tmp.resolve("theirs-co");
+    ostree.ok(tmp, "checkout", "--repo=" + theirs, id, theirCheckout.toString());
+    assertThat(TreeFixtures.describe(ourCheckout, true, false))
+        .isEqualTo(TreeFixtures.describe(theirCheckout, true, false));
+    assertThat(xattrDump(ourCheckout)).isEqualTo(xattrDump(theirCheckout)).contains("trusted.dir");
+  }
+
+  /** A node pulls its OS from an archive repository into its bare one: xattrs must land there. */
+  @Test
+  void pullingIntoABareRepositorySetsEveryXattr() throws Exception {
+    OstreeRepo archive = OstreeRepo.init(tmp.resolve("archive"), RepoMode.ARCHIVE);
+    ObjectId id = commit(archive).commit();
+    OstreeRepo bare = OstreeRepo.init(tmp.resolve("bare"), RepoMode.BARE);
+
+    new Puller(bare)
+        .pull(
+            new LocalRepoSource(archive),
+            PullOptions.of("", List.of("b"), VerificationPolicy.NONE)
+                .withRemoteName(java.util.Optional.empty()));
+
+    assertThat(bare.refs().read("b")).contains(id);
+    assertThat(new Fsck(bare).run().errors()).isEmpty();
+    ostree.ok(tmp, "fsck", "--repo=" + bare.path());
+    Path theirs = tmp.resolve("theirs");
+    ostree.initAndCommit(tmp, theirs, "bare", "b", "dir=" + tree, "2020-01-01 00:00:00 UTC", "s");
+    assertThat(xattrDump(bare.path().resolve("objects")))
+        .isEqualTo(xattrDump(theirs.resolve("objects")));
+  }
+
+  /** The first read indexes objects/; objects stored after that must not read as xattr-less. */
+  @Test
+  void objectsStoredAfterTheFirstReadAreReadWhole() throws Exception {
+    OstreeRepo bare = OstreeRepo.init(tmp.resolve("bare"), RepoMode.BARE);
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(plain.resolve("f"), "f\n");
+    new TreeCommitter(
+            bare,
+            CommitOptions.builder()
+                .branch("p")
+                .timestamp(TS)
+                .tree(new TreeSource.Dir(plain))
+                .build())
+        .commit();
+    assertThat(new Fsck(bare).run().errors()).isEmpty();
+
+    ObjectId id = commit(bare).commit();
+
+    assertThat(new Fsck(bare).run().errors()).isEmpty();
+    assertThat(xattrNames(bare, id, "usr", "bin", "ping")).containsExactly("security.capability");
+  }
+
+  /** Without setfattr a bare repository cannot take these xattrs: a clear error, nothing stored. */
+  @Test
+  void withoutSetfattrABareCommitFailsClearlyAndStoresNothing() throws Exception {
+    OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), RepoMode.BARE);
+    System.setProperty("treewave.setfattr", tmp.resolve("no-such-setfattr").toString());
+    try {
+      assertThatThrownBy(() -> commit(ours))
+          .isInstanceOf(OstreeException.class)
+          .hasMessageContaining("no-such-setfattr is not installed (package attr)");
+    } finally {
+      System.clearProperty("treewave.setfattr");
+    }
+    assertThat(ours.refs().read("b")).isEmpty();
+    try (var s = Files.walk(ours.path().resolve("objects"))) {
+      assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
+    }
   }
 
   @Test
@@ -92,15 +191,6 @@ class XattrNamespacesIT {
         .asString()
         .contains("getfattr", "only user.* xattrs", tree.toString());
     assertThat(xattrNames(ours, r.commit(), "usr", "bin", "ping")).isEmpty();
-  }
-
-  @Test
-  void aBareRepositoryRefusesXattrsItCannotSetAndKeepsNoRef() throws Exception {
-    OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), RepoMode.BARE);
-    assertThatThrownBy(() -> commit(ours))
-        .isInstanceOf(OstreeException.class)
-        .hasMessageContaining("supported by this implementation");
-    assertThat(ours.refs().read("b")).isEmpty();
   }
 
   private CommitResult commit(OstreeRepo repo) {
@@ -137,6 +227,24 @@ class XattrNamespacesIT {
     try (ContentObject c = repo.openContent(f.checksum())) {
       return c.header().xattrs().stream().map(Xattr::name).toList();
     }
+  }
+
+  /**
+   * Every xattr (all namespaces, symlinks' own, hex values) under {@code dir}, one block per file
+   * in path order, without the {@code user.ostreemeta} and the directory itself.
+   */
+  static String xattrDump(Path dir) throws Exception {
+    Process p =
+        new ProcessBuilder("getfattr", "-R", "-h", "-d", "-m", "-", "-e", "hex", ".")
+            .directory(dir.toFile())
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).isZero();
+    return java.util.Arrays.stream(out.split("\n\n"))
+        .map(String::strip)
+        .filter(b -> !b.isEmpty())
+        .sorted()
+        .collect(java.util.stream.Collectors.joining("\n\n"));
   }
 
   private static void sh(String... cmd) throws Exception {
