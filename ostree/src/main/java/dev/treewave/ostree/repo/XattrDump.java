@@ -162,6 +162,11 @@ public final class XattrDump {
       }
     }
     byPath.values().removeIf(List::isEmpty);
+    // Labelled trees repeat a few xattr sets thousands of times (one SELinux context per kind of
+    // file): share one immutable list per distinct set, so an index of a large bare repository
+    // costs little more than its paths in the node agent's small heap.
+    Map<List<Xattr>, List<Xattr>> distinct = new HashMap<>();
+    byPath.replaceAll((path, xattrs) -> distinct.computeIfAbsent(List.copyOf(xattrs), k -> k));
     return new XattrDump(byPath);
   }
 

@@ -67,6 +67,25 @@ class XattrDumpTest {
   }
 
   @Test
+  void filesWithTheSameXattrsShareOneImmutableList() throws IOException {
+    String labelled =
+        """
+        # file: /r/a
+        security.selinux=0x73797374656d5f753a6f626a6563745f723a62696e5f743a733000
+
+        # file: /r/b
+        security.selinux=0x73797374656d5f753a6f626a6563745f723a62696e5f743a733000
+
+        # file: /r/c
+        security.selinux=0x73797374656d5f753a6f626a6563745f723a6574635f743a733000
+        """;
+    XattrDump d = parse(labelled, "/r");
+    assertThat(d.of("/a")).isSameAs(d.of("/b")).isNotSameAs(d.of("/c"));
+    assertThat(d.of("/c")).singleElement().isNotEqualTo(d.of("/a").get(0));
+    assertThatThrownBy(() -> d.of("/a").clear()).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void theFileSystemRootIsItsOwnPrefix() throws IOException {
     XattrDump d = parse("# file: /\nuser.a=0x61\n\n# file: /bin\nuser.b=0x62\n", "/");
     assertThat(d.of("")).extracting(Xattr::name).containsExactly("user.a");
