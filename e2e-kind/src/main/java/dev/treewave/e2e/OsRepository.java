@@ -98,6 +98,16 @@ public final class OsRepository implements AutoCloseable {
     Files.write(
         tree.resolve("usr/share/treewave/payload-" + version),
         ("payload of " + version + "\n").repeat(2000).getBytes(StandardCharsets.UTF_8));
+    // As root, the image carries a file capability like a real one (ping's cap_net_raw), which
+    // only reaches the nodes if commit, pull into their bare repositories and deployment all keep
+    // xattrs outside user.*. Without root it cannot be set; the permissions are then made
+    // canonical (uid 0) as an image builder would, which also leaves xattrs out of the commit.
+    boolean asRoot = isRoot();
+    if (asRoot) {
+      Path ping = tree.resolve("usr/bin/ping");
+      Files.writeString(ping, "#!/bin/sh\necho ping\n");
+      setfattr(ping, CAPABILITY_XATTR, NET_RAW_CAPABILITY);
+    }
     ObjectId id =
         new TreeCommitter(
                 repo,
@@ -106,13 +116,40 @@ public final class OsRepository implements AutoCloseable {
                     .subject("treewave demo OS " + version)
                     .timestamp(time)
                     .addMetadataString("version", version)
-                    .canonicalPermissions(true)
+                    .canonicalPermissions(!asRoot)
                     .tree(tree)
                     .build())
             .commit()
             .commit();
     Signatures.signCommit(repo, id, signer);
     return id.hex();
+  }
+
+  /** The xattr holding a file's capabilities. */
+  public static final String CAPABILITY_XATTR = "security.capability";
+
+  /** {@code cap_net_raw+ep} as {@code setcap} writes it (VFS capability revision 2). */
+  public static final String NET_RAW_CAPABILITY = "0x0100000200200000000000000000000000000000";
+
+  /** Whether the images carry {@code usr/bin/ping} with {@link #NET_RAW_CAPABILITY}. */
+  public static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static void setfattr(Path file, String name, String hexValue) throws IOException {
+    Process p =
+        new ProcessBuilder("setfattr", "-n", name, "-v", hexValue, file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    try {
+      if (p.waitFor() != 0) {
+        throw new IOException("setfattr " + name + " on " + file + ": " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while setting " + name + " on " + file);
+    }
   }
 
   public String v1() {

@@ -117,6 +117,7 @@ class LocalRolloutE2E {
     }
     assertEveryNodeBootedAndReports(v2, 2);
     assertThat(unschedulableNodes()).isEmpty();
+    assertEveryNodesDeploymentKeepsTheFileCapability(v2);
   }
 
   @Test
@@ -319,6 +320,44 @@ class LocalRolloutE2E {
                         });
               }
             });
+  }
+
+  /**
+   * ping's {@code cap_net_raw} went from the image's archive repository through each node's pull
+   * into its bare system repository and onto the deployed file: without it, ping breaks on every
+   * node the rollout touches.
+   */
+  private static void assertEveryNodesDeploymentKeepsTheFileCapability(String commit)
+      throws Exception {
+    assertThat(OsRepository.isRoot()).as("the e2e tests run as root, as CI does").isTrue();
+    for (SimulatedNode node : cluster.nodes()) {
+      Path deployments = node.root().resolve("ostree/deploy");
+      List<Path> pings;
+      try (var s = Files.walk(deployments, 4)) {
+        pings =
+            s.filter(p -> p.getFileName().toString().startsWith(commit + "."))
+                .filter(Files::isDirectory) // not its .origin file
+                .map(p -> p.resolve("usr/bin/ping"))
+                .toList();
+      }
+      assertThat(pings).as(node.name() + " deployments of " + commit).hasSize(1);
+      Process p =
+          new ProcessBuilder(
+                  "getfattr",
+                  "--absolute-names",
+                  "-e",
+                  "hex",
+                  "-n",
+                  OsRepository.CAPABILITY_XATTR,
+                  pings.get(0).toString())
+              .redirectErrorStream(true)
+              .start();
+      String value = new String(p.getInputStream().readAllBytes()).strip();
+      assertThat(p.waitFor()).as(node.name() + ": " + value).isZero();
+      assertThat(value)
+          .as(node.name())
+          .contains(OsRepository.CAPABILITY_XATTR + "=" + OsRepository.NET_RAW_CAPABILITY);
+    }
   }
 
   private static OSNode osNode(String name) {
