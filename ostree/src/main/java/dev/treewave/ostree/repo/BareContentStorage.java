@@ -120,6 +120,13 @@ final class BareContentStorage implements ContentStorage {
   }
 
   @Override
+  public String readLimitation() {
+    return withOwnership && !xattrs.complete()
+        ? " (getfattr, package attr, is not installed: xattrs outside user.* could not be read)"
+        : "";
+  }
+
+  @Override
   public ContentObject open(Path file) throws IOException {
     FileAttributes.Stat st = FileAttributes.stat(file);
     int uid = withOwnership ? st.uid() : 0;

@@ -35,6 +35,14 @@ interface ContentStorage {
   /** Opens a stored object. */
   ContentObject open(Path file) throws IOException;
 
+  /**
+   * Why {@link #open} may see less than is stored, for an error message about a checksum mismatch;
+   * empty when it sees everything.
+   */
+  default String readLimitation() {
+    return "";
+  }
+
   static ContentStorage forMode(RepoMode mode, Path objects) {
     return switch (mode) {
       case ARCHIVE -> new ArchiveContentStorage();

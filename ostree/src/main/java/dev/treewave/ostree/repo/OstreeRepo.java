@@ -258,7 +258,8 @@ public final class OstreeRepo {
     try (ContentObject c = openContent(id)) {
       ObjectId actual = dev.treewave.ostree.core.ContentObjects.checksum(c.header(), c.content());
       if (!actual.equals(id)) {
-        throw new CorruptObjectException(ObjectType.FILE, id, "content hashes to " + actual.hex());
+        throw new CorruptObjectException(
+            ObjectType.FILE, id, "content hashes to " + actual.hex() + storage.readLimitation());
       }
     } catch (IOException e) {
       throw new CorruptObjectException(ObjectType.FILE, id, e.getMessage());

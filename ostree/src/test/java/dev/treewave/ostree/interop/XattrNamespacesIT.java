@@ -114,6 +114,21 @@ class XattrNamespacesIT {
     assertThat(xattrDump(ourCheckout)).isEqualTo(xattrDump(theirCheckout)).contains("trusted.dir");
   }
 
+  /** Without getfattr those xattrs are invisible: fsck says why the objects do not match. */
+  @Test
+  void withoutGetfattrFsckOfABareRepositoryNamesTheMissingTool() throws Exception {
+    Path theirs = tmp.resolve("theirs");
+    ostree.initAndCommit(tmp, theirs, "bare", "b", "dir=" + tree, "2020-01-01 00:00:00 UTC", "s");
+    System.setProperty("treewave.getfattr", tmp.resolve("no-such-getfattr").toString());
+    try {
+      assertThat(new Fsck(OstreeRepo.open(theirs)).run().errors())
+          .isNotEmpty()
+          .allSatisfy(e -> assertThat(e).contains("getfattr, package attr, is not installed"));
+    } finally {
+      System.clearProperty("treewave.getfattr");
+    }
+  }
+
   /** A node pulls its OS from an archive repository into its bare one: xattrs must land there. */
   @Test
   void pullingIntoABareRepositorySetsEveryXattr() throws Exception {
