@@ -24,11 +24,11 @@ import java.util.List;
  */
 final class BareContentStorage implements ContentStorage {
   private final boolean withOwnership;
-  private final BareXattrIndex xattrs;
+  private final BareXattrIndex xattrIndex;
 
   BareContentStorage(boolean withOwnership, Path objects) {
     this.withOwnership = withOwnership;
-    this.xattrs = new BareXattrIndex(objects);
+    this.xattrIndex = new BareXattrIndex(objects);
   }
 
   @Override
@@ -121,7 +121,7 @@ final class BareContentStorage implements ContentStorage {
 
   @Override
   public String readLimitation() {
-    return withOwnership && !xattrs.complete()
+    return withOwnership && !xattrIndex.complete()
         ? " (getfattr, package attr, is not installed: xattrs outside user.* could not be read)"
         : "";
   }
@@ -131,13 +131,12 @@ final class BareContentStorage implements ContentStorage {
     FileAttributes.Stat st = FileAttributes.stat(file);
     int uid = withOwnership ? st.uid() : 0;
     int gid = withOwnership ? st.gid() : 0;
-    List<Xattr> found = withOwnership ? xattrs.of(file, st.ctimeNanos()) : List.of();
+    List<Xattr> xattrs = withOwnership ? xattrIndex.of(file, st.ctimeNanos()) : List.of();
     if (FileMode.isSymlink(st.mode())) {
       String target = Files.readSymbolicLink(file).toString();
       return new ContentObject(
-          FileHeader.symlink(uid, gid, target, found), 0, InputStream.nullInputStream());
+          FileHeader.symlink(uid, gid, target, xattrs), 0, InputStream.nullInputStream());
     }
-    List<Xattr> xattrs = found;
     FileHeader h = new FileHeader(uid, gid, st.mode(), "", xattrs);
     return new ContentObject(
         h,

@@ -225,14 +225,19 @@ public final class Transaction implements AutoCloseable {
       // fine).
       noteWritten(content.length);
     } catch (IOException e) {
-      deleteQuietly(dest);
-      reserved.remove(rel);
+      abandon(dest, rel);
       throw new OstreeException("Writing content object: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      deleteQuietly(dest);
-      reserved.remove(rel);
+      abandon(dest, rel);
       throw e;
     }
+  }
+
+  /** Undoes a staged write that failed, so the same object can be written again. */
+  private void abandon(Path dest, String rel) {
+    deleteQuietly(dest);
+    deferredXattrs.discard(dest);
+    reserved.remove(rel);
   }
 
   private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
@@ -295,13 +300,11 @@ public final class Transaction implements AutoCloseable {
       stats.objectsWritten.incrementAndGet();
       noteWritten(size);
     } catch (IOException e) {
-      deleteQuietly(dest);
-      reserved.remove(rel);
+      abandon(dest, rel);
       throw new OstreeException(
           "Writing " + type.extension() + " " + id + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      deleteQuietly(dest);
-      reserved.remove(rel);
+      abandon(dest, rel);
       throw e;
     }
   }

@@ -9,17 +9,22 @@ import dev.treewave.ostree.commit.CommitOptions;
 import dev.treewave.ostree.commit.CommitResult;
 import dev.treewave.ostree.commit.TreeCommitter;
 import dev.treewave.ostree.commit.TreeSource;
+import dev.treewave.ostree.core.ContentObjects;
 import dev.treewave.ostree.core.DirTree;
+import dev.treewave.ostree.core.FileHeader;
 import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.fsck.Fsck;
 import dev.treewave.ostree.pull.LocalRepoSource;
 import dev.treewave.ostree.pull.PullOptions;
 import dev.treewave.ostree.pull.Puller;
 import dev.treewave.ostree.repo.ContentObject;
+import dev.treewave.ostree.repo.CorruptObjectException;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.ostree.repo.Transaction;
 import dev.treewave.ostree.sign.VerificationPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +176,33 @@ class XattrNamespacesIT {
 
     assertThat(new Fsck(bare).run().errors()).isEmpty();
     assertThat(xattrNames(bare, id, "usr", "bin", "ping")).containsExactly("security.capability");
+  }
+
+  /**
+   * A download that fails verification (here: its header claims another xattr) and is then fetched
+   * again must not leave the bad attempt's xattrs to be set on the good object.
+   */
+  @Test
+  void aFailedWriteLeavesNoXattrsBehindForItsRetry() throws Exception {
+    OstreeRepo bare = OstreeRepo.init(tmp.resolve("bare"), RepoMode.BARE);
+    byte[] data = "payload\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    FileHeader good =
+        FileHeader.regular(0, 0, 0644, List.of(new Xattr("trusted.good", new byte[] {1})));
+    FileHeader bad =
+        FileHeader.regular(0, 0, 0644, List.of(new Xattr("trusted.bad", new byte[] {2})));
+    ObjectId id = ContentObjects.checksum(good, data);
+    try (Transaction tx = bare.beginTransaction()) {
+      assertThatThrownBy(
+              () -> tx.writeContent(id, bad, new java.io.ByteArrayInputStream(data), data.length))
+          .isInstanceOf(CorruptObjectException.class);
+      tx.writeContent(id, good, new java.io.ByteArrayInputStream(data), data.length);
+      tx.commit();
+    }
+    Path object = bare.objectPath(ObjectType.FILE, id);
+    assertThat(xattrDump(object.getParent()))
+        .contains("trusted.good")
+        .doesNotContain("trusted.bad");
+    bare.verifyContent(id);
   }
 
   /** Without setfattr a bare repository cannot take these xattrs: a clear error, nothing stored. */
