@@ -16,8 +16,14 @@ import java.util.concurrent.CompletionException;
  * user.*} is seen and {@link #complete()} says so.
  */
 final class BareXattrIndex {
-  /** ctime is stamped from a coarse clock: a change this close to the run counts as after it. */
-  private static final long CLOCK_SLACK_NANOS = 2_000_000_000L;
+  /**
+   * A change that getfattr may have missed happened after its run started, and the kernel stamps
+   * ctime from the same real-time clock, only read coarsely (up to one tick, 10 ms at HZ=100,
+   * late). So a change within this margin before the start counts as after it. It is kept small on
+   * purpose: every object counted as changed costs a getfattr process of its own, and a fsck or
+   * checkout right after a pull would otherwise read thousands of objects that way.
+   */
+  private static final long CLOCK_SLACK_NANOS = 50_000_000L;
 
   private final Path objects;
   private Snapshot snapshot;
