@@ -45,12 +45,7 @@ final class ArchiveContentStorage implements ContentStorage {
 
   @Override
   public ObjectId write(
-      Path target,
-      FileHeader header,
-      InputStream content,
-      long size,
-      boolean checksum,
-      XattrBatch deferred)
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     long payload = header.isSymlink() ? 0 : size;
     byte[] z = header.toArchiveVariant(payload).serialize();
@@ -72,10 +67,9 @@ final class ArchiveContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
-      throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
     if (header.isSymlink()) {
-      write(target, header, null, 0, false, deferred);
+      write(target, header, null, 0, false);
       return;
     }
     byte[] z = header.toArchiveVariant(content.length).serialize();

@@ -33,16 +33,22 @@ final class BareContentStorage implements ContentStorage {
 
   @Override
   public ObjectId write(
-      Path target,
-      FileHeader header,
-      InputStream content,
-      long size,
-      boolean checksum,
-      XattrBatch deferred)
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     checkRepresentable(header);
     MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
-    return writeChecked(target, header, content, size, digest, deferred);
+    return writeChecked(target, header, content, size, digest);
+  }
+
+  /**
+   * All of a bare object's xattrs when any is outside {@code user.}, and a symlink's always (only
+   * lsetxattr reaches a symlink's own; the JDK follows links).
+   */
+  @Override
+  public List<Xattr> xattrsLeftToCaller(FileHeader header) {
+    boolean left =
+        withOwnership && (header.isSymlink() || XattrBatch.needsSetfattr(header.xattrs()));
+    return left ? header.xattrs() : List.of();
   }
 
   private void checkRepresentable(FileHeader header) {
@@ -66,19 +72,12 @@ final class BareContentStorage implements ContentStorage {
   }
 
   private ObjectId writeChecked(
-      Path target,
-      FileHeader header,
-      InputStream content,
-      long size,
-      MessageDigest digest,
-      XattrBatch deferred)
+      Path target, FileHeader header, InputStream content, long size, MessageDigest digest)
       throws IOException {
     if (header.isSymlink()) {
       Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
       if (withOwnership) {
         FileAttributes.chown(target, header.uid(), header.gid());
-        // only lsetxattr reaches a symlink's own xattrs (the JDK follows links)
-        deferred.add(target, header.xattrs());
       }
       return digest == null ? null : ObjectId.ofDigest(digest);
     }
@@ -89,7 +88,7 @@ final class BareContentStorage implements ContentStorage {
     }
     if (withOwnership) {
       FileAttributes.chown(target, header.uid(), header.gid());
-      FileAttributes.writeXattrs(target, header.xattrs(), deferred);
+      writeUserXattrs(target, header);
     }
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
@@ -97,26 +96,25 @@ final class BareContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
-      throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
     if (header.isSymlink() || !withOwnership && !header.xattrs().isEmpty()) {
-      write(
-          target,
-          header,
-          new java.io.ByteArrayInputStream(content),
-          content.length,
-          false,
-          deferred);
+      write(target, header, new java.io.ByteArrayInputStream(content), content.length, false);
       return;
     }
     checkRepresentable(header);
     FastWrite.create(target, content);
     if (withOwnership) {
       FileAttributes.chown(target, header.uid(), header.gid());
-      FileAttributes.writeXattrs(target, header.xattrs(), deferred);
+      writeUserXattrs(target, header);
     }
     FileAttributes.chmod(target, header.mode());
     FileAttributes.setMtimeZero(target);
+  }
+
+  private void writeUserXattrs(Path target, FileHeader header) throws IOException {
+    if (xattrsLeftToCaller(header).isEmpty()) {
+      FileAttributes.writeUserXattrs(target, header.xattrs());
+    }
   }
 
   @Override

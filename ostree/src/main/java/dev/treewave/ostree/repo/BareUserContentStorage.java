@@ -27,12 +27,7 @@ final class BareUserContentStorage implements ContentStorage {
 
   @Override
   public ObjectId write(
-      Path target,
-      FileHeader header,
-      InputStream content,
-      long size,
-      boolean checksum,
-      XattrBatch deferred)
+      Path target, FileHeader header, InputStream content, long size, boolean checksum)
       throws IOException {
     MessageDigest digest = checksum ? ContentObjects.startDigest(header) : null;
     int mode = objectMode(header);
@@ -50,10 +45,9 @@ final class BareUserContentStorage implements ContentStorage {
   }
 
   @Override
-  public void writeBytes(Path target, FileHeader header, byte[] content, XattrBatch deferred)
-      throws IOException {
+  public void writeBytes(Path target, FileHeader header, byte[] content) throws IOException {
     if (header.isSymlink()) {
-      write(target, header, null, 0, false, deferred);
+      write(target, header, null, 0, false);
       return;
     }
     int mode = objectMode(header);

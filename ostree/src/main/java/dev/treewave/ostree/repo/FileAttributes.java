@@ -121,7 +121,15 @@ public final class FileAttributes {
       deferred.add(p, xattrs);
       return;
     }
+    writeUserXattrs(p, xattrs);
+  }
+
+  /** Sets {@code user.*} xattrs through the JDK; every one must be in that namespace. */
+  public static void writeUserXattrs(Path p, List<Xattr> xattrs) throws IOException {
     for (Xattr x : xattrs) {
+      if (!x.name().startsWith(USER)) {
+        throw new IllegalArgumentException("not a user.* xattr: " + x.name());
+      }
       writeUserXattr(p, x.name().substring(USER.length()), x.value());
     }
   }

@@ -215,7 +215,8 @@ public final class Transaction implements AutoCloseable {
     Path dest = staging.resolve(rel);
     try {
       ensureDirectory(dest.getParent());
-      repo.contentStorage().writeBytes(dest, header, content, deferredXattrs);
+      repo.contentStorage().writeBytes(dest, header, content);
+      deferXattrsOf(dest, header);
       staged.put(rel, Boolean.TRUE);
       order.add(rel);
       stats.objectsWritten.incrementAndGet();
@@ -236,8 +237,15 @@ public final class Transaction implements AutoCloseable {
   /** Undoes a staged write that failed, so the same object can be written again. */
   private void abandon(Path dest, String rel) {
     deleteQuietly(dest);
-    deferredXattrs.discard(dest);
     reserved.remove(rel);
+  }
+
+  /**
+   * Queues the xattrs the storage could not set on an object written and verified at its staged
+   * name. Only verified objects get here: a failed attempt's header never labels a later retry.
+   */
+  private void deferXattrsOf(Path staged, FileHeader header) {
+    deferredXattrs.add(staged, repo.contentStorage().xattrsLeftToCaller(header));
   }
 
   private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
@@ -318,21 +326,21 @@ public final class Transaction implements AutoCloseable {
           expected,
           size,
           dest -> {
-            ObjectId actual =
-                repo.contentStorage().write(dest, header, content, size, true, deferredXattrs);
+            ObjectId actual = repo.contentStorage().write(dest, header, content, size, true);
             if (!expected.equals(actual)) {
               throw new CorruptObjectException(
                   ObjectType.FILE, expected, "content hashes to " + actual.hex());
             }
           },
-          dest -> stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size));
+          dest -> {
+            deferXattrsOf(dest, header);
+            stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size);
+          });
       return expected;
     }
     Path tmp = newTemp();
     try {
-      // The object's name is known only once written: its deferred xattrs wait for that name.
-      XattrBatch unnamed = new XattrBatch();
-      ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true, unnamed);
+      ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true);
       if (expected != null && !expected.equals(actual)) {
         throw new CorruptObjectException(
             ObjectType.FILE, expected, "content hashes to " + actual.hex());
@@ -342,9 +350,8 @@ public final class Transaction implements AutoCloseable {
         stats.objectsSkipped.incrementAndGet();
         return actual;
       }
-      if (stage(ObjectType.FILE, actual, tmp, false) && !unnamed.isEmpty()) {
-        deferredXattrs.add(
-            staging.resolve(repo.relativePath(ObjectType.FILE, actual)), header.xattrs());
+      if (stage(ObjectType.FILE, actual, tmp, false)) {
+        deferXattrsOf(staging.resolve(repo.relativePath(ObjectType.FILE, actual)), header);
       }
       stats.contentBytesWritten.addAndGet(header.isSymlink() ? 0 : size);
       return actual;

@@ -55,15 +55,6 @@ public final class XattrBatch {
     }
   }
 
-  /**
-   * Forgets what was collected for {@code file}: a write that failed (a checksum mismatch, a broken
-   * download) must not leave its xattrs to be set on whatever is written there next.
-   */
-  public void discard(Path file) {
-    Path abs = file.toAbsolutePath();
-    entries.removeIf(e -> e.file().equals(abs));
-  }
-
   public boolean isEmpty() {
     return entries.isEmpty();
   }
