@@ -14,15 +14,15 @@ tar -C "$work" -xf "$image" manifest.json
 config="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Config"])' "$work/manifest.json")"
 mapfile -t layers < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$work/manifest.json")
 tar -C "$work" -xf "$image" "$config" "${layers[@]}"
-mkdir -p "$work/root"
-for layer in "${layers[@]}"; do tar --warning=no-unknown-keyword -C "$work/root" -xf "$work/$layer"; done
+mkdir -p "$work/rootfs"
+for layer in "${layers[@]}"; do tar --warning=no-unknown-keyword -C "$work/rootfs" -xf "$work/$layer"; done
 mapfile -t entry < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join(c.get("Entrypoint") or []))' "$work/$config")
 mapfile -t envs < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join(c.get("Env") or []))' "$work/$config")
 user="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User") or "0:0")' "$work/$config")"
 echo "[run-image] user=$user entrypoint=${entry[*]} args=$*" >&2
 
-mkdir -p "$work/root/proc"
+mkdir -p "$work/rootfs/proc"
 # The images have no shell: run the entrypoint directly, in a new mount and PID namespace with
 # its own /proc (the JVM's launcher finds its libraries through /proc/self/exe).
-env -i "${envs[@]}" unshare --mount --pid --fork --mount-proc --root="$work/root" \
+env -i "${envs[@]}" unshare --mount --pid --fork --mount-proc --root="$work/rootfs" \
   --setgid="${user#*:}" --setuid="${user%%:*}" "${entry[@]}" "$@"
