@@ -34,11 +34,14 @@ public final class GVariantParser {
     return parse(GVariantType.parse(type), data);
   }
 
-  private static final int MAX_DEPTH = 64;
+  /**
+   * GLib's limit for values too: containers and variants together, {@link GVariantType#MAX_DEPTH}.
+   */
+  private static final int MAX_DEPTH = GVariantType.MAX_DEPTH;
 
   private GVariant read(GVariantType type, int start, int end, int depth) {
     if (depth > MAX_DEPTH) {
-      throw new GVariantFormatException("GVariant nested too deeply");
+      throw new GVariantFormatException("GVariant nested deeper than " + MAX_DEPTH + " levels");
     }
     int size = end - start;
     if (type.isFixedSize() && size != type.fixedSize()) {
@@ -137,7 +140,8 @@ public final class GVariantParser {
       throw new GVariantFormatException("variant has no type string");
     }
     String sig = new String(data, nul + 1, end - nul - 1, StandardCharsets.US_ASCII);
-    GVariantType child = GVariantType.parse(sig);
+    // the child's type may only use the depth this value has left (GLib does the same)
+    GVariantType child = GVariantType.parse(sig, MAX_DEPTH - depth);
     return new GVariant.Var(read(child, start, nul, depth + 1));
   }
 

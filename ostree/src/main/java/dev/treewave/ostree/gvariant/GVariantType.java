@@ -217,28 +217,55 @@ public sealed interface GVariantType {
   GVariantType VARIANT = new Variant();
   GVariantType BYTESTRING = new Array(BYTE);
 
+  /**
+   * GLib's {@code G_VARIANT_MAX_RECURSION_DEPTH}: no type (and so no value) may nest deeper. A
+   * hostile type string nested 300,000 deep would otherwise overflow the stack of every recursive
+   * walk over types and values (parse, serialise, signature, equals).
+   */
+  int MAX_DEPTH = 128;
+
   /** Parses one complete type string; throws {@link GVariantFormatException} otherwise. */
   static GVariantType parse(String signature) {
+    return parse(signature, MAX_DEPTH);
+  }
+
+  /**
+   * As {@link #parse(String)}, refusing containers nested more than {@code maxDepth} deep (a
+   * variant's type gets what its enclosing value has left, as in GLib).
+   */
+  static GVariantType parse(String signature, int maxDepth) {
     int[] pos = {0};
-    GVariantType t = parseOne(signature, pos);
+    GVariantType t = parseOne(signature, pos, Math.min(maxDepth, MAX_DEPTH));
     if (pos[0] != signature.length()) {
-      throw new GVariantFormatException("trailing characters in type string '" + signature + "'");
+      throw new GVariantFormatException("trailing characters in type string " + quote(signature));
     }
     return t;
   }
 
-  private static GVariantType parseOne(String s, int[] pos) {
+  /** At most 64 characters of a (possibly huge, hostile) type string, for one-line messages. */
+  private static String quote(String s) {
+    return s.length() <= 64
+        ? "'" + s + "'"
+        : "'" + s.substring(0, 61) + "...' (" + s.length() + " chars)";
+  }
+
+  /** Recursion is bounded by {@code depthLeft}, which every container level uses up by one. */
+  private static GVariantType parseOne(String s, int[] pos, int depthLeft) {
     if (pos[0] >= s.length()) {
-      throw new GVariantFormatException("truncated type string '" + s + "'");
+      throw new GVariantFormatException("truncated type string " + quote(s));
     }
     char c = s.charAt(pos[0]++);
+    if ((c == 'a' || c == 'm' || c == '(' || c == '{') && depthLeft <= 1) {
+      throw new GVariantFormatException(
+          "type string nested deeper than " + MAX_DEPTH + " levels: " + quote(s));
+    }
     switch (c) {
       case 'v':
         return VARIANT;
       case 'a':
-        return new Array(parseOne(s, pos));
+        return new Array(parseOne(s, pos, depthLeft - 1));
       case 'm':
-        return new Maybe(parseOne(s, pos));
+        return new Maybe(parseOne(s, pos, depthLeft - 1));
       case '(':
       case '{':
         {
@@ -246,25 +273,25 @@ public sealed interface GVariantType {
           List<GVariantType> members = new ArrayList<>();
           while (true) {
             if (pos[0] >= s.length()) {
-              throw new GVariantFormatException("unterminated container in '" + s + "'");
+              throw new GVariantFormatException("unterminated container in " + quote(s));
             }
             if (s.charAt(pos[0]) == close) {
               pos[0]++;
               break;
             }
-            members.add(parseOne(s, pos));
+            members.add(parseOne(s, pos, depthLeft - 1));
           }
           try {
             return new Tuple(members, c == '{');
           } catch (IllegalArgumentException e) {
-            throw new GVariantFormatException(e.getMessage() + " in '" + s + "'");
+            throw new GVariantFormatException(e.getMessage() + " in " + quote(s));
           }
         }
       default:
         if ("ybnqiuxtds".indexOf(c) >= 0) {
           return new Basic(c);
         }
-        throw new GVariantFormatException("unsupported type code '" + c + "' in '" + s + "'");
+        throw new GVariantFormatException("unsupported type code '" + c + "' in " + quote(s));
     }
   }
 }

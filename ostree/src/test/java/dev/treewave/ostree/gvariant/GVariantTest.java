@@ -94,4 +94,50 @@ class GVariantTest {
     assertThat(GVariantType.parse("a{sv}")).isNotEqualTo(GVariantType.parse("a(sv)"));
     assertThat(GVariantType.BYTESTRING).isEqualTo(GVariantType.parse("ay"));
   }
+
+  @Test
+  void typeStringsNestedDeeperThanGlibsLimitAreRefusedWithoutRecursingThroughThem() {
+    assertThat(GVariantType.parse("a".repeat(127) + "y").signature()).hasSize(128);
+    for (String deep :
+        List.of(
+            "a".repeat(128) + "y",
+            "m".repeat(300_000) + "s",
+            "(".repeat(300_000) + ")".repeat(300_000),
+            "a{s".repeat(100_000) + "}".repeat(100_000))) {
+      assertThatThrownBy(() -> GVariantType.parse(deep))
+          .isInstanceOf(GVariantFormatException.class)
+          .hasMessageContaining("nested deeper than 128")
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    }
+  }
+
+  @Test
+  void aVariantsTypeOnlyGetsTheDepthItsValueHasLeft() {
+    // v inside v inside ... : each variant level uses one level of GLib's 128
+    GVariant nested = GVariant.str("x");
+    for (int i = 0; i < 200; i++) {
+      nested = new GVariant.Var(nested);
+      if (i == 100) {
+        assertThat(GVariantParser.parse("v", nested.serialize())).isEqualTo(nested);
+      }
+    }
+    final byte[] deep = nested.serialize();
+    assertThatThrownBy(() -> GVariantParser.parse("v", deep))
+        .isInstanceOf(GVariantFormatException.class)
+        .hasMessageContaining("nested deeper than 128");
+    // a value of type a^120 y inside a variant 20 levels down: 140 > 128
+    byte[] arr = new byte[0];
+    String t = "a".repeat(120) + "y";
+    byte[] v = new byte[arr.length + 1 + t.length()];
+    System.arraycopy(t.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, v, 1, t.length());
+    assertThat(GVariantParser.parse("v", v)).isNotNull();
+    GVariant wrapped = GVariantParser.parse("v", v);
+    for (int i = 0; i < 20; i++) {
+      wrapped = new GVariant.Var(wrapped);
+    }
+    final byte[] w = wrapped.serialize();
+    assertThatThrownBy(() -> GVariantParser.parse("v", w))
+        .isInstanceOf(GVariantFormatException.class)
+        .hasMessageContaining("nested deeper than 128");
+  }
 }
