@@ -39,8 +39,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * so the next pull resumes. Refs are written last, only after every requested commit is complete.
  */
 public final class Puller {
+  /** libostree's {@code OSTREE_MAX_METADATA_SIZE}: metadata objects, summary.sig, configs. */
   static final long MAX_METADATA = 10L * 1024 * 1024;
-  static final long MAX_SUMMARY = 256L * 1024 * 1024;
+
+  /**
+   * libostree refuses summaries over {@code OSTREE_MAX_METADATA_SIZE} too; a 97 MB summary with 1.5
+   * M refs otherwise took 1.5 GB of heap to parse. The transport stops reading at the limit.
+   */
+  static final long MAX_SUMMARY = MAX_METADATA;
+
   static final long MAX_SUPERBLOCK = 256L * 1024 * 1024;
   static final long MAX_PART = 1L << 31;
 

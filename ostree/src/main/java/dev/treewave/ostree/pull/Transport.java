@@ -30,7 +30,13 @@ public interface Transport extends AutoCloseable {
         in -> {
           byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize + 1));
           if (b.length > maxSize) {
-            throw new PullException(path + " is larger than the limit of " + maxSize + " bytes");
+            throw new PullException(
+                path
+                    + " from "
+                    + describe()
+                    + " is larger than the limit of "
+                    + maxSize
+                    + " bytes; refused");
           }
           return b;
         });

@@ -29,13 +29,18 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
   public static final String COLLECTION_ID_KEY = "ostree.summary.collection-id";
 
   public Summary {
-    List<SummaryRef> sorted = new ArrayList<>(refs);
-    sorted.sort((a, b) -> DirTree.NAME_ORDER.compare(a.name(), b.name()));
-    refs = List.copyOf(sorted);
+    if (!(refs instanceof ParsedRefs)) { // parsed refs are checked sorted and stay compact
+      List<SummaryRef> sorted = new ArrayList<>(refs);
+      sorted.sort((a, b) -> DirTree.NAME_ORDER.compare(a.name(), b.name()));
+      refs = List.copyOf(sorted);
+    }
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   public Optional<SummaryRef> ref(String name) {
+    if (refs instanceof ParsedRefs p) {
+      return p.find(name);
+    }
     return refs.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
@@ -93,36 +98,165 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
     return toVariant().serialize();
   }
 
-  /** Parses summary bytes; anything malformed raises {@link GVariantFormatException}. */
+  /**
+   * Parses summary bytes; anything malformed raises {@link GVariantFormatException}. Every ref is
+   * checked (normal form, sorted, 32-byte checksum) but not kept as objects: the refs list decodes
+   * an entry when asked, and {@link #ref} binary-searches the names in the bytes. A summary near
+   * libostree's 10 MB limit holds ~140,000 refs, whose object tree alone outgrew a 64 MiB heap.
+   */
   public static Summary parse(byte[] data) {
     try {
-      GVariant.Tuple t = (GVariant.Tuple) GVariantParser.parse(TYPE, data);
-      List<SummaryRef> refs = new ArrayList<>();
-      String prev = null;
-      for (GVariant e : ((GVariant.Arr) t.get(0)).elements()) {
-        GVariant.Tuple rt = (GVariant.Tuple) e;
-        String name = ((GVariant.Str) rt.get(0)).value();
-        if (prev != null && DirTree.NAME_ORDER.compare(prev, name) >= 0) {
-          throw new GVariantFormatException("summary refs are not sorted: " + prev + ", " + name);
-        }
-        prev = name;
-        GVariant.Tuple inner = (GVariant.Tuple) rt.get(1);
-        byte[] csum = ((GVariant.Bytes) inner.get(1)).value();
-        if (csum.length != 32) {
-          throw new GVariantFormatException("summary ref " + name + " has a bad checksum");
-        }
-        refs.add(
-            new SummaryRef(
-                name,
-                ((GVariant.U64) inner.get(0)).value(),
-                ObjectId.fromBytes(csum),
-                GVariant.asVardict(inner.get(2))));
+      int size = data.length;
+      int w = widthFor(size);
+      if (size < w) {
+        throw new GVariantFormatException("summary is truncated");
       }
-      Summary s = new Summary(refs, GVariant.asVardict(t.get(1)));
+      long refsEnd = le(data, size - w, w);
+      int metaStart = GVariantType.align((int) Math.min(refsEnd, size), 8);
+      if (refsEnd > size - w || metaStart > size - w) {
+        throw new GVariantFormatException("summary framing offsets are out of bounds");
+      }
+      requireZero(data, (int) refsEnd, metaStart);
+      byte[] meta = java.util.Arrays.copyOfRange(data, metaStart, size - w);
+      Map<String, GVariant> metadata = GVariant.asVardict(GVariantParser.parse("a{sv}", meta));
+      ParsedRefs refs = new ParsedRefs(data, (int) refsEnd);
+      for (int i = 0; i < refs.size(); i++) {
+        refs.get(i); // strict parse of every entry, discarded at once
+      }
+      Summary s = new Summary(refs, metadata);
       s.staticDeltas(); // validates the delta index
       return s;
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new GVariantFormatException("invalid summary: " + e.getMessage());
+    }
+  }
+
+  private static int widthFor(long size) {
+    return size == 0 ? 0 : size <= 0xFFL ? 1 : size <= 0xFFFFL ? 2 : size <= 0xFFFFFFFFL ? 4 : 8;
+  }
+
+  private static long le(byte[] d, int pos, int width) {
+    long v = 0;
+    for (int i = 0; i < width; i++) {
+      v |= (d[pos + i] & 0xFFL) << (8 * i);
+    }
+    return v;
+  }
+
+  private static void requireZero(byte[] d, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (d[i] != 0) {
+        throw new GVariantFormatException("summary has non-zero padding");
+      }
+    }
+  }
+
+  /**
+   * The ref array {@code a(s(taya{sv}))} of a summary's bytes, framing checked: entry {@code i} is
+   * decoded (strictly) on each {@link #get}. Names are compared as bytes, so the sort check and
+   * lookups allocate nothing per entry.
+   */
+  static final class ParsedRefs extends java.util.AbstractList<SummaryRef>
+      implements java.util.RandomAccess {
+    private final byte[] data;
+    private final int[] starts;
+    private final int[] ends;
+
+    ParsedRefs(byte[] data, int arrayEnd) {
+      this.data = data;
+      if (arrayEnd == 0) {
+        starts = new int[0];
+        ends = new int[0];
+        return;
+      }
+      int w = widthFor(arrayEnd);
+      long tableStart = le(data, arrayEnd - w, w);
+      if (tableStart > arrayEnd - w || (arrayEnd - tableStart) % w != 0) {
+        throw new GVariantFormatException("summary ref array offsets are out of bounds");
+      }
+      int n = (int) ((arrayEnd - tableStart) / w);
+      starts = new int[n];
+      ends = new int[n];
+      int prevEnd = 0;
+      for (int i = 0; i < n; i++) {
+        long end = le(data, (int) tableStart + i * w, w);
+        int start = GVariantType.align(prevEnd, 8);
+        if (end < start || end > tableStart) {
+          throw new GVariantFormatException("summary ref offsets are out of order or bounds");
+        }
+        requireZero(data, prevEnd, start);
+        starts[i] = start;
+        ends[i] = (int) end;
+        prevEnd = (int) end;
+        if (i > 0 && compareNames(i - 1, i) >= 0) {
+          throw new GVariantFormatException(
+              "summary refs are not sorted: " + name(i - 1) + ", " + name(i));
+        }
+      }
+      if (prevEnd != tableStart) {
+        throw new GVariantFormatException("summary ref array has unused bytes");
+      }
+    }
+
+    @Override
+    public int size() {
+      return starts.length;
+    }
+
+    @Override
+    public SummaryRef get(int i) {
+      byte[] entry = java.util.Arrays.copyOfRange(data, starts[i], ends[i]);
+      GVariant.Tuple rt = (GVariant.Tuple) GVariantParser.parse(REF_TYPE, entry);
+      String name = ((GVariant.Str) rt.get(0)).value();
+      GVariant.Tuple inner = (GVariant.Tuple) rt.get(1);
+      byte[] csum = ((GVariant.Bytes) inner.get(1)).value();
+      if (csum.length != 32) {
+        throw new GVariantFormatException("summary ref " + name + " has a bad checksum");
+      }
+      return new SummaryRef(
+          name,
+          ((GVariant.U64) inner.get(0)).value(),
+          ObjectId.fromBytes(csum),
+          GVariant.asVardict(inner.get(2)));
+    }
+
+    /** The end of entry {@code i}'s name (its NUL), which is the entry's first member. */
+    private int nameEnd(int i) {
+      for (int p = starts[i]; p < ends[i]; p++) {
+        if (data[p] == 0) {
+          return p;
+        }
+      }
+      throw new GVariantFormatException("summary ref name is not NUL-terminated");
+    }
+
+    private String name(int i) {
+      return new String(
+          data, starts[i], nameEnd(i) - starts[i], java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private int compareNames(int a, int b) {
+      return java.util.Arrays.compareUnsigned(
+          data, starts[a], nameEnd(a), data, starts[b], nameEnd(b));
+    }
+
+    Optional<SummaryRef> find(String name) {
+      byte[] key = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int lo = 0;
+      int hi = size() - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c =
+            java.util.Arrays.compareUnsigned(data, starts[mid], nameEnd(mid), key, 0, key.length);
+        if (c == 0) {
+          return Optional.of(get(mid));
+        } else if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return Optional.empty();
     }
   }
 }

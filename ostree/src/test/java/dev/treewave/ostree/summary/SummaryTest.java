@@ -83,4 +83,38 @@ class SummaryTest {
     assertThat(DeltaName.parse(C.hex() + "-" + to.hex())).isEqualTo(DeltaName.of(C, to));
     assertThat(DeltaName.fromB64(DeltaName.b64(C))).isEqualTo(C);
   }
+
+  @Test
+  void aParsedSummaryFindsEveryRefAndRefusesMalformedFramingAsTheStrictParserDid() {
+    java.util.List<SummaryRef> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Map<String, GVariant> meta =
+          i % 3 == 0 ? Map.of(SummaryRef.VERSION_KEY, GVariant.str("v" + i)) : Map.of();
+      refs.add(new SummaryRef("r/" + i, i, ObjectId.sha256(new byte[] {(byte) i}), meta));
+    }
+    Summary honest = new Summary(refs, Map.of(Summary.MODE_KEY, GVariant.str("archive-z2")));
+    byte[] bytes = honest.serialize();
+    Summary parsed = Summary.parse(bytes);
+    assertThat(parsed).isEqualTo(honest);
+    assertThat(parsed.serialize()).isEqualTo(bytes);
+    for (SummaryRef r : refs) {
+      assertThat(parsed.ref(r.name())).contains(r);
+    }
+    assertThat(parsed.ref("r/")).isEmpty();
+    assertThat(parsed.ref("zzz")).isEmpty();
+    assertThat(Summary.parse(new Summary(List.of(), Map.of()).serialize()).refs()).isEmpty();
+    // every single-byte corruption is either refused or (padding/offset-neutral) parses to a
+    // summary that serialises back to exactly the corrupted bytes: normal form, as before
+    java.util.Random rnd = new java.util.Random(17);
+    for (int k = 0; k < 100; k++) {
+      byte[] bad = bytes.clone();
+      int at = rnd.nextInt(bad.length);
+      bad[at] ^= (byte) (1 + rnd.nextInt(255));
+      try {
+        assertThat(Summary.parse(bad).serialize()).isEqualTo(bad);
+      } catch (GVariantFormatException e) {
+        assertThat(e.getMessage()).isNotBlank();
+      }
+    }
+  }
 }
