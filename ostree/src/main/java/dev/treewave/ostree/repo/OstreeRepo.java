@@ -318,7 +318,9 @@ public final class OstreeRepo {
   /**
    * Resolves a revision as ostree does: a 64-hex checksum, a refspec ({@code REF} or {@code
    * REMOTE:REF}), a ref under {@code refs/remotes} written {@code REMOTE/REF}, a collection ref of
-   * this repo, each optionally followed by {@code ^} (parent), repeatable.
+   * this repo, and, when there is no local head of that name, the same ref of any remote ({@code
+   * ostree pull origin os/stable} then {@code checkout os/stable}, as libostree's
+   * ostree_repo_resolve_rev), each optionally followed by {@code ^} (parent), repeatable.
    */
   public ObjectId resolveRev(String rev) {
     return resolveRevOptional(rev)
@@ -352,6 +354,9 @@ public final class OstreeRepo {
     }
     if (found.isEmpty() && spec.remote().isEmpty() && collectionId().isPresent()) {
       found = refs.readCollectionRef(collectionId().get(), rev);
+    }
+    if (found.isEmpty() && spec.remote().isEmpty()) {
+      found = refs.readFromAnyRemote(rev);
     }
     return found;
   }

@@ -74,6 +74,26 @@ public final class Refs {
     return readFile(fileOf(RefSpec.parse(refspec)), refspec);
   }
 
+  /**
+   * {@code ref} under {@code refs/remotes/REMOTE/} of the first remote (by name) that has it:
+   * libostree's fallback for an unqualified ref without a local head (it takes the first in
+   * directory order; sorting makes ours deterministic).
+   */
+  public Optional<ObjectId> readFromAnyRemote(String ref) {
+    RefSpec spec = RefSpec.parse(ref);
+    if (spec.remote().isPresent()) {
+      return Optional.empty();
+    }
+    for (String remote : children(refsDir.resolve("remotes"))) {
+      Optional<ObjectId> found =
+          readFile(refsDir.resolve("remotes").resolve(remote).resolve(ref), remote + ":" + ref);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Reads a collection ref ({@code refs/mirrors/COLLECTION/REF}). */
   public Optional<ObjectId> readCollectionRef(String collectionId, String ref) {
     return readFile(collectionFile(collectionId, ref), "(" + collectionId + ", " + ref + ")");
