@@ -114,20 +114,7 @@ final class DeploymentPreparer {
       hasUsrEtc = true;
     }
     if (hasUsrEtc) {
-      copyTree(usrEtc, etc);
-    }
-  }
-
-  private void copyTree(Path from, Path to) throws IOException {
-    fs.createDirectoryLike(to, from);
-    for (Path child : EtcMerge.sortedChildren(from)) {
-      Path target = to.resolve(child.getFileName().toString());
-      if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-        copyTree(child, target);
-      } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)
-          || Files.isSymbolicLink(child)) {
-        fs.copyWithMetadata(child, target);
-      }
+      EtcMerge.copyTree(fs, usrEtc, etc);
     }
   }
 

@@ -232,9 +232,11 @@ public final class Sysroot {
                       new SysrootException(
                           "Not currently booted into an OSTree system and no --os= argument"
                               + " given"));
-      if (!Files.isDirectory(paths.stateroot(os).resolve("deploy"))) {
+      if (!Files.isDirectory(paths.stateroot(os))) {
         throw new SysrootException("No such stateroot: " + os + " (run admin os-init " + os + ")");
       }
+      // libostree's os-init creates only var/; its deploy makes deploy/ on first use.
+      mkdirIfMissing(fs, paths.stateroot(os).resolve("deploy"), 0755);
       if (opts.stage() && st.booted().isEmpty()) {
         throw new SysrootException(
             "Cannot stage a deployment when not currently booted into an OSTree system");
