@@ -279,6 +279,35 @@ public final class TreeCommitter {
             policy.xattrs(xattrs)));
   }
 
+  /**
+   * The name of {@code child} as a dirtree name. Java decodes file names with {@code
+   * sun.jnu.encoding}, replacing bytes it cannot decode; a name that does not come back to the same
+   * bytes would be committed mangled, so it is refused, as libostree refuses names that are not
+   * UTF-8 ("Invalid UTF-8 in filename").
+   */
+  static String fileName(Path child, String prefix) {
+    Path raw = child.getFileName();
+    String name = raw.toString();
+    boolean roundTrips;
+    try {
+      roundTrips = raw.equals(raw.getFileSystem().getPath(name));
+    } catch (java.nio.file.InvalidPathException e) {
+      roundTrips = false;
+    }
+    if (!roundTrips) {
+      String jnu = System.getProperty("sun.jnu.encoding", "");
+      throw new OstreeException(
+          "Invalid UTF-8 in filename "
+              + prefix
+              + "/"
+              + name
+              + (jnu.equalsIgnoreCase("UTF-8")
+                  ? ""
+                  : " (or not representable in sun.jnu.encoding " + jnu + ": use a UTF-8 locale)"));
+    }
+    return name;
+  }
+
   private void scan(
       Path dir,
       String prefix,
@@ -298,7 +327,7 @@ public final class TreeCommitter {
     children.sort(Comparator.comparing(p -> p.getFileName().toString(), DirTree.NAME_ORDER));
     List<Subdirectory> subdirectories = new ArrayList<>();
     for (Path child : children) {
-      String name = child.getFileName().toString();
+      String name = fileName(child, prefix);
       FileAttributes.Stat st = FileAttributes.stat(child);
       int mode = st.mode();
       String path = prefix + "/" + name;
