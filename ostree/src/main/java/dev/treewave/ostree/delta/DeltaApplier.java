@@ -39,6 +39,16 @@ public final class DeltaApplier {
 
   /** Applies one decoded part whose header lists {@code objects}; returns the objects written. */
   public int apply(DeltaPart part, List<DeltaSuperblock.PartObject> objects) {
+    return apply(part, objects, Long.MAX_VALUE);
+  }
+
+  /**
+   * As above, for a part whose header declares {@code declaredObjectBytes} as the total size of the
+   * objects it produces: no object it opens may be larger (checked before anything is allocated),
+   * nor larger than {@link DeltaPart#memoryBudget} since it is rebuilt in memory.
+   */
+  public int apply(
+      DeltaPart part, List<DeltaSuperblock.PartObject> objects, long declaredObjectBytes) {
     Cursor c = new Cursor(part.ops());
     int next = 0;
     byte[] readSource = null;
@@ -77,9 +87,7 @@ public final class DeltaApplier {
           }
           openHeader = new FileHeader(m[0], m[1], m[2], "", x);
           long size = c.varint();
-          if (size > Integer.MAX_VALUE - 8) {
-            throw new DeltaException("delta object too large to reconstruct: " + size);
-          }
+          checkOpenSize(size, declaredObjectBytes);
           openData = new byte[(int) size];
           openPos = 0;
         }
@@ -134,6 +142,28 @@ public final class DeltaApplier {
     return next;
   }
 
+  /** An object a part opens is rebuilt in memory: refuse it before allocating if it cannot be. */
+  static void checkOpenSize(long size, long declaredObjectBytes) {
+    if (size < 0 || size > declaredObjectBytes) {
+      throw new DeltaException(
+          "delta part opens an object of "
+              + Long.toUnsignedString(size)
+              + " bytes, more than the "
+              + declaredObjectBytes
+              + " bytes its header declares for all its objects; refused");
+    }
+    long budget = DeltaPart.memoryBudget();
+    if (size > budget || size > Integer.MAX_VALUE - 8) {
+      throw new DeltaException(
+          "delta part opens an object of "
+              + size
+              + " bytes, more than the "
+              + budget
+              + " bytes this process rebuilds in memory; pull without static deltas"
+              + " (--disable-static-deltas) or with a larger heap");
+    }
+  }
+
   private void writeContent(ObjectId id, FileHeader h, byte[] data) {
     tx.writeContent(id, h, new ByteArrayInputStream(data), data.length);
   }
@@ -160,6 +190,17 @@ public final class DeltaApplier {
 
   private byte[] contentOf(ObjectId id) {
     try (ContentObject co = repo.openContent(id)) {
+      long limit = 4 * DeltaPart.memoryBudget();
+      if (co.size() > limit) {
+        throw new DeltaException(
+            "delta read source "
+                + id
+                + " has "
+                + co.size()
+                + " bytes, more than the "
+                + limit
+                + " bytes this process reads into memory; pull without static deltas");
+      }
       return co.content().readAllBytes();
     } catch (IOException e) {
       throw new DeltaException("Reading delta source object " + id + ": " + e.getMessage(), e);

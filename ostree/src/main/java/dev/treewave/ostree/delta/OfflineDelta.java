@@ -53,7 +53,10 @@ public final class OfflineDelta {
             throw new DeltaException("Static delta part " + i + " has the wrong checksum");
           }
         }
-        applier.apply(DeltaPart.decode(data), h.objects());
+        applier.apply(
+            DeltaPart.decode(data, DeltaPart.payloadLimit(h.uncompressedSize())),
+            h.objects(),
+            h.uncompressedSize());
       }
       tx.writeMetadata(ObjectType.COMMIT, sb.to(), sb.commitBytes());
       sb.commitMeta()

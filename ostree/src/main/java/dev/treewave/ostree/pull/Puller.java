@@ -4,6 +4,7 @@ import dev.treewave.ostree.core.Commit;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.delta.DeltaName;
+import dev.treewave.ostree.delta.DeltaPart;
 import dev.treewave.ostree.delta.DeltaSuperblock;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.gvariant.GVariantFormatException;
@@ -49,7 +50,6 @@ public final class Puller {
   static final long MAX_SUMMARY = MAX_METADATA;
 
   static final long MAX_SUPERBLOCK = 256L * 1024 * 1024;
-  static final long MAX_PART = 1L << 31;
 
   private final OstreeRepo repo;
 
@@ -468,7 +468,7 @@ public final class Puller {
       Stats stats) {
     byte[] sbBytes =
         source
-            .file(name.superblockPath(), MAX_SUPERBLOCK)
+            .file(name.superblockPath(), Math.min(MAX_SUPERBLOCK, 2 * DeltaPart.memoryBudget()))
             .orElseThrow(
                 () -> new PullException("Static delta " + name + " is advertised but missing"));
     ObjectId expected = deltaIndex.get(name.toString());
@@ -508,12 +508,27 @@ public final class Puller {
 
   private byte[] fetchPart(ObjectSource source, DeltaSuperblock sb, int i) {
     DeltaSuperblock.PartHeader h = sb.parts().get(i);
+    // a part file is at most its payload plus xz framing; the payload is bounded by the declared
+    // object sizes, so a larger declared file size is refused before fetching anything
+    long maxFile = DeltaPart.payloadLimit(h.uncompressedSize()) + 64 * 1024;
+    if (h.size() < 0 || h.size() > maxFile) {
+      throw new PullException(
+          "Static delta part "
+              + i
+              + " of "
+              + sb.name()
+              + " declares "
+              + Long.toUnsignedString(h.size())
+              + " bytes for "
+              + h.uncompressedSize()
+              + " bytes of objects; refused");
+    }
     Optional<byte[]> inline = sb.inlinePart(i);
     byte[] data =
         inline.orElseGet(
             () ->
                 source
-                    .file(sb.name().partPath(i), Math.min(MAX_PART, h.size() + 1))
+                    .file(sb.name().partPath(i), h.size() + 1)
                     .orElseThrow(
                         () ->
                             new PullException(

@@ -5,6 +5,7 @@ import dev.treewave.ostree.core.DirTree;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.delta.DeltaApplier;
+import dev.treewave.ostree.delta.DeltaException;
 import dev.treewave.ostree.delta.DeltaName;
 import dev.treewave.ostree.delta.DeltaPart;
 import dev.treewave.ostree.delta.DeltaSuperblock;
@@ -197,14 +198,26 @@ final class Walker implements AutoCloseable {
         stats.parts.incrementAndGet();
         continue;
       }
+      if (h.uncompressedSize() > DeltaPart.memoryBudget()) {
+        // Too large to rebuild in this heap (or a lie meant to exhaust it): not fetched at all;
+        // the walk of the commit that follows fetches its objects one by one instead.
+        stats.parts.incrementAndGet();
+        continue;
+      }
       int index = i;
       run.submit(
           () -> {
             partSlots.acquireUninterruptibly();
             try {
               byte[] data = fetcher.fetch(source, sb, index);
-              DeltaPart part = DeltaPart.decode(data);
-              new DeltaApplier(repo, run.tx).apply(part, h.objects());
+              try {
+                DeltaPart part =
+                    DeltaPart.decode(data, DeltaPart.payloadLimit(h.uncompressedSize()));
+                new DeltaApplier(repo, run.tx).apply(part, h.objects(), h.uncompressedSize());
+              } catch (DeltaException e) {
+                throw new DeltaException(
+                    "Static delta part " + index + " of " + name + ": " + e.getMessage(), e);
+              }
               stats.parts.incrementAndGet();
               stats.report();
             } finally {
