@@ -1,6 +1,7 @@
 package dev.treewave.ostree.pull;
 
 import dev.treewave.ostree.core.Commit;
+import dev.treewave.ostree.core.CommitSizes;
 import dev.treewave.ostree.core.DirTree;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
@@ -9,8 +10,11 @@ import dev.treewave.ostree.delta.DeltaException;
 import dev.treewave.ostree.delta.DeltaName;
 import dev.treewave.ostree.delta.DeltaPart;
 import dev.treewave.ostree.delta.DeltaSuperblock;
+import dev.treewave.ostree.repo.CorruptObjectException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.Transaction;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +111,7 @@ final class Walker implements AutoCloseable {
 
   /** Fetches every missing object of the commit's tree; returns when the tree is complete. */
   void walkCommit(ObjectId commitId, Commit commit) {
+    noteDeclaredSizes(commit);
     Run run = new Run();
     run.submit(() -> dirtree(run, commit.rootTree(), commit.rootMeta(), "/"));
     run.finish();
@@ -162,11 +167,44 @@ final class Walker implements AutoCloseable {
     return bytes;
   }
 
+  /**
+   * Content sizes the (verified) commit's {@code ostree.sizes} or a delta's fallback list declare:
+   * a fetched {@code .filez} whose header claims another size is refused before a byte of it is
+   * written (a zlib bomb declaring 8 GiB would otherwise be inflated to disk in full).
+   */
+  private final Map<ObjectId, Long> declaredSizes = new ConcurrentHashMap<>();
+
+  private void noteDeclaredSizes(Commit commit) {
+    Optional<CommitSizes> sizes;
+    try {
+      sizes = CommitSizes.fromCommit(commit);
+    } catch (RuntimeException e) {
+      return; // malformed sizes are no sizes (as for libostree, they are advisory)
+    }
+    sizes.ifPresent(
+        s ->
+            s.entries().stream()
+                .filter(e -> e.type() == ObjectType.FILE)
+                .forEach(e -> declaredSizes.putIfAbsent(e.id(), e.unpackedSize())));
+  }
+
+  /** (A symlink's sizes entry counts its target; its archive header says 0.) */
   private void fetchContent(Run run, ObjectId id, String path) {
+    Long declared = declaredSizes.get(id);
     boolean found =
         source.content(
             id,
             co -> {
+              if (declared != null && !co.header().isSymlink() && co.size() != declared) {
+                throw new CorruptObjectException(
+                    ObjectType.FILE,
+                    id,
+                    "its header declares "
+                        + co.size()
+                        + " bytes, but the commit's sizes give "
+                        + declared
+                        + "; refused before writing");
+              }
               run.tx.writeContent(id, co.header(), co.content(), co.size());
               stats.contentBytes.addAndGet(co.size());
             });
@@ -182,6 +220,9 @@ final class Walker implements AutoCloseable {
   void runDelta(DeltaSuperblock sb, DeltaName name, PartFetcher fetcher) {
     Run run = new Run();
     for (DeltaSuperblock.Fallback f : sb.fallbacks()) {
+      if (f.type() == ObjectType.FILE) {
+        declaredSizes.putIfAbsent(f.id(), f.uncompressedSize());
+      }
       if (f.type() == ObjectType.FILE
           && seenFiles.add(f.id())
           && !run.tx.hasObject(ObjectType.FILE, f.id())) {

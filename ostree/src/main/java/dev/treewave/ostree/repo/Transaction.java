@@ -48,6 +48,9 @@ public final class Transaction implements AutoCloseable {
 
   private boolean done;
 
+  /** libostree's min-free-space reserve: content writes are charged before they start. */
+  private final MinFreeSpace space;
+
   /** Counters for progress and benchmarks. */
   public static final class Stats {
     public final AtomicLong objectsWritten = new AtomicLong();
@@ -59,11 +62,15 @@ public final class Transaction implements AutoCloseable {
     this.repo = repo;
     this.lock = RepoLock.of(repo.path()).shared();
     try {
+      this.space = MinFreeSpace.start(repo.path(), repo.config());
       this.staging = repo.path().resolve("tmp").resolve("staging-" + UUID.randomUUID());
       Files.createDirectories(staging);
     } catch (IOException e) {
       lock.close();
       throw new OstreeException("Creating staging directory: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
   }
 
@@ -214,6 +221,7 @@ public final class Transaction implements AutoCloseable {
     // and the name only enters objects/ after commit() has synced it.
     Path dest = staging.resolve(rel);
     try {
+      space.charge(header.isSymlink() ? 0 : content.length);
       ensureDirectory(dest.getParent());
       repo.contentStorage().writeBytes(dest, header, content);
       deferXattrsOf(dest, header);
@@ -326,6 +334,7 @@ public final class Transaction implements AutoCloseable {
           expected,
           size,
           dest -> {
+            space.charge(header.isSymlink() ? 0 : size); // before a byte of it is written
             ObjectId actual = repo.contentStorage().write(dest, header, content, size, true);
             if (!expected.equals(actual)) {
               throw new CorruptObjectException(
@@ -338,6 +347,7 @@ public final class Transaction implements AutoCloseable {
           });
       return expected;
     }
+    space.charge(header.isSymlink() ? 0 : size);
     Path tmp = newTemp();
     try {
       ObjectId actual = repo.contentStorage().write(tmp, header, content, size, true);

@@ -42,10 +42,83 @@ final class HostileRemote implements AutoCloseable {
     TreeFixture.smallTree(tmp.resolve("tree"), "honest");
     ObjectId c1 =
         TreeFixture.commit(repo, tmp.resolve("tree"), "os", Optional.empty(), 1_700_000_000L);
+    return serve(src, repo, c1);
+  }
+
+  /** As {@link #start}, committed by the real ostree with {@code --generate-sizes}. */
+  static HostileRemote startWithSizes(Path tmp) throws IOException {
+    Path src = tmp.resolve("src");
+    Cli.ostree("init", Cli.repo(src), "--mode=archive").ok();
+    TreeFixture.smallTree(tmp.resolve("tree"), "honest");
+    String id =
+        Cli.ostree(
+                "commit",
+                Cli.repo(src),
+                "-b",
+                "os",
+                "--generate-sizes",
+                "-s",
+                "honest",
+                "--tree=dir=" + tmp.resolve("tree"))
+            .ok()
+            .out()
+            .strip();
+    return serve(src, OstreeRepo.open(src), ObjectId.parse(id));
+  }
+
+  private static HostileRemote serve(Path src, OstreeRepo repo, ObjectId c1) throws IOException {
     // the helper is right about the honest part: the real ostree accepts it
     Cli.ostree("fsck", Cli.repo(src)).ok();
     return new HostileRemote(
         src, repo, c1, StaticRepoServer.start(src, new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  /** The bytes of a file of the repository. */
+  byte[] readFile(String relative) throws IOException {
+    return Files.readAllBytes(src.resolve(relative));
+  }
+
+  static String objectPath(ObjectId id, String ext) {
+    return "objects/" + id.hex().substring(0, 2) + "/" + id.hex().substring(2) + "." + ext;
+  }
+
+  /** A regular file of the honest commit: {@code /usr/bin/blob} (300,000 random bytes). */
+  ObjectId blobFile() {
+    var root = repo.readDirTree(repo.readCommit(honest).rootTree());
+    var usr = root.dirs().stream().filter(d -> d.name().equals("usr")).findFirst().orElseThrow();
+    var bin =
+        repo.readDirTree(usr.treeChecksum()).dirs().stream()
+            .filter(d -> d.name().equals("bin"))
+            .findFirst()
+            .orElseThrow();
+    return repo.readDirTree(bin.treeChecksum()).files().stream()
+        .filter(f -> f.name().equals("blob"))
+        .findFirst()
+        .orElseThrow()
+        .checksum();
+  }
+
+  /**
+   * A zlib bomb in place of the {@code .filez} of {@code id}: the honest header with its size field
+   * set to {@code declared}, then raw deflate of {@code inflated} zero bytes.
+   */
+  void replaceWithFilezBomb(ObjectId id, long declared, long inflated) throws IOException {
+    byte[] honestFilez = readFile(objectPath(id, "filez"));
+    int len = ByteBuffer.wrap(honestFilez).getInt(0);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] head = java.util.Arrays.copyOf(honestFilez, 8 + len);
+    ByteBuffer.wrap(head).putLong(8, declared); // (tuuuusa(ayay)): t first, big-endian
+    out.writeBytes(head);
+    java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+    try (var z = new java.util.zip.DeflaterOutputStream(out, d, 1 << 16)) {
+      byte[] zeros = new byte[1 << 20];
+      for (long n = 0; n < inflated; n += zeros.length) {
+        z.write(zeros, 0, (int) Math.min(zeros.length, inflated - n));
+      }
+    } finally {
+      d.end();
+    }
+    writeFile(objectPath(id, "filez"), out.toByteArray());
   }
 
   /** Writes {@code bytes} as {@code objects/XX/REST.EXT} under its own checksum. */

@@ -416,6 +416,7 @@ public final class OstreeHostOs implements HostOs {
       return new HostOsException(HostOsException.Kind.BUSY, message, e);
     }
     if (e instanceof InsufficientSpaceException
+        || e instanceof dev.treewave.ostree.repo.MinFreeSpaceException
         || String.valueOf(e.getMessage()).contains("No space left")) {
       return new HostOsException(HostOsException.Kind.NO_SPACE, message, e);
     }
