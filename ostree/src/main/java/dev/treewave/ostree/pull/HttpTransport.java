@@ -1,5 +1,6 @@
 package dev.treewave.ostree.pull;
 
+import dev.treewave.ostree.repo.ContentSizeException;
 import dev.treewave.ostree.repo.CorruptObjectException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ public final class HttpTransport implements Transport {
 
   private final int retries;
   private final Duration requestTimeout;
+  private final HttpOptions options;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger retried = new AtomicInteger();
 
@@ -42,22 +44,39 @@ public final class HttpTransport implements Transport {
 
   public HttpTransport(
       String baseUrl, int retries, Duration connectTimeout, Duration requestTimeout) {
+    this(
+        baseUrl,
+        HttpOptions.DEFAULTS
+            .withRetries(retries)
+            .withRequestTimeout(requestTimeout)
+            .withConnectTimeout(connectTimeout));
+  }
+
+  public HttpTransport(String baseUrl, HttpOptions options) {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
-    this.retries = retries;
-    this.requestTimeout = requestTimeout;
-    this.connectTimeout = connectTimeout;
+    this.options = options;
+    this.retries = options.retries();
+    this.requestTimeout = options.requestTimeout();
+    this.connectTimeout = options.connectTimeout();
     URI b = URI.create(this.base);
     this.basePath = b.getRawPath() == null || b.getRawPath().isEmpty() ? "/" : b.getRawPath();
     this.plain =
         "http".equalsIgnoreCase(b.getScheme()) && b.getHost() != null
-            ? new Http1Connections(b, connectTimeout, readStallLimit(requestTimeout))
+            ? new Http1Connections(b, connectTimeout, readStallLimit(options))
             : null;
   }
 
   /**
    * The plain client's socket read timeout: a static server that sends nothing for this long is
-   * stuck (the transfer is retried on a new connection), however long the whole body may take.
+   * stuck (the transfer is retried on a new connection), however long the whole body may take. At
+   * most the low-speed time: a silent server is slower than any limit.
    */
+  static Duration readStallLimit(HttpOptions o) {
+    Duration d =
+        readStallLimit(o.requestTimeout().isZero() ? Duration.ofMinutes(5) : o.requestTimeout());
+    return o.lowSpeedEnabled() && o.lowSpeedTime().compareTo(d) < 0 ? o.lowSpeedTime() : d;
+  }
+
   static Duration readStallLimit(Duration requestTimeout) {
     return requestTimeout.compareTo(Duration.ofSeconds(60)) < 0
         ? requestTimeout
@@ -65,7 +84,7 @@ public final class HttpTransport implements Transport {
   }
 
   public HttpTransport(String baseUrl) {
-    this(baseUrl, 5, Duration.ofSeconds(30), Duration.ofMinutes(5));
+    this(baseUrl, HttpOptions.DEFAULTS);
   }
 
   /** How many attempts were repeated (for tests and progress). */
@@ -81,6 +100,7 @@ public final class HttpTransport implements Transport {
     for (int attempt = 0; ; attempt++) {
       String failure;
       Throwable cause = null;
+      long started = System.nanoTime();
       try {
         int status = -1;
         InputStream raw = null;
@@ -95,18 +115,21 @@ public final class HttpTransport implements Transport {
         }
         if (raw == null) {
           if (req == null) {
-            req = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).GET().build();
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).GET();
+            req = (requestTimeout.isZero() ? rb : rb.timeout(requestTimeout)).build();
           }
           HttpResponse<InputStream> resp =
               client().send(req, HttpResponse.BodyHandlers.ofInputStream());
           status = resp.statusCode();
           raw = resp.body();
         }
-        try (InputStream body = new CountingInputStream(raw, bytes)) {
+        try (InputStream body =
+            new CountingInputStream(
+                new TransferGuard(raw, url, options, started, System::nanoTime), bytes)) {
           if (status == 200) {
             return Optional.of(reader.read(body));
           }
-          body.readAllBytes();
+          body.readNBytes(64 * 1024); // an error page; an endless one is cut, not buffered
         }
         if (status == 404 || status == 410) {
           return Optional.empty();
@@ -116,11 +139,17 @@ public final class HttpTransport implements Transport {
         }
         failure = "HTTP " + status;
       } catch (IOException e) {
-        failure = e.toString();
+        if (deterministic(e)) {
+          throw new PullException("Corrupted data from " + url + ": " + e.getMessage(), e);
+        }
+        failure = e instanceof TransferGuard.TooSlowException ? e.getMessage() : e.toString();
         cause = e;
       } catch (CorruptObjectException e) {
         throw e;
       } catch (RuntimeException e) {
+        if (deterministic(e)) {
+          throw new PullException("Corrupted data from " + url + ": " + e.getMessage(), e);
+        }
         if (!causedByIo(e)) {
           throw e;
         }
@@ -149,6 +178,20 @@ public final class HttpTransport implements Transport {
               .build();
     }
     return client;
+  }
+
+  /**
+   * Whether a failure lies in the data, not the network: content longer or shorter than its header
+   * declares, or a corrupt deflate stream. Fetching again gives the same bytes, so it is not
+   * retried.
+   */
+  static boolean deterministic(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ContentSizeException || c instanceof java.util.zip.ZipException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean causedByIo(Throwable t) {

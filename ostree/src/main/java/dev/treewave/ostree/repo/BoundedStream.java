@@ -1,6 +1,5 @@
 package dev.treewave.ostree.repo;
 
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,14 +26,15 @@ final class BoundedStream extends FilterInputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     if (left == 0) {
       if (len > 0 && in.read() >= 0) {
-        throw new IOException("content is longer than the size in its header");
+        throw new ContentSizeException("content is longer than the size in its header");
       }
       return -1;
     }
     int n = in.read(b, off, (int) Math.min(len, left));
     if (n < 0) {
-      // EOFException: a cut-short transfer, which a pull retries.
-      throw new EOFException("content is shorter than the size in its header");
+      // The underlying stream ended cleanly (a cut transfer or deflate stream fails with its own
+      // EOFException before this): the data itself is short, which no retry fixes.
+      throw new ContentSizeException("content is shorter than the size in its header");
     }
     left -= n;
     return n;

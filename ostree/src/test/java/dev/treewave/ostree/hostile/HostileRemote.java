@@ -161,8 +161,13 @@ final class HostileRemote implements AutoCloseable {
 
   /** A client repository (bare-user) with remote {@code origin} = this server, unverified. */
   Path client(Path dir) {
+    return client(dir, server.url());
+  }
+
+  /** As {@link #client(Path)}, with the remote at {@code url} (another server on this repo). */
+  static Path client(Path dir, String url) {
     cli("--repo=" + dir, "init", "--mode=bare-user");
-    cli("--repo=" + dir, "remote", "add", "--no-gpg-verify", "origin", server.url());
+    cli("--repo=" + dir, "remote", "add", "--no-gpg-verify", "origin", url);
     return dir;
   }
 

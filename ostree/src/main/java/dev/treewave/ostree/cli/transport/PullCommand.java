@@ -1,5 +1,6 @@
 package dev.treewave.ostree.cli.transport;
 
+import dev.treewave.ostree.pull.HttpOptions;
 import dev.treewave.ostree.pull.LocalRepoSource;
 import dev.treewave.ostree.pull.ObjectSource;
 import dev.treewave.ostree.pull.PullOptions;
@@ -12,6 +13,7 @@ import dev.treewave.ostree.remote.TrustRoots;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.sign.VerificationPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +40,32 @@ final class PullCommand extends TransportCommand {
 
   @Option(names = "--quiet", description = "No progress display")
   boolean quiet;
+
+  @Option(
+      names = "--network-retries",
+      paramLabel = "N",
+      description = "Retries of a failed network request (default 5; remote: n-network-retries)")
+  Integer networkRetries;
+
+  @Option(
+      names = "--low-speed-limit-bytes",
+      paramLabel = "N",
+      description =
+          "Abort a transfer averaging fewer bytes/s than this over the low-speed time (default"
+              + " 1000; 0: off)")
+  Long lowSpeedLimit;
+
+  @Option(
+      names = "--low-speed-time-seconds",
+      paramLabel = "S",
+      description = "The low-speed window (default 30)")
+  Long lowSpeedTime;
+
+  @Option(
+      names = "--request-timeout-seconds",
+      paramLabel = "S",
+      description = "Abort a single request after this long (default 300; 0: none)")
+  Long requestTimeout;
 
   @Parameters(index = "0", paramLabel = "REMOTE")
   String remoteName;
@@ -72,7 +100,20 @@ final class PullCommand extends TransportCommand {
       o = o.withProgress(new ProgressBar(err()));
     }
     PullResult r;
-    try (ObjectSource source = sourceFor(remote)) {
+    HttpOptions http = HttpOptions.DEFAULTS.withRemoteOptions(remote.options());
+    if (networkRetries != null) {
+      http = http.withRetries(networkRetries);
+    }
+    if (lowSpeedLimit != null || lowSpeedTime != null) {
+      http =
+          http.withLowSpeed(
+              lowSpeedLimit != null ? lowSpeedLimit : http.lowSpeedLimitBytes(),
+              lowSpeedTime != null ? Duration.ofSeconds(lowSpeedTime) : http.lowSpeedTime());
+    }
+    if (requestTimeout != null) {
+      http = http.withRequestTimeout(Duration.ofSeconds(requestTimeout));
+    }
+    try (ObjectSource source = sourceFor(remote, http)) {
       r = new Puller(repo).pull(source, o);
     }
     report(r);

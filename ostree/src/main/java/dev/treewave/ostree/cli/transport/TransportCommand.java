@@ -2,6 +2,7 @@ package dev.treewave.ostree.cli.transport;
 
 import dev.treewave.ostree.pull.ArchiveSource;
 import dev.treewave.ostree.pull.FileTransport;
+import dev.treewave.ostree.pull.HttpOptions;
 import dev.treewave.ostree.pull.HttpTransport;
 import dev.treewave.ostree.pull.ObjectSource;
 import dev.treewave.ostree.pull.Transport;
@@ -58,11 +59,16 @@ abstract class TransportCommand implements Callable<Integer> {
 
   /** A transport for {@code http(s)://} or {@code file://} URLs. */
   static Transport transportFor(String url) {
+    return transportFor(url, HttpOptions.DEFAULTS);
+  }
+
+  /** As above, HTTP with {@code http}'s limits. */
+  static Transport transportFor(String url, HttpOptions http) {
     if (url.startsWith("file://")) {
       return new FileTransport(Path.of(URI.create(url)));
     }
     if (url.startsWith("http://") || url.startsWith("https://")) {
-      return new HttpTransport(url);
+      return new HttpTransport(url, http);
     }
     if (url.startsWith("/")) {
       return new FileTransport(Path.of(url));
@@ -71,9 +77,14 @@ abstract class TransportCommand implements Callable<Integer> {
   }
 
   static ObjectSource sourceFor(Remote remote) {
-    Transport main = transportFor(remote.url());
+    return sourceFor(remote, HttpOptions.DEFAULTS.withRemoteOptions(remote.options()));
+  }
+
+  /** The remote's source with {@code http}'s limits (the caller merges the remote's options). */
+  static ObjectSource sourceFor(Remote remote, HttpOptions http) {
+    Transport main = transportFor(remote.url(), http);
     if (remote.contentUrl().isPresent()) {
-      return new ArchiveSource(main, transportFor(remote.contentUrl().get()));
+      return new ArchiveSource(main, transportFor(remote.contentUrl().get(), http));
     }
     return new ArchiveSource(main);
   }
