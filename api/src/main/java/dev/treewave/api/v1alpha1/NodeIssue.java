@@ -11,4 +11,13 @@ public record NodeIssue(
     String node,
     @JsonPropertyDescription("CamelCase machine-readable reason.") String reason,
     String message,
-    @JsonPropertyDescription("RFC 3339 time it was observed.") String time) {}
+    @JsonPropertyDescription("RFC 3339 time it was observed.") String time,
+    @JsonPropertyDescription(
+            "RFC 3339: since when the node has been in this situation (e.g. the agent's last"
+                + " report, the Stage instruction), when known.")
+        String since) {
+
+  public NodeIssue(String node, String reason, String message, String time) {
+    this(node, reason, message, time, null);
+  }
+}

@@ -49,6 +49,13 @@ public class OSImage extends CustomResource<OSImageSpec, OSImageStatus> {
   /** Lifts the {@code untilResumed} pause before wave N when set to "N" (kubectl annotate). */
   public static final String RESUME_WAVE_ANNOTATION = "treewave.dev/resume-wave";
 
+  /**
+   * Retries failed or skipped nodes of the current target: "node-a,node-b" or "all". The operator
+   * clears the nodes' recorded outcome, issues a fresh Stage and then removes the annotation, so it
+   * acts once per {@code kubectl annotate}.
+   */
+  public static final String RETRY_ANNOTATION = "treewave.dev/retry";
+
   public OSImage() {}
 
   public OSImage(String name, OSImageSpec spec) {

@@ -38,7 +38,43 @@ public record OSImageSpec(
                 + " resumes in the next window.")
         List<MaintenanceWindow> maintenanceWindows,
     @JsonPropertyDescription("Kernel arguments to add to or remove from the new deployment.")
-        KernelArguments kernelArguments) {
+        KernelArguments kernelArguments,
+    @JsonPropertyDescription(
+            "Deadlines after which a node that makes no progress is stuck, and what then"
+                + " happens.")
+        StuckNodePolicy stuckNodes) {
+
+  /** Without {@code stuckNodes} (defaults). */
+  public OSImageSpec(
+      String osName,
+      ImageSource source,
+      Verification verification,
+      LabelSelector nodeSelector,
+      Rollout rollout,
+      DrainSpec drain,
+      HealthSpec health,
+      FailurePolicy failurePolicy,
+      Boolean paused,
+      List<MaintenanceWindow> maintenanceWindows,
+      KernelArguments kernelArguments) {
+    this(
+        osName,
+        source,
+        verification,
+        nodeSelector,
+        rollout,
+        drain,
+        health,
+        failurePolicy,
+        paused,
+        maintenanceWindows,
+        kernelArguments,
+        null);
+  }
+
+  public StuckNodePolicy stuckNodesOrDefault() {
+    return stuckNodes != null ? stuckNodes : StuckNodePolicy.DEFAULT;
+  }
 
   public boolean isPaused() {
     return Boolean.TRUE.equals(paused);

@@ -19,9 +19,41 @@ public record OSNodeStatus(
         List<OSDeployment> deployments,
     @JsonPropertyDescription("The deployment running now.") BootedDeployment booted,
     @JsonPropertyDescription("Progress of the current pull.") PullProgress pullProgress,
-    @JsonPropertyDescription("The last failure.") AgentError lastError,
-    @JsonPropertyDescription("Agent conditions, e.g. Staged, Degraded.")
-        List<Condition> conditions) {
+    @JsonPropertyDescription(
+            "The terminal failure of an instruction (agentState Failed or BootFailed); never an"
+                + " error that is still being retried.")
+        AgentError lastError,
+    @JsonPropertyDescription("Agent conditions, e.g. Staged, Degraded.") List<Condition> conditions,
+    @JsonPropertyDescription(
+            "An error the agent is retrying: transient, never a failure. Absent when none.")
+        AgentRetry retrying,
+    @JsonPropertyDescription(
+            "RFC 3339: when the agent last wrote this status. Refreshed at least every heartbeat"
+                + " interval, so the operator can tell a silent agent from an idle one.")
+        String lastSeen) {
+
+  /** Without the liveness fields (older callers and tests). */
+  public OSNodeStatus(
+      Long observedGeneration,
+      AgentState agentState,
+      String lastCompletedInstructionId,
+      List<OSDeployment> deployments,
+      BootedDeployment booted,
+      PullProgress pullProgress,
+      AgentError lastError,
+      List<Condition> conditions) {
+    this(
+        observedGeneration,
+        agentState,
+        lastCompletedInstructionId,
+        deployments,
+        booted,
+        pullProgress,
+        lastError,
+        conditions,
+        null,
+        null);
+  }
 
   public List<OSDeployment> deploymentsOrEmpty() {
     return deployments != null ? deployments : List.of();
