@@ -14,7 +14,6 @@ import dev.treewave.agent.state.NodeAgent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * One running agent: the watch on its OSNode, the loop around {@link NodeAgent}, the status
@@ -39,7 +38,7 @@ public final class AgentRuntime implements AutoCloseable {
             config.nodeName(),
             () -> watchHolder[0] != null ? watchHolder[0].current() : null,
             clock,
-            Duration.ofMinutes(10));
+            config.heartbeatInterval());
     NodeAgent agent =
         new NodeAgent(
             host,

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param rebootCommand for {@link RebootStrategy#COMMAND}, the command; else empty
  * @param resyncInterval how often the agent looks again without being told
  * @param httpAddress the address /healthz, /readyz and /metrics bind to
+ * @param heartbeatInterval the longest time between two status writes, even when nothing changed:
+ *     the write refreshes {@code status.lastSeen}, which is how the operator tells a silent agent
+ *     from an idle one
  * @param proc the host's {@code /proc} (process table, boot id, kernel command line): the pod's own
  *     {@code /proc} with {@code hostPID: true}
  */
@@ -29,7 +32,36 @@ public record AgentConfig(
     String httpAddress,
     int httpPort,
     AgentSettings settings,
-    Path proc) {
+    Path proc,
+    Duration heartbeatInterval) {
+
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofMinutes(2);
+
+  /** With the default heartbeat. */
+  public AgentConfig(
+      String nodeName,
+      Path hostRoot,
+      Path journalFile,
+      RebootStrategy rebootStrategy,
+      List<String> rebootCommand,
+      Duration resyncInterval,
+      String httpAddress,
+      int httpPort,
+      AgentSettings settings,
+      Path proc) {
+    this(
+        nodeName,
+        hostRoot,
+        journalFile,
+        rebootStrategy,
+        rebootCommand,
+        resyncInterval,
+        httpAddress,
+        httpPort,
+        settings,
+        proc,
+        DEFAULT_HEARTBEAT);
+  }
 
   /** With the pod's own {@code /proc}. */
   public AgentConfig(
@@ -65,5 +97,6 @@ public record AgentConfig(
     Objects.requireNonNull(httpAddress, "httpAddress");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(proc, "proc");
+    Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
   }
 }

@@ -41,6 +41,11 @@ public final class AgentConfigParser {
         "the command for --reboot-strategy=command, words separated by spaces"),
     RESYNC_INTERVAL(
         "resync-interval", "TREEWAVE_RESYNC_INTERVAL", "60s", "how often to look again unprompted"),
+    HEARTBEAT_INTERVAL(
+        "heartbeat-interval",
+        "TREEWAVE_HEARTBEAT_INTERVAL",
+        "2m",
+        "longest time between two status writes (refreshes status.lastSeen)"),
     RETRY_BACKOFF(
         "retry-backoff",
         "TREEWAVE_RETRY_BACKOFF",
@@ -199,7 +204,23 @@ public final class AgentConfigParser {
         value(values, Option.HTTP_ADDRESS),
         port,
         settings,
-        Path.of(value(values, Option.PROC)));
+        Path.of(value(values, Option.PROC)),
+        heartbeat(values, resync));
+  }
+
+  private static Duration heartbeat(Map<Option, String> values, Duration resync)
+      throws ConfigException {
+    Duration heartbeat = duration(values, Option.HEARTBEAT_INTERVAL);
+    if (heartbeat.compareTo(resync) < 0) {
+      // The heartbeat rides on the resync passes; a shorter one would silently be the resync.
+      throw new ConfigException(
+          "--heartbeat-interval ("
+              + heartbeat
+              + ") must not be shorter than --resync-interval ("
+              + resync
+              + ")");
+    }
+    return heartbeat;
   }
 
   private static Option option(String flag) throws ConfigException {

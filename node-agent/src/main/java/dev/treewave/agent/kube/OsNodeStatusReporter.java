@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * Writes the agent's report to its OSNode's status subresource with a JSON merge patch that holds
  * only the status, so it never touches the operator's spec and needs no resourceVersion. Fields the
  * report no longer has are sent as null, which removes them (a merge patch leaves absent fields
- * alone). An unchanged status is not sent again, except after {@code refreshAfter}.
+ * alone). An unchanged status is not sent again, except after {@code refreshAfter} (the heartbeat,
+ * which refreshes {@code lastSeen}).
  */
 public final class OsNodeStatusReporter implements StatusReporter {
 
@@ -77,7 +78,10 @@ public final class OsNodeStatusReporter implements StatusReporter {
             : node.getStatus() != null ? node.getStatus().conditionsOrEmpty() : List.of();
     Instant now = clock.instant();
     OSNodeStatus status = StatusMapper.toStatus(report, observedGeneration, previous, now);
-    if (status.equals(lastSent) && now.isBefore(lastSentAt.plus(refreshAfter))) {
+    // lastSeen alone changes on every pass: it is written only with a real change or as the
+    // heartbeat, so an idle fleet of 1000 nodes costs 1000 writes per heartbeat interval.
+    boolean unchanged = lastSent != null && sameButLastSeen(status, lastSent);
+    if (unchanged && now.isBefore(lastSentAt.plus(refreshAfter))) {
       return;
     }
     client
@@ -88,6 +92,10 @@ public final class OsNodeStatusReporter implements StatusReporter {
     lastSent = status;
     lastSentAt = now;
     lastSuccess = now;
+  }
+
+  private static boolean sameButLastSeen(OSNodeStatus a, OSNodeStatus b) {
+    return StatusMapper.withLastSeen(a, null).equals(StatusMapper.withLastSeen(b, null));
   }
 
   /**

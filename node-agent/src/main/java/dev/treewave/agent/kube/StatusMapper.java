@@ -13,6 +13,7 @@ import dev.treewave.agent.state.Failure;
 import dev.treewave.agent.state.FailureReason;
 import dev.treewave.agent.state.NodeReport;
 import dev.treewave.api.v1alpha1.AgentError;
+import dev.treewave.api.v1alpha1.AgentRetry;
 import dev.treewave.api.v1alpha1.BootedDeployment;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
@@ -65,7 +66,24 @@ public final class StatusMapper {
         host != null ? booted(host) : null,
         progress(report),
         lastError(report),
-        conditions(report, previous, now));
+        conditions(report, previous, now),
+        retrying(report),
+        rfc3339(now));
+  }
+
+  /** The same status with another {@code lastSeen}. */
+  public static OSNodeStatus withLastSeen(OSNodeStatus s, String lastSeen) {
+    return new OSNodeStatus(
+        s.observedGeneration(),
+        s.agentState(),
+        s.lastCompletedInstructionId(),
+        s.deployments(),
+        s.booted(),
+        s.pullProgress(),
+        s.lastError(),
+        s.conditions(),
+        s.retrying(),
+        lastSeen);
   }
 
   /** The reported state; the agent's {@code Staged} is the API's WaitingForPermission. */
@@ -135,10 +153,27 @@ public final class StatusMapper {
           bootMessage(bootFailed),
           rfc3339(bootFailed.detectedAt()));
     }
-    if (report.retryError() != null && state.instruction() != null) {
-      return error(state.instruction().id(), report.retryError());
-    }
     return null;
+  }
+
+  /**
+   * An error still being retried goes here, never to lastError: the operator counts lastError for
+   * its instruction as a failed node, and a repository blip must not fail a rollout.
+   */
+  static AgentRetry retrying(NodeReport report) {
+    AgentState state = report.state();
+    Failure failure = report.retryError();
+    if (failure == null || state.instruction() == null || state instanceof Failed) {
+      return null;
+    }
+    NodeReport.Retry retry = report.retry();
+    return new AgentRetry(
+        state.instruction().id(),
+        retry != null ? retry.attempt() : null,
+        retry != null ? retry.maxAttempts() : null,
+        retry != null ? rfc3339(retry.nextAttemptAt()) : null,
+        failure.reason().reason(),
+        failure.message());
   }
 
   private static String bootMessage(BootFailed bootFailed) {

@@ -356,6 +356,16 @@ public final class NodeAgent {
     report(next, facts);
   }
 
+  private NodeReport.Retry retry() {
+    if (journal == null || journal.retryError() == null) {
+      return null;
+    }
+    return new NodeReport.Retry(
+        journal.attempts(),
+        settings.maxAttempts(),
+        journal.retryError().at().plus(settings.retryBackoff()));
+  }
+
   private void report(AgentState state, HostFacts facts) {
     NodeReport report =
         new NodeReport(
@@ -364,7 +374,8 @@ public final class NodeAgent {
             facts,
             state instanceof Pulling ? pullProgress : null,
             journal != null ? journal.retryError() : null,
-            state instanceof Pulling ? diskCheck : null);
+            state instanceof Pulling ? diskCheck : null,
+            retry());
     try {
       reporter.report(report);
     } catch (Exception e) {

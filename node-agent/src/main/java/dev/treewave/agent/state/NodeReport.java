@@ -2,6 +2,7 @@ package dev.treewave.agent.state;
 
 import dev.treewave.agent.host.HostFacts;
 import dev.treewave.agent.host.PullProgress;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param pullProgress progress of the pull in flight, or null
  * @param retryError the error of the last failed attempt while the step is being retried, or null
  * @param diskCheck the free-space check of the pull in flight, or null
+ * @param retry how the retry of {@code retryError} goes on, or null
  */
 public record NodeReport(
     AgentState state,
@@ -21,10 +23,28 @@ public record NodeReport(
     HostFacts host,
     PullProgress pullProgress,
     Failure retryError,
-    DiskCheck diskCheck) {
+    DiskCheck diskCheck,
+    Retry retry) {
 
   public NodeReport {
     Objects.requireNonNull(state, "state");
+  }
+
+  /**
+   * @param attempt failed attempts so far
+   * @param maxAttempts attempts before the agent gives up
+   * @param nextAttemptAt when the next attempt starts
+   */
+  public record Retry(int attempt, int maxAttempts, Instant nextAttemptAt) {}
+
+  public NodeReport(
+      AgentState state,
+      String lastCompletedInstructionId,
+      HostFacts host,
+      PullProgress pullProgress,
+      Failure retryError,
+      DiskCheck diskCheck) {
+    this(state, lastCompletedInstructionId, host, pullProgress, retryError, diskCheck, null);
   }
 
   public NodeReport(

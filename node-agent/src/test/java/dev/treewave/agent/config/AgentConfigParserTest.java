@@ -23,6 +23,7 @@ class AgentConfigParserTest {
     assertThat(config.httpAddress()).isEqualTo("127.0.0.1");
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.resyncInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.settings().maxDeployments()).isEqualTo(2);
     assertThat(config.settings().diskReserveBytes()).isEqualTo(1L << 30);
     assertThat(config.settings().rebootTimeout()).isEqualTo(Duration.ofMinutes(15));
@@ -92,6 +93,8 @@ class AgentConfigParserTest {
         .hasMessageContaining("0..65535");
     assertThatThrownBy(() -> AgentConfigParser.parse(env, "--http-port"))
         .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> AgentConfigParser.parse(env, "--heartbeat-interval=10s"))
+        .hasMessageContaining("must not be shorter than --resync-interval");
   }
 
   @Test

@@ -124,15 +124,51 @@ class StatusMapperTest {
   }
 
   @Test
-  void retryErrorsShowWhileTheStepIsRetried() {
+  void anErrorStillBeingRetriedIsReportedAsRetryingNeverAsLastError() {
     Failure failure = new Failure(FailureReason.PULL_FAILED, "connection reset", T0);
-    NodeReport report = new NodeReport(new AgentState.Pulling(A1), null, host(), null, failure);
+    NodeReport report =
+        new NodeReport(
+            new AgentState.Pulling(A1),
+            null,
+            host(),
+            null,
+            failure,
+            null,
+            new NodeReport.Retry(2, 5, T0.plusSeconds(30)));
 
     OSNodeStatus status = StatusMapper.toStatus(report, 1L, List.of(), T1);
 
-    assertThat(status.lastError().reason()).isEqualTo("PullFailed");
-    assertThat(status.lastError().time()).isEqualTo("2026-11-22T10:00:00Z");
+    assertThat(status.lastError()).as("transient: the operator must not see a failure").isNull();
+    assertThat(status.retrying().instructionId()).isEqualTo("a1");
+    assertThat(status.retrying().reason()).isEqualTo("PullFailed");
+    assertThat(status.retrying().message()).isEqualTo("connection reset");
+    assertThat(status.retrying().attempt()).isEqualTo(2);
+    assertThat(status.retrying().maxAttempts()).isEqualTo(5);
+    assertThat(status.retrying().nextRetryAt()).isEqualTo("2026-11-22T10:00:30Z");
     assertThat(condition(status, StatusMapper.DEGRADED).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aFailedInstructionIsLastErrorAndNoLongerRetrying() {
+    Failure failure = new Failure(FailureReason.PULL_FAILED, "connection refused", T0);
+    NodeReport report =
+        new NodeReport(new AgentState.Failed(A1, failure), null, host(), null, null);
+
+    OSNodeStatus status = StatusMapper.toStatus(report, 1L, List.of(), T1);
+
+    assertThat(status.retrying()).isNull();
+    assertThat(status.lastError().instructionId()).isEqualTo("a1");
+    assertThat(status.lastError().reason()).isEqualTo("PullFailed");
+    assertThat(status.agentState()).isEqualTo(dev.treewave.api.v1alpha1.AgentState.Failed);
+  }
+
+  @Test
+  void everyStatusSaysWhenTheAgentWroteIt() {
+    NodeReport idle = new NodeReport(new AgentState.Idle(), null, host(), null, null);
+
+    OSNodeStatus status = StatusMapper.toStatus(idle, 1L, List.of(), T0);
+
+    assertThat(status.lastSeen()).isEqualTo("2026-11-22T10:00:00Z");
   }
 
   @Test
@@ -143,7 +179,8 @@ class StatusMapperTest {
     OSNodeStatus again = StatusMapper.toStatus(staged, 1L, first.conditions(), T1);
     assertThat(condition(again, StatusMapper.STAGED).getLastTransitionTime())
         .isEqualTo("2026-11-22T10:00:00Z");
-    assertThat(again).isEqualTo(first);
+    assertThat(StatusMapper.withLastSeen(again, null))
+        .isEqualTo(StatusMapper.withLastSeen(first, null));
 
     NodeReport rebooting =
         new NodeReport(new AgentState.Rebooting(A1, B, "boot-7", T1), "s1", host(), null, null);
