@@ -125,7 +125,7 @@ class RolloutIT {
   }
 
   @Test
-  void drainBlockedByAPodDisruptionBudgetTimesOutAndUncordons() {
+  void drainBlockedByAPodDisruptionBudgetTimesOutUncordonsAndIsSkippedWithinMaxFailedNodes() {
     fx.nodes("c", 2);
     // Two replicas that may only run on c-00, and a budget that keeps one: the first eviction
     // is allowed, its replacement cannot be scheduled anywhere, so the second is refused (429).
@@ -140,7 +140,7 @@ class RolloutIT {
             "c",
             null,
             null,
-            null,
+            new FailurePolicy(null, 1), // a skipped node counts against maxFailedNodes
             new DrainSpec("15s", 0L, null, null, null, DrainTimeoutAction.Uncordon));
     fx.create(image);
     fx.startOperator();
@@ -161,6 +161,14 @@ class RolloutIT {
                 .getAnnotations())
         .containsEntry(Annotations.OUTCOME, "SKIPPED " + TARGET);
     assertThat(RolloutFixture.condition(done, "Degraded")).contains("1 skipped");
+    assertThat(done.getStatus().blockers())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.node()).isEqualTo("c-00");
+              assertThat(b.reason()).isEqualTo("DrainTimedOut");
+              assertThat(b.since()).isNotNull();
+            });
   }
 
   @Test

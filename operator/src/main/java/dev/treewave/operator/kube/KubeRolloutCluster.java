@@ -213,6 +213,8 @@ public final class KubeRolloutCluster implements RolloutCluster {
       instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
     } else if (step instanceof NodeStep.RecordOutcome r) {
       patchOSNode(r.node(), null, r.outcome());
+    } else if (step instanceof NodeStep.Retry r) {
+      retry(r.node(), r.commit(), now);
     } else if (step instanceof NodeStep.Cordon c) {
       wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
     } else if (step instanceof NodeStep.Drain d) {
@@ -230,6 +232,42 @@ public final class KubeRolloutCluster implements RolloutCluster {
     String id =
         action.name().toLowerCase() + "-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
     patchOSNode(node, new Instruction(id, action, commit, now.toString()), outcome);
+  }
+
+  /** Drops the recorded outcome and issues a fresh Stage, in one merge patch (null deletes). */
+  private void retry(String node, String commit, Instant now) {
+    String id = "stage-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
+    Map<String, Object> annotations = new LinkedHashMap<>();
+    annotations.put(Annotations.OUTCOME, null);
+    annotations.put(Annotations.OUTCOME_REASON, null);
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put(
+        "spec",
+        Map.of("instruction", new Instruction(id, NodeAction.Stage, commit, now.toString())));
+    patch.put("metadata", Map.of("annotations", annotations));
+    wrote(
+        client
+            .resource(new OSNode(node, null))
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
+  }
+
+  @Override
+  public void clearRetryRequest(OSImage image, String value) {
+    String path = "/metadata/annotations/" + OSImage.RETRY_ANNOTATION.replace("/", "~1");
+    List<Map<String, Object>> ops =
+        List.of(
+            Map.of("op", "test", "path", path, "value", value),
+            Map.of("op", "remove", "path", path));
+    try {
+      client
+          .resources(OSImage.class)
+          .withName(image.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 422 && e.getCode() != 409) {
+        throw e; // 422: the test failed, someone changed or removed the annotation meanwhile
+      }
+    }
   }
 
   /**

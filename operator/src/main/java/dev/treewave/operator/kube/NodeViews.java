@@ -1,6 +1,8 @@
 package dev.treewave.operator.kube;
 
 import dev.treewave.api.v1alpha1.AgentError;
+import dev.treewave.api.v1alpha1.AgentRetry;
+import dev.treewave.api.v1alpha1.AgentState;
 import dev.treewave.api.v1alpha1.Instruction;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNode;
@@ -55,7 +57,12 @@ public final class NodeViews {
     OSNodeStatus s = osNode.getStatus();
     List<OSDeployment> deployments = s != null ? s.deploymentsOrEmpty() : List.of();
     String booted = s != null && s.booted() != null ? s.booted().commit() : null;
-    AgentError error = s != null ? s.lastError() : null;
+    // Only a terminal state makes lastError a failure; an error the agent is still retrying (in
+    // status.retrying, or in lastError from an agent that predates that field) never does.
+    boolean terminal =
+        s != null
+            && (s.agentState() == AgentState.Failed || s.agentState() == AgentState.BootFailed);
+    AgentError error = terminal ? s.lastError() : null;
     return new AgentView(
         i == null
             ? null
@@ -71,7 +78,34 @@ public final class NodeViews {
             .orElse(null),
         previous(deployments, booted),
         version(s, deployments, target),
-        outcome(annotations(osNode.getMetadata().getAnnotations())));
+        outcome(annotations(osNode.getMetadata().getAnnotations())),
+        s != null,
+        s != null ? time(s.lastSeen()) : null,
+        s != null && s.agentState() == AgentState.Unmanaged ? unmanaged(s) : null,
+        s != null ? retrying(s.retrying()) : null);
+  }
+
+  /** The Unmanaged condition's reason and message, else a generic sentence. */
+  private static String unmanaged(OSNodeStatus s) {
+    return s.conditionsOrEmpty().stream()
+        .filter(c -> "Unmanaged".equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(c -> c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("the agent reports the host as Unmanaged");
+  }
+
+  private static String retrying(AgentRetry r) {
+    if (r == null) {
+      return null;
+    }
+    return r.reason()
+        + ": "
+        + r.message()
+        + " (attempt "
+        + r.attempt()
+        + (r.maxAttempts() != null ? " of " + r.maxAttempts() : "")
+        + (r.nextRetryAt() != null ? ", next at " + r.nextRetryAt() : "")
+        + ")";
   }
 
   private static AgentView.Action action(Instruction i) {

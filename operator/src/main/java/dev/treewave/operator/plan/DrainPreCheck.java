@@ -20,15 +20,7 @@ public final class DrainPreCheck {
     List<NodeView> nodes = new ArrayList<>(snapshot.nodes());
     // Each round either settles or marks at least one more node blocked, so this terminates.
     for (int attempt = 0; attempt <= nodes.size(); attempt++) {
-      RolloutPlan plan =
-          RolloutPlanner.plan(
-              new RolloutSnapshot(
-                  snapshot.now(),
-                  snapshot.targetCommit(),
-                  snapshot.policy(),
-                  nodes,
-                  snapshot.frozenWaves(),
-                  snapshot.leaderNode()));
+      RolloutPlan plan = RolloutPlanner.plan(snapshot.withNodes(nodes));
       boolean changed = false;
       for (NodeStep step : plan.steps()) {
         if (step instanceof NodeStep.Cordon) {

@@ -22,6 +22,13 @@ final class InFlightNodes {
   final List<NodeStep> steps = new ArrayList<>();
   final List<Blocker> blockers = new ArrayList<>();
   final List<Blocker> newFailures = new ArrayList<>();
+
+  /** Stuck nodes in a slot that the Stop policy keeps where they are: they stop the rollout. */
+  final List<Blocker> stuck = new ArrayList<>();
+
+  /** Nodes skipped in this plan (drain timeout). */
+  int newSkips;
+
   private Instant wakeAt;
 
   /**
@@ -40,6 +47,12 @@ final class InFlightNodes {
   }
 
   void advance(NodeView node, NodeState state) {
+    if (state.inSlot()) {
+      Instant deadline = StuckNodes.nextDeadline(node, state, snapshot, null);
+      if (deadline != null) {
+        wake(deadline);
+      }
+    }
     AgentView agent = node.agentOrEmpty();
     PlannedInstruction instr = agent.instruction();
     switch (state) {
@@ -50,8 +63,19 @@ final class InFlightNodes {
       }
       case DRAINING -> drain(node, agent);
       case ACTIVATING -> {
+        Blocker silent = StuckNodes.silent(node, snapshot);
         if (agent.failed(instr)) {
           fail(node, "ActivationFailed", agent.failure(), true);
+        } else if (silent != null) {
+          stuckInSlot(
+              new Blocker(
+                  node.name(),
+                  StuckNodes.NEVER_RETURNED,
+                  "told to boot the target at "
+                      + instr.issuedAt()
+                      + ", the node never came back: "
+                      + silent.message(),
+                  silent.since()));
         } else if (pastDeadline(instr)) {
           fail(node, "ActivationTimedOut", "did not boot the target in time", true);
         }
@@ -66,6 +90,14 @@ final class InFlightNodes {
                   node.name(),
                   "RollbackFailed",
                   "rollback failed, node left cordoned for a person: " + agent.failure()));
+        } else if (StuckNodes.silent(node, snapshot) != null) {
+          Blocker silent = StuckNodes.silent(node, snapshot);
+          blockers.add(
+              new Blocker(
+                  node.name(),
+                  silent.reason(),
+                  "told to roll back, node left cordoned for a person: " + silent.message(),
+                  silent.since()));
         }
       }
       case RELEASING -> steps.add(new NodeStep.Release(node.name(), null));
@@ -83,11 +115,15 @@ final class InFlightNodes {
       } else if (policy.forceDrainOnTimeout()) {
         steps.add(new NodeStep.Drain(node.name(), true));
       } else {
+        String why = "drain did not finish within " + policy.drainTimeout();
         Outcome skipped =
-            new Outcome(
-                Kind.SKIPPED, target, "drain did not finish within " + policy.drainTimeout());
+            new Outcome(Kind.SKIPPED, target, StuckNodes.DRAIN_TIMED_OUT + ": " + why);
         steps.add(new NodeStep.Release(node.name(), rollback ? null : skipped));
-        blockers.add(new Blocker(node.name(), "DrainTimedOut", skipped.reason()));
+        blockers.add(
+            new Blocker(node.name(), StuckNodes.DRAIN_TIMED_OUT, why, node.drainStartedAt()));
+        if (!rollback) {
+          newSkips++;
+        }
       }
       return;
     }
@@ -123,6 +159,14 @@ final class InFlightNodes {
 
   /** Records a failure and, when the node may have left its old OS, sends it back. */
   private void fail(NodeView node, String reason, String message, boolean inSlot) {
+    Blocker silent = inSlot ? StuckNodes.silent(node, snapshot) : null;
+    if (silent != null) {
+      // A Rollback would wait for an agent that is not there: name the node instead.
+      stuckInSlot(
+          new Blocker(
+              node.name(), silent.reason(), reason + " and " + silent.message(), silent.since()));
+      return;
+    }
     Outcome failed = new Outcome(Kind.FAILED, target, reason + ": " + message);
     newFailures.add(new Blocker(node.name(), reason, message));
     if (!inSlot) {
@@ -130,6 +174,23 @@ final class InFlightNodes {
       return;
     }
     rollbackTo(node, failed, reason);
+  }
+
+  /**
+   * A node in a slot whose agent is gone. Skip: count it failed and release the slot (uncordon);
+   * Stop: leave it cordoned, holding its slot, named, and stop the rollout. Never silently.
+   */
+  private void stuckInSlot(Blocker blocker) {
+    blockers.add(blocker);
+    if (policy.skipStuck()) {
+      newFailures.add(blocker);
+      steps.add(
+          new NodeStep.Release(
+              blocker.node(),
+              new Outcome(Kind.FAILED, target, blocker.reason() + ": " + blocker.message())));
+    } else {
+      stuck.add(blocker);
+    }
   }
 
   private void rollbackTo(NodeView node, Outcome outcome, String reason) {

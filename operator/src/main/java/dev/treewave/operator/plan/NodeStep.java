@@ -31,6 +31,12 @@ public sealed interface NodeStep {
   record RecordOutcome(String node, Outcome outcome) implements NodeStep {}
 
   /**
+   * A person asked to retry this failed, skipped or stuck node: drop the recorded outcome and issue
+   * a fresh Stage of {@code commit} (a new id, so the agent acts again and deadlines restart).
+   */
+  record Retry(String node, String commit) implements NodeStep {}
+
+  /**
    * Uncordon a node we cordoned and drop our annotations; first record {@code outcome} when not
    * null, so a crash in between cannot lose it.
    */

@@ -75,6 +75,14 @@ public record RolloutPlan(
 
   public record Counts(int total, int staged, int updating, int updated, int failed, int skipped) {}
 
-  /** A node that cannot proceed, or failed, with a CamelCase reason. */
-  public record Blocker(String node, String reason, String message) {}
+  /**
+   * A node that cannot proceed, or failed, with a CamelCase reason.
+   *
+   * @param since since when the node has been in this situation, or null when unknown
+   */
+  public record Blocker(String node, String reason, String message, Instant since) {
+    public Blocker(String node, String reason, String message) {
+      this(node, reason, message, null);
+    }
+  }
 }

@@ -12,21 +12,28 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Decides, from a snapshot of the cluster, what to do now. Pure: same snapshot, same plan.
  *
- * <p>Rules, in order: nodes already in a slot always move on (see {@link InFlightNodes}); staging
- * needs no slot; a new node is disrupted only if the failure policy has not tripped, the rollout is
- * not paused, a maintenance window is open, prefetch is done, the pause after the previous wave is
- * over, and both the rollout's and the wave's budgets have room, counting every targeted node that
- * is unavailable for any reason.
+ * <p>Rules, in order: nodes a person asked to retry get a fresh Stage; nodes that are stuck past a
+ * deadline are named and the stuck-node policy applied (see {@link StuckNodes}: Skip records them
+ * skipped, Stop stops the rollout while they stay stuck); nodes already in a slot always move on
+ * (see {@link InFlightNodes}); staging needs no slot; a new node is disrupted only if the failure
+ * policy has not tripped (failed plus skipped nodes within maxFailedNodes, no stuck node under
+ * Stop), the rollout is not paused, a maintenance window is open, prefetch is done, the pause after
+ * the previous wave is over, and both the rollout's and the wave's budgets have room, counting
+ * every targeted node that is unavailable for any reason.
  */
 public final class RolloutPlanner {
+  /** The OSImage annotation that retries nodes (see the api's OSImage.RETRY_ANNOTATION). */
+  static final String RETRY_ANNOTATION = "treewave.dev/retry";
 
   private RolloutPlanner() {}
 
@@ -47,29 +54,54 @@ public final class RolloutPlanner {
     WaveAssigner.Assignment assignment = assign(snapshot);
     List<List<String>> waves = assignment.waves();
 
+    List<NodeStep> steps = new ArrayList<>();
+    List<Blocker> blockers = new ArrayList<>();
+    Map<String, Instant> drainBlockedSince = drainBlockedSince(snapshot);
+    Set<String> retried = retry(snapshot, nodes, states, drainBlockedSince, steps);
+    List<Blocker> stopping =
+        stuckBeforeSlot(snapshot, nodes, states, retried, drainBlockedSince, steps, blockers);
+
     int failedBefore = count(states, NodeState.FAILED) + failedInSlot(snapshot, target);
-    InFlightNodes inFlight = new InFlightNodes(snapshot, failedBefore > policy.maxFailedNodes());
+    int skippedBefore = count(states, NodeState.SKIPPED);
+    InFlightNodes inFlight =
+        new InFlightNodes(snapshot, failedBefore + skippedBefore > policy.maxFailedNodes());
     for (String name : order(waves)) {
-      inFlight.advance(nodes.get(name), states.get(name));
+      if (!retried.contains(name)) {
+        inFlight.advance(nodes.get(name), states.get(name));
+      }
     }
     int failed = failedBefore + inFlight.newFailures.size();
-    boolean tripped = failed > policy.maxFailedNodes();
+    stopping.addAll(inFlight.stuck);
+    // Skipped nodes count against maxFailedNodes too; a stuck node under action Stop trips alone.
+    boolean overBudget = failed + skippedBefore + inFlight.newSkips > policy.maxFailedNodes();
+    boolean tripped = overBudget || !stopping.isEmpty();
 
-    List<NodeStep> steps = new ArrayList<>(inFlight.steps);
-    List<Blocker> blockers = new ArrayList<>(inFlight.blockers);
+    steps.addAll(inFlight.steps);
+    blockers.addAll(inFlight.blockers);
     stage(snapshot, waves, states, steps);
 
     Progress progress = progress(snapshot, waves, states, tripped);
-    Gate gate = gate(snapshot, tripped, progress, states, waves);
+    Gate gate = gate(snapshot, tripped, stopping, progress, states, waves);
     if (gate.open()) {
       startNodes(
-          snapshot, waves.get(progress.current()), progress.current(), states, steps, blockers);
+          snapshot,
+          waves.get(progress.current()),
+          progress.current(),
+          states,
+          steps,
+          blockers,
+          drainBlockedSince);
     }
     if (tripped && policy.rollbackOnFailure()) {
-      requestRollbacks(snapshot, waves, states, steps, blockers);
+      requestRollbacks(snapshot, waves, states, steps, blockers, drainBlockedSince);
     }
+    keepDrainBlockers(snapshot, states, steps, blockers);
+    listSkipped(nodes, states, blockers);
 
-    Instant wakeAt = earliest(inFlight.wakeAt(), gate.wakeAt());
+    Instant wakeAt =
+        earliest(
+            earliest(inFlight.wakeAt(), gate.wakeAt()),
+            stuckDeadline(snapshot, nodes, states, drainBlockedSince, blockers));
     return new RolloutPlan(
         phase(tripped, progress, gate, states),
         Math.min(progress.current(), waves.size() - 1),
@@ -199,16 +231,32 @@ public final class RolloutPlanner {
   private static Gate gate(
       RolloutSnapshot s,
       boolean tripped,
+      List<Blocker> stopping,
       Progress progress,
       Map<String, NodeState> states,
       List<List<String>> waves) {
     RolloutPolicy policy = s.policy();
+    if (!stopping.isEmpty()) {
+      return Gate.closed(
+          Phase.FAILED,
+          "stuck: "
+              + stopping.stream()
+                  .map(b -> b.node() + " (" + b.reason() + ")")
+                  .collect(Collectors.joining(", "))
+              + "; spec.stuckNodes.action is Stop, so no more nodes are disrupted until the"
+              + " cause is gone or the node is retried (annotation "
+              + RETRY_ANNOTATION
+              + ")");
+    }
     if (tripped) {
       return Gate.closed(
           Phase.FAILED,
           "more than "
               + policy.maxFailedNodes()
-              + " node(s) failed; the failure policy stopped the rollout");
+              + " node(s) failed or were skipped; the failure policy stopped the rollout"
+              + " (retry them with the annotation "
+              + RETRY_ANNOTATION
+              + ")");
     }
     if (progress.current() >= waves.size()) {
       return Gate.closed(Phase.COMPLETED, "every targeted node is done");
@@ -217,15 +265,23 @@ public final class RolloutPlanner {
       return Gate.closed(Phase.PAUSED, "paused by spec.paused");
     }
     if (policy.prefetch()) {
-      long unstaged =
+      List<String> unstaged =
           s.nodes().stream()
               .filter(NodeView::ready)
-              .map(n -> states.get(n.name()))
-              .filter(st -> st == NodeState.PENDING || st == NodeState.STAGING)
-              .count();
-      if (unstaged > 0) {
+              .filter(
+                  n ->
+                      states.get(n.name()) == NodeState.PENDING
+                          || states.get(n.name()) == NodeState.STAGING)
+              .map(NodeView::name)
+              .toList();
+      if (!unstaged.isEmpty()) {
         return Gate.closed(
-            Phase.STAGING, "prefetch: waiting for " + unstaged + " node(s) to stage the commit");
+            Phase.STAGING,
+            "prefetch: waiting for "
+                + unstaged.size()
+                + " node(s) to stage the commit: "
+                + String.join(", ", unstaged.subList(0, Math.min(5, unstaged.size())))
+                + (unstaged.size() > 5 ? ", ..." : ""));
       }
     }
     int current = progress.current();
@@ -267,7 +323,8 @@ public final class RolloutPlanner {
       int waveIndex,
       Map<String, NodeState> states,
       List<NodeStep> steps,
-      List<Blocker> blockers) {
+      List<Blocker> blockers,
+      Map<String, Instant> drainBlockedSince) {
     RolloutPolicy policy = s.policy();
     int budget = policy.maxUnavailable().ofRoundedDownAtLeastOne(s.nodes().size());
     Quantity waveMax = rule(policy, waveIndex).maxUnavailable();
@@ -275,7 +332,7 @@ public final class RolloutPlanner {
         waveMax != null ? Math.min(waveMax.ofRoundedDownAtLeastOne(wave.size()), budget) : budget;
     int inWave = (int) wave.stream().filter(n -> states.get(n).inSlot()).count();
     int slots = Math.min(freeSlots(s, states), waveLimit - inWave);
-    cordon(s, wave, NodeState.STAGED, slots, states, steps, blockers);
+    cordon(s, wave, NodeState.STAGED, slots, states, steps, blockers, drainBlockedSince);
   }
 
   /** Room left in the rollout's budget, counting nodes unavailable for any reason. */
@@ -292,7 +349,8 @@ public final class RolloutPlanner {
       int slots,
       Map<String, NodeState> states,
       List<NodeStep> steps,
-      List<Blocker> blockers) {
+      List<Blocker> blockers,
+      Map<String, Instant> drainBlockedSince) {
     Map<String, NodeView> byName =
         s.nodes().stream().collect(Collectors.toMap(NodeView::name, n -> n));
     for (String name : candidates) {
@@ -302,7 +360,7 @@ public final class RolloutPlanner {
       if (states.get(name) != wanted) {
         continue;
       }
-      Blocker blocker = blockerFor(byName.get(name));
+      Blocker blocker = blockerFor(byName.get(name), drainBlockedSince.getOrDefault(name, s.now()));
       if (blocker != null) {
         blockers.add(blocker);
         continue;
@@ -313,7 +371,7 @@ public final class RolloutPlanner {
   }
 
   /** Before cordoning: a node we would only leave stuck, or should not touch, is reported. */
-  private static Blocker blockerFor(NodeView node) {
+  private static Blocker blockerFor(NodeView node, Instant drainBlockedSince) {
     if (!node.ready()) {
       return new Blocker(node.name(), "NodeNotReady", "node is not Ready; not disrupting it");
     }
@@ -324,8 +382,9 @@ public final class RolloutPlanner {
     if (!node.drainBlockers().isEmpty()) {
       return new Blocker(
           node.name(),
-          "DrainWouldBlock",
-          "eviction not allowed now: " + String.join("; ", node.drainBlockers()));
+          StuckNodes.DRAIN_WOULD_BLOCK,
+          "eviction not allowed now: " + String.join("; ", node.drainBlockers()),
+          drainBlockedSince);
     }
     return null;
   }
@@ -343,7 +402,8 @@ public final class RolloutPlanner {
       List<List<String>> waves,
       Map<String, NodeState> states,
       List<NodeStep> steps,
-      List<Blocker> blockers) {
+      List<Blocker> blockers,
+      Map<String, Instant> drainBlockedSince) {
     String target = s.targetCommit();
     Map<String, NodeView> byName =
         s.nodes().stream().collect(Collectors.toMap(NodeView::name, n -> n));
@@ -366,7 +426,171 @@ public final class RolloutPlanner {
         }
       }
     }
-    cordon(s, marked, NodeState.ROLLBACK_PENDING, freeSlots(s, states), states, steps, blockers);
+    cordon(
+        s,
+        marked,
+        NodeState.ROLLBACK_PENDING,
+        freeSlots(s, states),
+        states,
+        steps,
+        blockers,
+        drainBlockedSince);
+  }
+
+  /**
+   * The retry lever: failed, skipped and stuck nodes the annotation names get a fresh Stage, and
+   * count as staging from now on (so they no longer count as failed: the rollout can leave Failed).
+   */
+  private static Set<String> retry(
+      RolloutSnapshot s,
+      Map<String, NodeView> nodes,
+      Map<String, NodeState> states,
+      Map<String, Instant> drainBlockedSince,
+      List<NodeStep> steps) {
+    RolloutPolicy.Retry retry = s.policy().retry();
+    Set<String> retried = new LinkedHashSet<>();
+    if (!retry.requested()) {
+      return retried;
+    }
+    for (NodeView n : nodes.values()) {
+      NodeState st = states.get(n.name());
+      if (!retry.covers(n.name())) {
+        continue;
+      }
+      AgentView agent = n.agentOrEmpty();
+      boolean failedStage = st == NodeState.STAGING && agent.failed(agent.instruction());
+      boolean stuck =
+          waitingForAgent(st)
+              && StuckNodes.beforeSlot(n, st, s, drainBlockedSince.get(n.name())) != null;
+      if (st == NodeState.FAILED || st == NodeState.SKIPPED || failedStage || stuck) {
+        steps.add(new NodeStep.Retry(n.name(), s.targetCommit()));
+        states.put(n.name(), NodeState.STAGING);
+        retried.add(n.name());
+      }
+    }
+    return retried;
+  }
+
+  private static boolean waitingForAgent(NodeState st) {
+    return st == NodeState.PENDING || st == NodeState.STAGING || st == NodeState.STAGED;
+  }
+
+  /**
+   * Names the nodes outside a slot that are stuck (see {@link StuckNodes}) and applies the policy:
+   * Skip records them skipped (terminal for this target); Stop returns them, to stop the rollout.
+   */
+  private static List<Blocker> stuckBeforeSlot(
+      RolloutSnapshot s,
+      Map<String, NodeView> nodes,
+      Map<String, NodeState> states,
+      Set<String> retried,
+      Map<String, Instant> drainBlockedSince,
+      List<NodeStep> steps,
+      List<Blocker> blockers) {
+    List<Blocker> stopping = new ArrayList<>();
+    for (NodeView n : nodes.values()) {
+      NodeState st = states.get(n.name());
+      if (retried.contains(n.name()) || !waitingForAgent(st)) {
+        continue;
+      }
+      Blocker b = StuckNodes.beforeSlot(n, st, s, drainBlockedSince.get(n.name()));
+      if (b == null) {
+        continue;
+      }
+      blockers.add(b);
+      if (s.policy().skipStuck()) {
+        steps.add(
+            new NodeStep.RecordOutcome(
+                n.name(),
+                new Outcome(Kind.SKIPPED, s.targetCommit(), b.reason() + ": " + b.message())));
+        states.put(n.name(), NodeState.SKIPPED);
+      } else {
+        stopping.add(b);
+      }
+    }
+    return stopping;
+  }
+
+  /** When a PodDisruptionBudget first refused each node, as the last status recorded it. */
+  private static Map<String, Instant> drainBlockedSince(RolloutSnapshot s) {
+    Map<String, Instant> since = new HashMap<>();
+    for (Blocker b : s.previousBlockers()) {
+      boolean drain =
+          b.reason().equals(StuckNodes.DRAIN_WOULD_BLOCK)
+              || b.reason().equals(StuckNodes.DRAIN_BLOCKED);
+      if (drain && b.since() != null) {
+        since.merge(b.node(), b.since(), (x, y) -> x.isBefore(y) ? x : y);
+      }
+    }
+    return since;
+  }
+
+  /**
+   * A refused node that was not looked at again this time (no free slot) keeps its blocker and its
+   * time, so the drain timeout counts from the first refusal, not from the last look.
+   */
+  private static void keepDrainBlockers(
+      RolloutSnapshot s,
+      Map<String, NodeState> states,
+      List<NodeStep> steps,
+      List<Blocker> blockers) {
+    Set<String> named = blockers.stream().map(Blocker::node).collect(Collectors.toSet());
+    Set<String> cordoned =
+        steps.stream()
+            .filter(st -> st instanceof NodeStep.Cordon)
+            .map(NodeStep::node)
+            .collect(Collectors.toSet());
+    for (Blocker b : s.previousBlockers()) {
+      if (b.reason().equals(StuckNodes.DRAIN_WOULD_BLOCK)
+          && states.get(b.node()) == NodeState.STAGED
+          && !named.contains(b.node())
+          && !cordoned.contains(b.node())) {
+        blockers.add(b);
+        named.add(b.node());
+      }
+    }
+  }
+
+  /** Nodes skipped as stuck stay named, under the reason they were skipped for. */
+  private static void listSkipped(
+      Map<String, NodeView> nodes, Map<String, NodeState> states, List<Blocker> blockers) {
+    Set<String> named = blockers.stream().map(Blocker::node).collect(Collectors.toSet());
+    for (NodeView n : nodes.values()) {
+      Outcome o = n.agentOrEmpty().outcome();
+      if (states.get(n.name()) != NodeState.SKIPPED || o == null || named.contains(n.name())) {
+        continue;
+      }
+      String reason = StuckNodes.reasonOf(o.reason());
+      if (reason != null) {
+        String why = o.reason().substring(reason.length()).replaceFirst("^:\\s*", "");
+        blockers.add(new Blocker(n.name(), reason, "skipped: " + why, null));
+      }
+    }
+  }
+
+  /** The next stuck-node deadline, so a silent cluster is looked at again in time. */
+  private static Instant stuckDeadline(
+      RolloutSnapshot s,
+      Map<String, NodeView> nodes,
+      Map<String, NodeState> states,
+      Map<String, Instant> drainBlockedSince,
+      List<Blocker> blockers) {
+    Instant next = null;
+    for (NodeView n : nodes.values()) {
+      NodeState st = states.get(n.name());
+      if (waitingForAgent(st)) {
+        next = earliest(next, StuckNodes.nextDeadline(n, st, s, drainBlockedSince.get(n.name())));
+      }
+    }
+    for (Blocker b : blockers) {
+      if (b.reason().equals(StuckNodes.DRAIN_WOULD_BLOCK) && b.since() != null) {
+        Instant at = b.since().plus(s.policy().drainTimeout());
+        if (at.isAfter(s.now())) {
+          next = earliest(next, at);
+        }
+      }
+    }
+    return next;
   }
 
   private static Phase phase(

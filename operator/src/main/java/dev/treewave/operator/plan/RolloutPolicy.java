@@ -2,6 +2,7 @@ package dev.treewave.operator.plan;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +13,10 @@ import java.util.function.Consumer;
  * @param prefetch stage on every targeted node before the first disruption
  * @param resumedWave the highest wave index whose preceding untilResumed pause a person lifted, -1
  *     for none
+ * @param stageTimeout from the Stage instruction until the node must have staged
+ * @param agentSilence an agent that has not reported for this long is silent (stuck)
+ * @param skipStuck a stuck node is skipped (true) or stops the rollout (false)
+ * @param retry nodes a person asked to retry (annotation), or {@link Retry#NONE}
  */
 public record RolloutPolicy(
     List<WaveRule> waves,
@@ -25,7 +30,28 @@ public record RolloutPolicy(
     int maxFailedNodes,
     boolean paused,
     MaintenanceWindows windows,
-    int resumedWave) {
+    int resumedWave,
+    Duration stageTimeout,
+    Duration agentSilence,
+    boolean skipStuck,
+    Retry retry) {
+
+  /** Failed, skipped or stuck nodes to retry: {@code all} of them, or those named. */
+  public record Retry(boolean all, Set<String> nodes) {
+    public static final Retry NONE = new Retry(false, Set.of());
+
+    public Retry {
+      nodes = Set.copyOf(nodes);
+    }
+
+    public boolean requested() {
+      return all || !nodes.isEmpty();
+    }
+
+    public boolean covers(String node) {
+      return all || nodes.contains(node);
+    }
+  }
 
   public RolloutPolicy {
     waves = List.copyOf(waves);
@@ -48,7 +74,11 @@ public record RolloutPolicy(
         0,
         false,
         MaintenanceWindows.ALWAYS,
-        -1);
+        -1,
+        Duration.ofMinutes(30),
+        Duration.ofMinutes(10),
+        false,
+        Retry.NONE);
   }
 
   public RolloutPolicy withWaves(List<WaveRule> w) {
@@ -99,6 +129,19 @@ public record RolloutPolicy(
     return copy(c -> c.resumedWave = r);
   }
 
+  public RolloutPolicy withStuckNodes(Duration stage, Duration silence, boolean skip) {
+    return copy(
+        c -> {
+          c.stageTimeout = stage;
+          c.agentSilence = silence;
+          c.skipStuck = skip;
+        });
+  }
+
+  public RolloutPolicy withRetry(Retry r) {
+    return copy(c -> c.retry = r);
+  }
+
   /**
    * This policy with the fields {@code change} sets replaced; the one place that lists every
    * component, so adding one touches a single constructor call and the compact constructor still
@@ -119,7 +162,11 @@ public record RolloutPolicy(
         f.maxFailedNodes,
         f.paused,
         f.windows,
-        f.resumedWave);
+        f.resumedWave,
+        f.stageTimeout,
+        f.agentSilence,
+        f.skipStuck,
+        f.retry);
   }
 
   /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
@@ -136,6 +183,10 @@ public record RolloutPolicy(
     boolean paused;
     MaintenanceWindows windows;
     int resumedWave;
+    Duration stageTimeout;
+    Duration agentSilence;
+    boolean skipStuck;
+    Retry retry;
 
     Fields(RolloutPolicy p) {
       waves = p.waves;
@@ -150,6 +201,10 @@ public record RolloutPolicy(
       paused = p.paused;
       windows = p.windows;
       resumedWave = p.resumedWave;
+      stageTimeout = p.stageTimeout;
+      agentSilence = p.agentSilence;
+      skipStuck = p.skipStuck;
+      retry = p.retry;
     }
   }
 }

@@ -24,6 +24,14 @@ public interface RolloutCluster {
   /** Carries out one planned step. Idempotent. */
   void apply(OSImage image, NodeStep step, Instant now);
 
+  /**
+   * Removes the retry annotation once its retries are applied, unless a person changed it meanwhile
+   * (then it is acted on at the next reconcile).
+   *
+   * @param value the annotation's value that was acted on
+   */
+  void clearRetryRequest(OSImage image, String value);
+
   /** On OSImage deletion: uncordon what it cordoned and withdraw its instructions. */
   void releaseAll(OSImage image);
 

@@ -1,5 +1,6 @@
 package dev.treewave.operator.rollout;
 
+import dev.treewave.api.v1alpha1.NodeIssue;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.api.v1alpha1.WaveStatus;
@@ -106,7 +107,8 @@ public final class RolloutService {
             policy,
             read.nodes(),
             frozenWaves(image.getStatus(), target),
-            leaderNode.get());
+            leaderNode.get(),
+            previousBlockers(image.getStatus(), target));
     RolloutPlan plan = DrainPreCheck.plan(snapshot, node -> cluster.drainBlockers(image, node));
     Map<String, NodeView> views = new HashMap<>();
     read.nodes().forEach(n -> views.put(n.name(), n));
@@ -125,11 +127,17 @@ public final class RolloutService {
     if (!failed.isEmpty()) {
       throw failed.values().iterator().next(); // the reconcile is retried; steps are idempotent
     }
+    if (policy.retry().requested()) {
+      StepEvents.announceRetry(events, image, policy.retry(), plan.steps());
+      cluster.clearRetryRequest(
+          image, image.getMetadata().getAnnotations().get(OSImage.RETRY_ANNOTATION));
+    }
     plan.newFailures()
         .forEach(f -> events.warning(image, f.reason(), f.node() + ": " + f.message()));
     metrics.record(image.getMetadata().getName(), plan);
     OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
     StepEvents.announcePhase(events, image, image.getStatus(), status);
+    StepEvents.announceBlockers(events, image, image.getStatus(), status);
     StepEvents.announceConflict(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
   }
@@ -187,6 +195,32 @@ public final class RolloutService {
               w.completedAt() != null ? Instant.parse(w.completedAt()) : null));
     }
     return frozen;
+  }
+
+  /** The blockers the status shows for this target, with their times, for the planner. */
+  static List<RolloutPlan.Blocker> previousBlockers(OSImageStatus status, String target) {
+    if (status == null || status.blockers() == null || !target.equals(status.targetCommit())) {
+      return List.of();
+    }
+    List<RolloutPlan.Blocker> blockers = new ArrayList<>();
+    for (NodeIssue i : status.blockers()) {
+      if (i.node() == null || i.reason() == null) {
+        continue;
+      }
+      Instant since = parse(i.since());
+      blockers.add(
+          new RolloutPlan.Blocker(
+              i.node(), i.reason(), i.message(), since != null ? since : parse(i.time())));
+    }
+    return blockers;
+  }
+
+  private static Instant parse(String rfc3339) {
+    try {
+      return rfc3339 != null ? Instant.parse(rfc3339) : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Duration recheckAfter(RolloutPlan plan, Instant now) {

@@ -1,13 +1,16 @@
 package dev.treewave.operator.rollout;
 
+import dev.treewave.api.v1alpha1.NodeIssue;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImagePhase;
 import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.operator.plan.AgentView.Outcome;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
+import dev.treewave.operator.plan.RolloutPolicy;
 import dev.treewave.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
 import java.util.Objects;
 
 /** Which steps and phase changes deserve an Event, in words a person reads. */
@@ -32,9 +35,18 @@ final class StepEvents {
       Outcome o =
           r.outcome() != null ? r.outcome() : node != null ? node.agentOrEmpty().outcome() : null;
       if (o != null && o.kind() == Outcome.Kind.SKIPPED) {
-        events.warning(image, "DrainTimedOut", n + ": " + o.reason() + "; uncordoned and skipped");
+        events.warning(image, "Skipped", n + ": " + o.reason() + "; uncordoned and skipped");
       } else if (o != null && o.kind() == Outcome.Kind.ROLLED_BACK) {
         events.normal(image, "RolledBack", n + ": rolled back (" + o.reason() + "); uncordoned");
+      } else if (o != null
+          && o.kind() == Outcome.Kind.FAILED
+          && r.outcome() != null
+          && !o.reason().startsWith("HealthGateFailed")
+          && !o.reason().startsWith("Activation")) {
+        events.warning(
+            image,
+            "Released",
+            n + ": " + o.reason() + "; counted failed and uncordoned (stuck-node policy Skip)");
       } else if (o != null && o.kind() == Outcome.Kind.FAILED) {
         events.normal(
             image,
@@ -47,6 +59,49 @@ final class StepEvents {
         && r.outcome().kind() == Outcome.Kind.ROLLBACK_REQUESTED) {
       events.warning(image, "RollbackRequested", n + ": failure policy asks to roll it back");
     }
+  }
+
+  /** One Warning per node and reason when a blocker first appears, not on every reconcile. */
+  static void announceBlockers(
+      EventSink events, OSImage image, OSImageStatus old, OSImageStatus now) {
+    if (now.blockers() == null) {
+      return;
+    }
+    for (NodeIssue b : now.blockers()) {
+      boolean seen =
+          old != null
+              && old.blockers() != null
+              && old.blockers().stream()
+                  .anyMatch(
+                      o ->
+                          Objects.equals(o.node(), b.node())
+                              && Objects.equals(o.reason(), b.reason()));
+      if (!seen) {
+        events.warning(
+            image,
+            b.reason(),
+            b.node()
+                + ": "
+                + b.message()
+                + (b.since() != null ? " (since " + b.since() + ")" : ""));
+      }
+    }
+  }
+
+  /** What a retry annotation did, node by node. */
+  static void announceRetry(
+      EventSink events, OSImage image, RolloutPolicy.Retry retry, List<NodeStep> steps) {
+    List<String> retried =
+        steps.stream().filter(s -> s instanceof NodeStep.Retry).map(NodeStep::node).toList();
+    List<String> nothing =
+        retry.nodes().stream().filter(n -> !retried.contains(n)).sorted().toList();
+    String message =
+        (retried.isEmpty() ? "no node to retry" : "retrying " + String.join(", ", retried))
+            + (nothing.isEmpty()
+                ? ""
+                : "; not failed, skipped or stuck (nothing to retry): "
+                    + String.join(", ", nothing));
+    events.normal(image, "RetryRequested", message);
   }
 
   /** Once when this OSImage starts leaving nodes to another one, not on every reconcile. */

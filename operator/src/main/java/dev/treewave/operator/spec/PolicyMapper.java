@@ -7,6 +7,7 @@ import dev.treewave.api.v1alpha1.MaintenanceWindow;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImageSpec;
 import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.StuckNodeAction;
 import dev.treewave.api.v1alpha1.Wave;
 import dev.treewave.api.v1alpha1.Weekday;
 import dev.treewave.operator.plan.MaintenanceWindows;
@@ -18,7 +19,9 @@ import java.time.DateTimeException;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -49,7 +52,35 @@ public final class PolicyMapper {
         spec.failurePolicyOrDefault().maxFailedNodesOrDefault(),
         spec.isPaused(),
         windows(spec.maintenanceWindowsOrEmpty()),
-        resumedWave(image));
+        resumedWave(image),
+        GoDuration.parse(
+            "spec.stuckNodes.stageTimeout", spec.stuckNodesOrDefault().stageTimeoutOrDefault()),
+        GoDuration.parse(
+            "spec.stuckNodes.agentSilenceTimeout",
+            spec.stuckNodesOrDefault().agentSilenceTimeoutOrDefault()),
+        spec.stuckNodesOrDefault().actionOrDefault() == StuckNodeAction.Skip,
+        retry(image));
+  }
+
+  /** "all", or node names separated by commas or spaces; absent or blank: none. */
+  static RolloutPolicy.Retry retry(OSImage image) {
+    String value =
+        image.getMetadata().getAnnotations() == null
+            ? null
+            : image.getMetadata().getAnnotations().get(OSImage.RETRY_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return RolloutPolicy.Retry.NONE;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : value.trim().split("[,\\s]+")) {
+      if (!name.isEmpty()) {
+        names.add(name);
+      }
+    }
+    if (names.contains("all")) {
+      return new RolloutPolicy.Retry(true, Set.of());
+    }
+    return new RolloutPolicy.Retry(false, names);
   }
 
   private static List<WaveRule> waves(Rollout rollout) {

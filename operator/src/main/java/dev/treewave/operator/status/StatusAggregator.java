@@ -86,11 +86,12 @@ public final class StatusAggregator {
                         || b.reason().equals("RollbackFailed"))
             .toList();
     boolean stalled = phase == OSImagePhase.Failed || !human.isEmpty();
+    boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");
     a.set(
         STALLED,
         stalled,
         phase == OSImagePhase.Failed
-            ? "FailurePolicy"
+            ? (stuck ? "StuckNode" : "FailurePolicy")
             : human.isEmpty() ? "Progressing" : "NeedsAttention",
         stalled ? why(plan, progress) + describe(human) : "not stalled");
     boolean paused = phase == OSImagePhase.Paused;
@@ -131,7 +132,7 @@ public final class StatusAggregator {
         new NodeCounts(c.total(), c.staged(), c.updating(), c.updated(), c.failed(), c.skipped()),
         plan.waves().stream().map(StatusAggregator::wave).toList(),
         plan.order(),
-        plan.blockers().stream().map(b -> issue(b, firstSeen(old, b, now))).toList(),
+        plan.blockers().stream().map(b -> issue(b, firstSeen(old, b, now), since(old, b))).toList(),
         lastFailure,
         a.conditions);
   }
@@ -163,7 +164,27 @@ public final class StatusAggregator {
   }
 
   private static NodeIssue issue(Blocker b, Instant now) {
-    return new NodeIssue(b.node(), b.reason(), b.message(), now.toString());
+    return issue(b, now, b.since() != null ? b.since().toString() : null);
+  }
+
+  private static NodeIssue issue(Blocker b, Instant now, String since) {
+    return new NodeIssue(b.node(), b.reason(), b.message(), now.toString(), since);
+  }
+
+  /** The blocker's own since, else the one status already shows for it (never dropped). */
+  private static String since(OSImageStatus old, Blocker b) {
+    if (b.since() != null) {
+      return b.since().toString();
+    }
+    if (old == null || old.blockers() == null) {
+      return null;
+    }
+    return old.blockers().stream()
+        .filter(i -> b.node().equals(i.node()) && b.reason().equals(i.reason()))
+        .map(NodeIssue::since)
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   private static WaveStatus wave(RolloutPlan.PlannedWave w) {

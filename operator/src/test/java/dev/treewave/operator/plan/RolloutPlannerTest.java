@@ -209,6 +209,7 @@ class RolloutPlannerTest {
     assertThat(cluster.node("node-01").cordons).isZero();
 
     cluster.now = plan.wakeAt();
+    cluster.agentsAct(); // their heartbeat: live agents report while the rollout waits
     assertThat(cordons(cluster.step(policy))).containsExactly("node-01");
   }
 
@@ -376,10 +377,11 @@ class RolloutPlannerTest {
   }
 
   @Test
-  void drainTimeoutUncordonsSkipsAndMovesOn() {
+  void drainTimeoutUncordonsSkipsAndMovesOnWithinMaxFailedNodes() {
     SimulatedCluster cluster = new SimulatedCluster(3);
     cluster.node("node-00").behavior = Behavior.DRAIN_NEVER_FINISHES;
-    RolloutPolicy policy = DEFAULTS.withDrain(Duration.ofMinutes(5), false);
+    RolloutPolicy policy =
+        DEFAULTS.withDrain(Duration.ofMinutes(5), false).withFailurePolicy(false, 1);
 
     RolloutPlan last = cluster.run(policy, 40);
 
@@ -391,6 +393,22 @@ class RolloutPlannerTest {
     assertThat(last.counts().skipped()).isEqualTo(1);
     assertThat(last.counts().updated()).isEqualTo(2);
     assertThat(last.phase()).isEqualTo(Phase.COMPLETED);
+    assertThat(last.blockers())
+        .singleElement()
+        .satisfies(b -> assertThat(b.reason()).isEqualTo("DrainTimedOut"));
+  }
+
+  @Test
+  void aSkippedNodeCountsAgainstMaxFailedNodes() {
+    SimulatedCluster cluster = new SimulatedCluster(3);
+    cluster.node("node-00").behavior = Behavior.DRAIN_NEVER_FINISHES;
+
+    RolloutPlan last = cluster.run(DEFAULTS.withDrain(Duration.ofMinutes(5), false), 40);
+
+    assertThat(cluster.node("node-00").outcome.kind()).isEqualTo(Outcome.Kind.SKIPPED);
+    assertThat(last.phase()).isEqualTo(Phase.FAILED);
+    assertThat(last.waitingFor()).contains("failed or were skipped");
+    assertThat(cluster.node("node-00").unschedulable).isFalse();
   }
 
   @Test

@@ -26,7 +26,17 @@ final class SimulatedCluster {
     FAILS_TO_STAGE,
     FAILS_HEALTH_GATE,
     DRAIN_BLOCKED_BY_PDB,
-    DRAIN_NEVER_FINISHES
+    DRAIN_NEVER_FINISHES,
+    /** No agent ever reports: no OSNode status at all. */
+    NO_AGENT,
+    /** The agent reported once, then died: it never acts or reports again. */
+    AGENT_DIES,
+    /** The agent reports the host Unmanaged and never acts. */
+    UNMANAGED,
+    /** The agent is alive but keeps retrying a stage that never finishes. */
+    STAGE_RETRIES_FOREVER,
+    /** The agent acts until it is told to activate; the node never comes back from the reboot. */
+    NEVER_RETURNS
   }
 
   static final class Node {
@@ -49,6 +59,8 @@ final class SimulatedCluster {
     Behavior behavior = Behavior.GOOD;
     int cordons;
     int reboots;
+    Instant lastSeen;
+    boolean dead;
 
     Node(String name) {
       this.name = name;
@@ -79,7 +91,13 @@ final class SimulatedCluster {
               staged,
               previous,
               staged != null || TARGET.equals(booted) ? "41.1" : null,
-              outcome));
+              outcome,
+              behavior != Behavior.NO_AGENT,
+              lastSeen,
+              behavior == Behavior.UNMANAGED ? "NotOstreeBooted: not an OSTree system" : null,
+              behavior == Behavior.STAGE_RETRIES_FOREVER
+                  ? "PullFailed: connection refused (attempt 1 of 5)"
+                  : null));
     }
   }
 
@@ -90,6 +108,10 @@ final class SimulatedCluster {
   final List<String> cordonOrder = new ArrayList<>();
   final List<RolloutPlan> plans = new ArrayList<>();
   int maxUnavailableSeen;
+
+  /** What the last status showed, as the reconciler feeds it back (since kept, as status does). */
+  List<RolloutPlan.Blocker> blockers = List.of();
+
   private int nextId;
 
   SimulatedCluster(int count) {
@@ -105,13 +127,37 @@ final class SimulatedCluster {
 
   RolloutSnapshot snapshot(RolloutPolicy policy) {
     return new RolloutSnapshot(
-        now, TARGET, policy, nodes.values().stream().map(Node::view).toList(), frozen, leader);
+        now,
+        TARGET,
+        policy,
+        nodes.values().stream().map(Node::view).toList(),
+        frozen,
+        leader,
+        blockers);
   }
 
   /** Plans once, records waves as status would, applies the steps. */
   RolloutPlan step(RolloutPolicy policy) {
     RolloutPlan plan = RolloutPlanner.plan(snapshot(policy));
     plans.add(plan);
+    List<RolloutPlan.Blocker> shown = blockers;
+    blockers =
+        plan.blockers().stream()
+            .map(
+                b ->
+                    new RolloutPlan.Blocker(
+                        b.node(),
+                        b.reason(),
+                        b.message(),
+                        b.since() != null
+                            ? b.since()
+                            : shown.stream()
+                                .filter(
+                                    o -> o.node().equals(b.node()) && o.reason().equals(b.reason()))
+                                .map(RolloutPlan.Blocker::since)
+                                .findFirst()
+                                .orElse(now)))
+            .toList();
     frozen =
         plan.waves().stream()
             .map(w -> new FrozenWave(w.index(), w.nodes(), w.completedAt()))
@@ -173,6 +219,10 @@ final class SimulatedCluster {
         n.outcome = r.outcome();
       } else if (step instanceof NodeStep.RecordOutcome r) {
         n.outcome = r.outcome();
+      } else if (step instanceof NodeStep.Retry r) {
+        assertThat(n.cordonedByUs).as("retry only released nodes: " + n.name).isFalse();
+        n.outcome = null;
+        n.instruction = instr(Action.STAGE, r.commit());
       } else if (step instanceof NodeStep.Release r) {
         assertThat(n.cordonedByUs).as("release only what we cordoned: " + n.name).isTrue();
         if (r.outcome() != null) {
@@ -187,6 +237,17 @@ final class SimulatedCluster {
 
   void agentsAct() {
     for (Node n : nodes.values()) {
+      boolean silent =
+          n.dead
+              || n.behavior == Behavior.NO_AGENT
+              || (n.behavior == Behavior.AGENT_DIES && n.lastSeen != null);
+      if (silent) {
+        continue;
+      }
+      n.lastSeen = now;
+      if (n.behavior == Behavior.UNMANAGED || n.behavior == Behavior.STAGE_RETRIES_FOREVER) {
+        continue;
+      }
       PlannedInstruction i = n.instruction;
       if (i == null || i.id().equals(n.lastCompleted) || i.id().equals(n.failedId)) {
         continue;
@@ -203,6 +264,11 @@ final class SimulatedCluster {
           }
         }
         case ACTIVATE -> {
+          if (n.behavior == Behavior.NEVER_RETURNS) {
+            n.dead = true; // rebooted, and neither the node nor its agent came back
+            n.ready = false;
+            continue;
+          }
           n.previous = n.booted;
           n.booted = i.commit();
           n.staged = null;

@@ -13,6 +13,8 @@ import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImageSpec;
 import dev.treewave.api.v1alpha1.Pause;
 import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.StuckNodeAction;
+import dev.treewave.api.v1alpha1.StuckNodePolicy;
 import dev.treewave.api.v1alpha1.Verification;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.api.v1alpha1.Wave;
@@ -58,6 +60,10 @@ class PolicyMapperTest {
     assertThat(p.forceDrainOnTimeout()).isTrue();
     assertThat(p.rollbackOnFailure()).isTrue();
     assertThat(p.maxFailedNodes()).isEqualTo(2);
+    assertThat(p.stageTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(p.agentSilence()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(p.skipStuck()).as("Stop by default").isFalse();
+    assertThat(p.retry().requested()).isFalse();
     assertThat(p.paused()).isTrue();
     assertThat(p.resumedWave()).isEqualTo(-1);
   }
@@ -122,5 +128,37 @@ class PolicyMapperTest {
     assertThat(GoDuration.parse("f", "0s")).isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> GoDuration.parse("f", "10 m")).hasMessageContaining("f: \"10 m\"");
     assertThatThrownBy(() -> GoDuration.parse("f", "m10")).isInstanceOf(InvalidSpecException.class);
+  }
+
+  @Test
+  void stuckNodePolicyAndTheRetryAnnotation() {
+    OSImage image = image(null, null);
+    OSImageSpec spec = image.getSpec();
+    image.setSpec(
+        new OSImageSpec(
+            spec.osName(),
+            spec.source(),
+            spec.verification(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new StuckNodePolicy("90s", "45s", StuckNodeAction.Skip)));
+    image.getMetadata().setAnnotations(Map.of(OSImage.RETRY_ANNOTATION, " node-a, node-b "));
+
+    RolloutPolicy p = PolicyMapper.toPolicy(image);
+
+    assertThat(p.stageTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(p.agentSilence()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(p.skipStuck()).isTrue();
+    assertThat(p.retry().all()).isFalse();
+    assertThat(p.retry().nodes()).containsExactlyInAnyOrder("node-a", "node-b");
+
+    image.getMetadata().setAnnotations(Map.of(OSImage.RETRY_ANNOTATION, "all"));
+    assertThat(PolicyMapper.toPolicy(image).retry().all()).isTrue();
   }
 }
