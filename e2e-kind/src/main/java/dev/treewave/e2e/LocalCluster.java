@@ -58,7 +58,34 @@ public final class LocalCluster implements AutoCloseable {
    * @param workDir where repository and sysroots go (deleted on close)
    * @param log progress lines
    */
-  public record Options(int nodes, Path workDir, Consumer<String> log) {}
+  public record Options(
+      int nodes,
+      Path workDir,
+      Consumer<String> log,
+      AgentSettings agentSettings,
+      Duration agentHeartbeat) {
+
+    /** Agents retry 5 times, 2 s apart, and write a heartbeat every 30 s. */
+    public Options(int nodes, Path workDir, Consumer<String> log) {
+      this(
+          nodes,
+          workDir,
+          log,
+          new AgentSettings(
+              2,
+              16L << 20,
+              5,
+              Duration.ofSeconds(2),
+              Duration.ofMinutes(3),
+              Duration.ofMillis(500)),
+          Duration.ofSeconds(30));
+    }
+
+    /** The same, with other agent settings and heartbeat (fault-injection tests). */
+    public Options withAgents(AgentSettings settings, Duration heartbeat) {
+      return new Options(nodes, workDir, log, settings, heartbeat);
+    }
+  }
 
   private final Options options;
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -135,9 +162,7 @@ public final class LocalCluster implements AutoCloseable {
                 + " minAvailable %d",
             APPS_NAMESPACE, WORKLOAD, workloadReplicas(), workloadMinAvailable()));
 
-    AgentSettings settings =
-        new AgentSettings(
-            2, 16L << 20, 5, Duration.ofSeconds(2), Duration.ofMinutes(3), Duration.ofMillis(500));
+    AgentSettings settings = options.agentSettings();
     var verification =
         new dev.treewave.ostree.sign.VerificationPolicy(
             List.of(
@@ -156,6 +181,7 @@ public final class LocalCluster implements AutoCloseable {
               verification,
               client,
               settings,
+              options.agentHeartbeat(),
               (name, commit, boots) -> bootLog.add(name + " " + commit));
       nodes.add(node);
       toClose.add(node);

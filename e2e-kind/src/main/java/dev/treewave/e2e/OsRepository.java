@@ -33,7 +33,8 @@ public final class OsRepository implements AutoCloseable {
   private final String v2;
   private final String untrusted;
   private final String publicKey;
-  private final StaticRepoServer server;
+  private StaticRepoServer server;
+  private long retiredDownloads;
 
   private OsRepository(
       Path path,
@@ -170,15 +171,32 @@ public final class OsRepository implements AutoCloseable {
     return publicKey;
   }
 
-  public String url() {
+  public synchronized String url() {
     return server.url();
   }
 
   /** How many object files (commits, trees, file content) the server has handed out so far. */
-  public long objectDownloads() {
-    return server.requests().stream()
+  public synchronized long objectDownloads() {
+    return retiredDownloads + downloads(server);
+  }
+
+  private static long downloads(StaticRepoServer s) {
+    return s.requests().stream()
         .filter(r -> r.status() == 200 && r.path().contains("/objects/"))
         .count();
+  }
+
+  /** An outage: the server stops, so connections to its port are refused until {@link #up}. */
+  public synchronized void down() {
+    retiredDownloads += downloads(server);
+    server.close();
+  }
+
+  /** Back after {@link #down}, on the same address (the nodes' URL still works). */
+  public synchronized void up() throws IOException {
+    InetSocketAddress address =
+        new InetSocketAddress("127.0.0.1", java.net.URI.create(server.url()).getPort());
+    server = StaticRepoServer.start(path, address);
   }
 
   public Path path() {
@@ -186,7 +204,7 @@ public final class OsRepository implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     server.close();
   }
 }

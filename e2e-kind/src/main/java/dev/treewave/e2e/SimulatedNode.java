@@ -49,6 +49,7 @@ public final class SimulatedNode implements AutoCloseable {
   private final Path bootIdFile;
   private final KubernetesClient client;
   private final AgentSettings settings;
+  private final Duration heartbeat;
   private final BootListener listener;
   private final AtomicInteger boots = new AtomicInteger();
   private volatile AgentRuntime agent;
@@ -64,7 +65,9 @@ public final class SimulatedNode implements AutoCloseable {
       Path root,
       KubernetesClient client,
       AgentSettings settings,
+      Duration heartbeat,
       BootListener listener) {
+    this.heartbeat = heartbeat;
     this.name = name;
     this.root = root;
     this.cmdline = root.resolve("proc-cmdline");
@@ -88,6 +91,7 @@ public final class SimulatedNode implements AutoCloseable {
       VerificationPolicy verification,
       KubernetesClient client,
       AgentSettings settings,
+      Duration heartbeat,
       BootListener listener)
       throws IOException {
     Path repoPath = root.resolve("ostree/repo");
@@ -108,7 +112,7 @@ public final class SimulatedNode implements AutoCloseable {
     Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
     sysroot.osInit(osName);
     sysroot.deploy(DeployOptions.of(commit).withOsname(osName));
-    SimulatedNode node = new SimulatedNode(name, root, client, settings, listener);
+    SimulatedNode node = new SimulatedNode(name, root, client, settings, heartbeat, listener);
     node.bootDefault();
     return node;
   }
@@ -140,15 +144,53 @@ public final class SimulatedNode implements AutoCloseable {
             root.resolve("var-lib-treewave/journal.json"),
             RebootStrategy.NONE,
             List.of(),
-            Duration.ofSeconds(30),
+            heartbeat.compareTo(Duration.ofSeconds(30)) < 0 ? heartbeat : Duration.ofSeconds(30),
             "127.0.0.1",
             0,
-            settings);
+            settings,
+            Path.of("/proc"),
+            heartbeat);
     try {
       Files.createDirectories(config.journalFile().getParent());
       agent = AgentRuntime.start(client, config, host, new BootloaderRebooter(), Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the agent for good, as a deleted agent pod: it neither acts nor reports again. */
+  public void killAgent() throws InterruptedException {
+    AgentRuntime running;
+    synchronized (this) {
+      closed = true;
+      running = agent;
+      agent = null;
+    }
+    if (running != null) {
+      running.close();
+    }
+  }
+
+  /**
+   * Makes the host look like it was not booted from OSTree (its {@code run/ostree-booted} marker is
+   * gone), so the agent reports it Unmanaged; {@link #manageAgain} undoes it.
+   */
+  public void markNotOstreeBooted() throws IOException {
+    Files.deleteIfExists(root.resolve("run/ostree-booted"));
+    AgentRuntime running = agent;
+    if (running != null) {
+      running.trigger();
+    }
+  }
+
+  public void manageAgain() throws IOException {
+    Path marker = root.resolve("run/ostree-booted");
+    if (!Files.exists(marker)) {
+      Files.createFile(marker);
+    }
+    AgentRuntime running = agent;
+    if (running != null) {
+      running.trigger();
     }
   }
 
