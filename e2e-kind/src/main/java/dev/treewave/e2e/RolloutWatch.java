@@ -181,6 +181,13 @@ public final class RolloutWatch implements AutoCloseable {
           .append(' ')
           .append(LocalCluster.shortId(s.booted().commit()));
     }
+    if (s.retrying() != null) {
+      sb.append(", retrying ")
+          .append(s.retrying().reason())
+          .append(" (attempt ")
+          .append(s.retrying().attempt())
+          .append(')');
+    }
     if (s.lastError() != null) {
       sb.append(", error ")
           .append(s.lastError().reason())
