@@ -12,8 +12,18 @@ import java.util.Objects;
  *     every node of a rollout gets the same bits
  * @param verification the signature policy; a pull must refuse a commit that does not satisfy it
  *     before it fetches the commit's content
+ * @param pinned whether {@code commit} was pinned explicitly (a GitOps rollback pins an older
+ *     commit) rather than resolved from the ref: only a pinned commit may be older than the one the
+ *     local ref already records; otherwise the pull refuses it (libostree's --timestamp-check), so
+ *     a mirror replaying an older signed commit cannot downgrade the node
  */
-public record PullRequest(URI url, String ref, String commit, VerificationPolicy verification) {
+public record PullRequest(
+    URI url, String ref, String commit, VerificationPolicy verification, boolean pinned) {
+
+  /** A request for an explicitly given commit (pinned: it may be older than the local ref). */
+  public PullRequest(URI url, String ref, String commit, VerificationPolicy verification) {
+    this(url, ref, commit, verification, true);
+  }
 
   public PullRequest {
     Objects.requireNonNull(url, "url");

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  * @param depth parents to follow: 0 just the tip, -1 all history
  * @param parallelism concurrent object fetches
  * @param useDeltas use static deltas advertised by the remote
+ * @param timestampCheck libostree's {@code --timestamp-check}: refuse to move a ref to a commit
+ *     whose timestamp is older than the commit it points to now
  */
 public record PullOptions(
     Optional<String> remoteName,
@@ -24,7 +26,8 @@ public record PullOptions(
     boolean commitMetadataOnly,
     boolean useDeltas,
     int parallelism,
-    Consumer<PullProgress> progress) {
+    Consumer<PullProgress> progress,
+    boolean timestampCheck) {
 
   public PullOptions {
     refs = List.copyOf(refs);
@@ -39,7 +42,7 @@ public record PullOptions(
   /** Pull {@code refs} from remote {@code remote}, verifying per {@code verification}. */
   public static PullOptions of(String remote, List<String> refs, VerificationPolicy verification) {
     return new PullOptions(
-        Optional.of(remote), refs, verification, 0, false, false, true, 8, p -> {});
+        Optional.of(remote), refs, verification, 0, false, false, true, 8, p -> {}, false);
   }
 
   public PullOptions withDepth(int d) {
@@ -52,7 +55,8 @@ public record PullOptions(
         commitMetadataOnly,
         useDeltas,
         parallelism,
-        progress);
+        progress,
+        timestampCheck);
   }
 
   public PullOptions withMirror(boolean m) {
@@ -65,12 +69,22 @@ public record PullOptions(
         commitMetadataOnly,
         useDeltas,
         parallelism,
-        progress);
+        progress,
+        timestampCheck);
   }
 
   public PullOptions withCommitMetadataOnly(boolean c) {
     return new PullOptions(
-        remoteName, refs, verification, depth, mirror, c, useDeltas, parallelism, progress);
+        remoteName,
+        refs,
+        verification,
+        depth,
+        mirror,
+        c,
+        useDeltas,
+        parallelism,
+        progress,
+        timestampCheck);
   }
 
   public PullOptions withDeltas(boolean d) {
@@ -83,12 +97,22 @@ public record PullOptions(
         commitMetadataOnly,
         d,
         parallelism,
-        progress);
+        progress,
+        timestampCheck);
   }
 
   public PullOptions withParallelism(int p) {
     return new PullOptions(
-        remoteName, refs, verification, depth, mirror, commitMetadataOnly, useDeltas, p, progress);
+        remoteName,
+        refs,
+        verification,
+        depth,
+        mirror,
+        commitMetadataOnly,
+        useDeltas,
+        p,
+        progress,
+        timestampCheck);
   }
 
   public PullOptions withProgress(Consumer<PullProgress> p) {
@@ -101,11 +125,35 @@ public record PullOptions(
         commitMetadataOnly,
         useDeltas,
         parallelism,
-        p);
+        p,
+        timestampCheck);
   }
 
   public PullOptions withRemoteName(Optional<String> r) {
     return new PullOptions(
-        r, refs, verification, depth, mirror, commitMetadataOnly, useDeltas, parallelism, progress);
+        r,
+        refs,
+        verification,
+        depth,
+        mirror,
+        commitMetadataOnly,
+        useDeltas,
+        parallelism,
+        progress,
+        timestampCheck);
+  }
+
+  public PullOptions withTimestampCheck(boolean t) {
+    return new PullOptions(
+        remoteName,
+        refs,
+        verification,
+        depth,
+        mirror,
+        commitMetadataOnly,
+        useDeltas,
+        parallelism,
+        progress,
+        t);
   }
 }

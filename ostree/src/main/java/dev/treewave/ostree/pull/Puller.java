@@ -334,6 +334,9 @@ public final class Puller {
     }
     checkRefBinding(commit, id, ref);
     verified.put(id, opts.verification().verifyCommit(id, bytes, metaMap));
+    if (required) {
+      checkTimestamp(opts, ref, id, commit);
+    }
     boolean complete = isComplete(id);
     if (!complete) {
       markPartial(id, true);
@@ -371,6 +374,36 @@ public final class Puller {
               + ", not to the requested ref '"
               + ref.get()
               + "'");
+    }
+  }
+
+  /**
+   * libostree's {@code --timestamp-check}: a ref may not move to a commit older than the commit it
+   * points to now (an older, validly signed commit replayed by a mirror would otherwise be a silent
+   * downgrade). Checked once the new commit is verified, before anything of it is written.
+   */
+  private void checkTimestamp(PullOptions opts, Optional<String> ref, ObjectId id, Commit commit) {
+    if (!opts.timestampCheck() || ref.isEmpty()) {
+      return;
+    }
+    ObjectId current = currentRef(opts, ref.get());
+    if (current == null || current.equals(id) || !repo.hasObject(ObjectType.COMMIT, current)) {
+      return;
+    }
+    long now = repo.readCommit(current).timestamp();
+    if (commit.timestamp() < now) {
+      throw new PullException(
+          "Upgrade target revision '"
+              + id
+              + "' with timestamp '"
+              + java.time.Instant.ofEpochSecond(commit.timestamp())
+              + "' is chronologically older than current revision '"
+              + current
+              + "' with timestamp '"
+              + java.time.Instant.ofEpochSecond(now)
+              + "' of "
+              + refspecFor(opts, ref.get())
+              + "; refused (--timestamp-check)");
     }
   }
 
@@ -493,6 +526,7 @@ public final class Puller {
     }
     List<String> sigs = opts.verification().verifyCommit(name.to(), commitBytes, meta.orElse(null));
     checkRefBinding(sb.commit(), name.to(), ref);
+    checkTimestamp(opts, ref, name.to(), sb.commit());
     markPartial(name.to(), true);
     final Optional<byte[]> mb = metaBytes;
     try (Transaction tx = repo.beginTransaction()) {

@@ -157,7 +157,8 @@ public final class OstreeHostOs implements HostOs {
                       REMOTE,
                       List.of(request.ref() + "@" + request.commit()),
                       policy(request.verification()))
-                  .withCommitMetadataOnly(true));
+                  .withCommitMetadataOnly(true)
+                  .withTimestampCheck(!request.pinned()));
       Optional<CommitSizes> sizes = CommitSizes.fromCommit(repo.readCommit(id));
       if (sizes.isPresent()) {
         CommitSizes.Totals missing = sizes.get().missing(e -> repo.hasObject(e.type(), e.id()));
@@ -239,6 +240,8 @@ public final class OstreeHostOs implements HostOs {
                   REMOTE,
                   List.of(request.ref() + "@" + request.commit()),
                   policy(request.verification()))
+              // an unpinned commit may not be older than the ref's current one (a downgrade)
+              .withTimestampCheck(!request.pinned())
               .withProgress(
                   p ->
                       listener.onProgress(

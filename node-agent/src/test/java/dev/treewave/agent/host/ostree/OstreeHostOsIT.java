@@ -158,6 +158,21 @@ class OstreeHostOsIT {
         .isEqualTo(HostOsException.Kind.NOT_FOUND);
   }
 
+  @Test
+  void anUnpinnedOlderCommitIsRefusedButAPinnedOneIsAllowed() throws Exception {
+    host.pull(request(v2), p -> {});
+    OstreeRepo local = OstreeRepo.open(root.resolve("ostree/repo"));
+    String ref = OstreeHostOs.REMOTE + ":" + REF;
+    assertThat(local.refs().read(ref).map(ObjectId::hex)).contains(v2);
+    PullRequest unpinned = new PullRequest(URI.create(server.url()), REF, v1, trusted, false);
+    assertThatThrownBy(() -> host.pull(unpinned, p -> {}))
+        .isInstanceOf(HostOsException.class)
+        .hasMessageContaining("chronologically older");
+    assertThat(local.refs().read(ref).map(ObjectId::hex)).contains(v2); // no ref moved
+    host.pull(request(v1), p -> {}); // pinned, as a GitOps rollback pins: allowed
+    assertThat(local.refs().read(ref).map(ObjectId::hex)).contains(v1);
+  }
+
   private PullRequest request(String commit) {
     return new PullRequest(URI.create(server.url()), REF, commit, trusted);
   }

@@ -42,6 +42,11 @@ final class PullCommand extends TransportCommand {
   boolean quiet;
 
   @Option(
+      names = "--timestamp-check",
+      description = "Refuse to move a ref to a commit older than the one it points to")
+  boolean timestampCheck;
+
+  @Option(
       names = "--network-retries",
       paramLabel = "N",
       description = "Retries of a failed network request (default 5; remote: n-network-retries)")
@@ -95,7 +100,8 @@ final class PullCommand extends TransportCommand {
             .withMirror(mirror)
             .withCommitMetadataOnly(commitMetadataOnly)
             .withDeltas(!noDeltas)
-            .withParallelism(parallel);
+            .withParallelism(parallel)
+            .withTimestampCheck(timestampCheck);
     if (!quiet) {
       o = o.withProgress(new ProgressBar(err()));
     }
@@ -171,7 +177,8 @@ final class PullLocalCommand extends TransportCommand {
             false,
             false,
             4,
-            p -> {});
+            p -> {},
+            false);
     try (ObjectSource s = new LocalRepoSource(src)) {
       PullResult r = new Puller(repo()).pull(s, o);
       out()
