@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * {@code ostree checkout}: materialises a commit's tree. Regular files are hard-linked from the
@@ -86,8 +84,11 @@ public final class Checkout {
         meta = d.metaChecksum();
       }
       checkParentIsRealDirectory(target);
-      checkoutDir(tree, meta, target);
-      deferredXattrs.apply();
+      // The anchors outlive the walk: directory metadata and the deferred xattrs use them too.
+      try (PathAnchors anchors = new PathAnchors()) {
+        checkoutDir(tree, meta, target, anchors);
+        deferredXattrs.apply();
+      }
     } catch (IOException e) {
       throw new OstreeException("Checkout into " + target + ": " + e.getMessage(), e);
     }
@@ -114,56 +115,136 @@ public final class Checkout {
     }
   }
 
-  private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dir) throws IOException {
-    ForkJoinPool pool = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+  /** A directory whose content is written; its own metadata comes last, deepest first. */
+  private record Written(Path dir, DirMeta meta, int depth) {}
+
+  /**
+   * Writes the tree without recursion: every directory is one task on a shared queue that writes
+   * its files and queues its subdirectories, and no task waits for another, so neither the Java
+   * stack nor the pool grows with the tree's depth (a 10,000-deep chain is a valid commit;
+   * libostree checks it out). Directory metadata is applied afterwards, deepest first, so a
+   * read-only directory still receives its children. A checkout that fails removes what it wrote.
+   */
+  private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dir, PathAnchors anchors)
+      throws IOException {
+    // Only what this checkout wrote is removed on failure: a new directory, or the contents of the
+    // empty one it was given; never an existing file, symlink or a union target.
+    boolean existed = Files.exists(dir, NOFOLLOW);
+    boolean mayRemove =
+        !options.union() && (!existed || (Files.isDirectory(dir, NOFOLLOW) && isEmpty(dir)));
     try {
-      pool.invoke(new DirTask(treeId, metaId, dir, true));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } finally {
-      pool.shutdownNow();
+      List<Written> written = writeTree(treeId, metaId, dir, anchors);
+      written.sort(java.util.Comparator.comparingInt(Written::depth).reversed());
+      for (Written w : written) {
+        applyDirMeta(w.dir(), w.meta());
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      if (mayRemove) {
+        removeQuietly(dir, existed, e);
+      }
+      throw e;
     }
   }
 
-  /** One directory: its files, then its subdirectories in parallel, then its own metadata. */
-  private final class DirTask extends RecursiveAction {
-    private final ObjectId treeId;
-    private final ObjectId metaId;
-    private final Path dir;
-    private final boolean isRoot;
-
-    DirTask(ObjectId treeId, ObjectId metaId, Path dir, boolean isRoot) {
-      this.treeId = treeId;
-      this.metaId = metaId;
-      this.dir = dir;
-      this.isRoot = isRoot;
+  /** Leaves {@code dir} as it was before: absent, or empty if it existed (then it was empty). */
+  private static void removeQuietly(Path dir, boolean existed, Throwable cause) {
+    try {
+      if (existed) {
+        dev.treewave.ostree.repo.TreeRemoval.deleteContents(dir);
+      } else {
+        dev.treewave.ostree.repo.TreeRemoval.delete(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
     }
+  }
 
-    @Override
-    protected void compute() {
-      try {
+  private List<Written> writeTree(ObjectId treeId, ObjectId metaId, Path root, PathAnchors anchors)
+      throws IOException {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "checkout");
+              t.setDaemon(true);
+              return t;
+            });
+    java.util.concurrent.atomic.AtomicInteger pending =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.Queue<Written> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    class Walk {
+      void submit(ObjectId tree, ObjectId meta, Path dir, int depth) {
+        pending.incrementAndGet();
+        pool.execute(
+            () -> {
+              try {
+                if (!done.isDone()) {
+                  writeOne(tree, meta, dir, depth);
+                }
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              } finally {
+                if (pending.decrementAndGet() == 0) {
+                  done.complete(null);
+                }
+              }
+            });
+      }
+
+      void writeOne(ObjectId treeId, ObjectId metaId, Path dir, int depth) throws IOException {
         DirMeta meta = metaCache.computeIfAbsent(metaId, repo::readDirMeta);
         DirTree tree = repo.readDirTree(treeId);
-        prepareDirectory(dir, isRoot);
+        prepareDirectory(dir, depth == 0);
+        written.add(new Written(dir, meta, depth));
+        Path base = anchors.shorten(dir);
         for (DirTree.FileEntry f : tree.files()) {
-          checkoutFile(f.checksum(), dir.resolve(f.name()));
+          checkoutFile(f.checksum(), base.resolve(f.name()));
         }
-        List<DirTask> subs = new java.util.ArrayList<>(tree.dirs().size());
         for (DirTree.DirEntry d : tree.dirs()) {
-          subs.add(new DirTask(d.treeChecksum(), d.metaChecksum(), dir.resolve(d.name()), false));
+          submit(d.treeChecksum(), d.metaChecksum(), base.resolve(d.name()), depth + 1);
         }
-        invokeAll(subs);
-        // Permissions last, so a read-only directory still receives its children.
-        if (!options.userMode()) {
-          FileAttributes.chown(dir, meta.uid(), meta.gid());
-          FileAttributes.writeXattrs(dir, meta.xattrs(), deferredXattrs);
-        }
-        FileAttributes.chmod(dir, meta.mode());
-        FileAttributes.setMtimeZero(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
+    try {
+      new Walk().submit(treeId, metaId, root, 0);
+      done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new OstreeException(String.valueOf(c.getMessage()), c);
+    } finally {
+      // No task may still write while a failed checkout is being removed.
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new java.util.ArrayList<>(written);
+  }
+
+  private void applyDirMeta(Path dir, DirMeta meta) throws IOException {
+    if (!options.userMode()) {
+      FileAttributes.chown(dir, meta.uid(), meta.gid());
+      FileAttributes.writeXattrs(dir, meta.xattrs(), deferredXattrs);
+    }
+    FileAttributes.chmod(dir, meta.mode());
+    FileAttributes.setMtimeZero(dir);
   }
 
   private void prepareDirectory(Path dir, boolean isRoot) throws IOException {

@@ -76,17 +76,27 @@ public final class TreeListing {
     return out;
   }
 
-  private void children(Node dir, List<String> out) {
-    DirTree t = repo.readDirTree(dir.tree());
-    String base = dir.path().equals("/") ? "" : dir.path();
-    for (DirTree.FileEntry f : t.files()) {
-      line(new Node(base + "/" + f.name(), null, null, f.checksum()), out);
-    }
-    for (DirTree.DirEntry d : t.dirs()) {
-      Node sub = new Node(base + "/" + d.name(), d.treeChecksum(), d.metaChecksum(), null);
-      line(sub, out);
-      if (recursive) {
-        children(sub, out);
+  /** Depth first, files then directories, without recursion (a tree may be 10,000 deep). */
+  private void children(Node top, List<String> out) {
+    java.util.Deque<Node> todo = new java.util.ArrayDeque<>();
+    todo.push(top);
+    while (!todo.isEmpty()) {
+      Node dir = todo.pop();
+      if (dir != top) {
+        line(dir, out);
+        if (!recursive) {
+          continue;
+        }
+      }
+      DirTree t = repo.readDirTree(dir.tree());
+      String base = dir.path().equals("/") ? "" : dir.path();
+      for (DirTree.FileEntry f : t.files()) {
+        line(new Node(base + "/" + f.name(), null, null, f.checksum()), out);
+      }
+      List<DirTree.DirEntry> dirs = t.dirs();
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        DirTree.DirEntry d = dirs.get(i);
+        todo.push(new Node(base + "/" + d.name(), d.treeChecksum(), d.metaChecksum(), null));
       }
     }
   }

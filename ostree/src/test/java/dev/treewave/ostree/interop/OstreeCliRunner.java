@@ -76,4 +76,25 @@ final class OstreeCliRunner {
             subject)
         .strip();
   }
+
+  /** Runs a shell script in {@code dir} and returns its stdout (for listings of a tree). */
+  String sh(Path dir, String script) throws IOException, InterruptedException {
+    Path err = java.nio.file.Files.createTempFile("sh", ".err");
+    try {
+      Process p =
+          new ProcessBuilder("sh", "-euc", script)
+              .directory(dir.toFile())
+              .redirectError(err.toFile())
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        String msg = java.nio.file.Files.readString(err);
+        throw new AssertionError(
+            "sh " + script + " failed: " + msg.substring(0, Math.min(msg.length(), 500)));
+      }
+      return out;
+    } finally {
+      java.nio.file.Files.deleteIfExists(err);
+    }
+  }
 }
