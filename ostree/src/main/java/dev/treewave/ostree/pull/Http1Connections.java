@@ -166,6 +166,8 @@ final class Http1Connections implements AutoCloseable {
               + "\r\nUser-Agent: treewave-ostree\r\nAccept-Encoding: identity\r\n\r\n";
       out.write(req.getBytes(StandardCharsets.ISO_8859_1)); // one write() per request
       HeaderBytes hb = new HeaderBytes();
+      in.headerDeadline =
+          readTimeoutMs > 0 ? (System.nanoTime() + readTimeoutMs * 1_000_000L) | 1 : 0;
       String statusLine;
       int status;
       do {
@@ -230,6 +232,7 @@ final class Http1Connections implements AutoCloseable {
       } else {
         body = new LengthBody(this, Long.MAX_VALUE, false); // until the server closes
       }
+      in.headerDeadline = 0; // the body has its own limits (chunk lines are read by readLine)
       return new Response(status, location, body);
     }
 
@@ -483,6 +486,12 @@ final class Http1Connections implements AutoCloseable {
     /** Bytes consumed by the last {@link #readLine} (with its line end). */
     int lineLength;
 
+    /**
+     * nanoTime by which the response headers must be complete (0: none): the watchdog ends a read
+     * that gets nothing, this ends headers trickled a byte at a time.
+     */
+    long headerDeadline;
+
     SocketInput(InputStream socket, int readLimitMs) {
       this.socket = socket;
       this.readLimitMs = readLimitMs;
@@ -555,8 +564,14 @@ final class Http1Connections implements AutoCloseable {
       StringBuilder sb = null;
       lineLength = 0;
       while (true) {
-        if (pos >= lim && !fill()) {
-          return null;
+        if (pos >= lim) {
+          if (headerDeadline != 0 && System.nanoTime() - headerDeadline > 0) {
+            throw new SocketTimeoutException(
+                "HTTP response headers not complete after " + readLimitMs + " ms");
+          }
+          if (!fill()) {
+            return null;
+          }
         }
         int start = pos;
         int end = start;

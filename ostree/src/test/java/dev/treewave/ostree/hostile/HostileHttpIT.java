@@ -90,6 +90,16 @@ class HostileHttpIT {
   }
 
   @Test
+  void headersTrickledByteByByteEndInBoundedTime() throws Exception {
+    try (MisbehavingServer s =
+        serving(new MisbehavingServer.Behaviour.TrickleHeaders(Duration.ofMillis(200)))) {
+      ForkedCli.Result r = pull(s.url(), "--low-speed-time-seconds=2", "--network-retries=1");
+      assertThat(r.err()).contains("HTTP response headers not complete after 2000 ms");
+      assertThat(r.seconds()).isLessThan(30);
+    }
+  }
+
+  @Test
   void aSteadyButEndlessTransferHitsTheRequestDeadline() throws Exception {
     try (MisbehavingServer s =
         serving(new MisbehavingServer.Behaviour.Trickle(Duration.ofMillis(20)))) {

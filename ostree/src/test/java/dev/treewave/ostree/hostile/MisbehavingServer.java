@@ -31,6 +31,9 @@ final class MisbehavingServer implements AutoCloseable {
     record Trickle(Duration every) implements Behaviour {}
 
     record Silent() implements Behaviour {}
+
+    /** The response headers themselves, one byte per interval. */
+    record TrickleHeaders(Duration every) implements Behaviour {}
   }
 
   private final Path root;
@@ -96,6 +99,17 @@ final class MisbehavingServer implements AutoCloseable {
       if (b instanceof Behaviour.Silent) {
         while (!closed && in.read() >= 0) {
           // hold the connection open, answering nothing, until the client gives up
+        }
+        return;
+      }
+      if (b instanceof Behaviour.TrickleHeaders t) {
+        byte[] head =
+            ("HTTP/1.1 200 OK\r\n" + "X-Padding: slow\r\n".repeat(1000))
+                .getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < head.length && !closed; i++) {
+          out.write(head[i]);
+          out.flush();
+          Thread.sleep(t.every().toMillis()); // the misbehaviour itself
         }
         return;
       }
