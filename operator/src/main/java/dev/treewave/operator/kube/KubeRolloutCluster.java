@@ -211,6 +211,12 @@ public final class KubeRolloutCluster implements RolloutCluster {
       instruct(a.node(), NodeAction.Activate, a.commit(), now, null);
     } else if (step instanceof NodeStep.Rollback r) {
       instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
+    } else if (step instanceof NodeStep.Withdraw w) {
+      // A merge patch with null removes the field: the agent sees no instruction and goes Idle.
+      wrote(
+          client
+              .resource(new OSNode(w.node(), null))
+              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"instruction\":null}}"));
     } else if (step instanceof NodeStep.RecordOutcome r) {
       patchOSNode(r.node(), null, r.outcome());
     } else if (step instanceof NodeStep.Retry r) {

@@ -58,26 +58,34 @@ final class InFlightNodes {
     switch (state) {
       case STAGING -> {
         if (agent.failed(instr)) {
-          fail(node, "StageFailed", agent.failure(), false);
+          fail(node, "StageFailed", agent.failure(), null);
         }
       }
       case DRAINING -> drain(node, agent);
       case ACTIVATING -> {
+        // The instruction may be for an earlier target (see NodeState): the node finishes that
+        // step first, and a failure sends it back from that commit.
         Blocker silent = StuckNodes.silent(node, snapshot);
         if (agent.failed(instr)) {
-          fail(node, "ActivationFailed", agent.failure(), true);
+          fail(node, "ActivationFailed", agent.failure(), instr.commit());
         } else if (silent != null) {
           stuckInSlot(
               new Blocker(
                   node.name(),
                   StuckNodes.NEVER_RETURNED,
-                  "told to boot the target at "
+                  "told to boot "
+                      + instr.commit()
+                      + " at "
                       + instr.issuedAt()
                       + ", the node never came back: "
                       + silent.message(),
                   silent.since()));
         } else if (pastDeadline(instr)) {
-          fail(node, "ActivationTimedOut", "did not boot the target in time", true);
+          fail(
+              node,
+              "ActivationTimedOut",
+              "did not boot " + instr.commit() + " in time",
+              instr.commit());
         }
       }
       case VERIFYING -> verify(node, instr);
@@ -128,7 +136,7 @@ final class InFlightNodes {
       return;
     }
     if (rollback) {
-      rollbackTo(node, agent.outcome(), "");
+      rollbackTo(node, agent.outcome(), target);
     } else if (stopForward) {
       steps.add(new NodeStep.Release(node.name(), null));
     } else {
@@ -138,7 +146,7 @@ final class InFlightNodes {
 
   private void verify(NodeView node, PlannedInstruction instr) {
     if (stopForward && policy.rollbackOnFailure()) {
-      rollbackTo(node, new Outcome(Kind.ROLLBACK_REQUESTED, target, "failure policy"), "");
+      rollbackTo(node, new Outcome(Kind.ROLLBACK_REQUESTED, target, "failure policy"), target);
       return;
     }
     Instant issued = instr != null && instr.issuedAt() != null ? instr.issuedAt() : null;
@@ -149,7 +157,7 @@ final class InFlightNodes {
       steps.add(new NodeStep.Release(node.name(), null));
     } else if (pastDeadline(instr)) {
       String why = !node.ready() ? "node not Ready" : "selected pods not Ready";
-      fail(node, "HealthGateFailed", why + " within " + policy.healthTimeout(), true);
+      fail(node, "HealthGateFailed", why + " within " + policy.healthTimeout(), target);
     } else {
       if (healthy) {
         wake(stableAt);
@@ -157,9 +165,13 @@ final class InFlightNodes {
     }
   }
 
-  /** Records a failure and, when the node may have left its old OS, sends it back. */
-  private void fail(NodeView node, String reason, String message, boolean inSlot) {
-    Blocker silent = inSlot ? StuckNodes.silent(node, snapshot) : null;
+  /**
+   * Records a failure and, when the node may have left its old OS, sends it back.
+   *
+   * @param leaving the commit the node was told to boot, or null when it was not (staging)
+   */
+  private void fail(NodeView node, String reason, String message, String leaving) {
+    Blocker silent = leaving != null ? StuckNodes.silent(node, snapshot) : null;
     if (silent != null) {
       // A Rollback would wait for an agent that is not there: name the node instead.
       stuckInSlot(
@@ -169,11 +181,11 @@ final class InFlightNodes {
     }
     Outcome failed = new Outcome(Kind.FAILED, target, reason + ": " + message);
     newFailures.add(new Blocker(node.name(), reason, message));
-    if (!inSlot) {
+    if (leaving == null) {
       steps.add(new NodeStep.RecordOutcome(node.name(), failed));
       return;
     }
-    rollbackTo(node, failed, reason);
+    rollbackTo(node, failed, leaving);
   }
 
   /**
@@ -193,12 +205,12 @@ final class InFlightNodes {
     }
   }
 
-  private void rollbackTo(NodeView node, Outcome outcome, String reason) {
+  private void rollbackTo(NodeView node, Outcome outcome, String leaving) {
     AgentView agent = node.agentOrEmpty();
     String booted = agent.bootedCommit();
     // Still on the old OS (it never rebooted): "roll back" to what runs now, which cancels the
     // pending activation without a reboot.
-    String back = booted != null && !booted.equals(target) ? booted : agent.previousCommit();
+    String back = booted != null && !booted.equals(leaving) ? booted : agent.previousCommit();
     if (back == null) {
       steps.add(new NodeStep.RecordOutcome(node.name(), outcome));
       blockers.add(

@@ -64,6 +64,13 @@ public enum NodeState {
         }
       };
     }
+    // Before looking at what the node runs: an Activate or Rollback the agent has not finished,
+    // for another commit than the target (the target changed under it), may be rebooting the node
+    // right now. It keeps its slot until the agent reports; see InFlightNodes.
+    if (rebootInFlight(agent, instr)
+        && !(instr.action() == Action.ACTIVATE && target.equals(instr.commit()))) {
+      return ACTIVATING;
+    }
     if (target.equals(agent.bootedCommit())) {
       return node.cordonedByUs() ? VERIFYING : UPDATED;
     }
@@ -79,11 +86,21 @@ public enum NodeState {
         instr != null && instr.action() == Action.STAGE && target.equals(instr.commit());
     // A failed stage also completes the instruction (the agent's Failed state ends it): it stays
     // STAGING, where the failure is recorded, and is never taken for staged and cordoned.
+    // The target as the rollback deployment (a revert): activating it never downloads.
     if (target.equals(agent.stagedCommit())
+        || target.equals(agent.previousCommit())
         || (stageInstruction && agent.completed(instr) && !agent.failed(instr))) {
       return STAGED;
     }
     return stageInstruction ? STAGING : PENDING;
+  }
+
+  /** An instruction that may reboot the node, not yet reported done or failed. */
+  static boolean rebootInFlight(AgentView agent, PlannedInstruction instr) {
+    return instr != null
+        && (instr.action() == Action.ACTIVATE || instr.action() == Action.ROLLBACK)
+        && !agent.completed(instr)
+        && !agent.failed(instr);
   }
 
   private static NodeState rollingBackOrReleasing(PlannedInstruction instr) {

@@ -27,6 +27,12 @@ public sealed interface NodeStep {
   /** Tell the agent to boot {@code commit} (already on disk) and record why. */
   record Rollback(String node, String commit, Outcome outcome) implements NodeStep {}
 
+  /**
+   * Take back a Stage instruction for a commit that is no longer the target (the spec changed), so
+   * the agent stops pulling it. Never disrupts.
+   */
+  record Withdraw(String node) implements NodeStep {}
+
   /** Record an outcome without touching the node. */
   record RecordOutcome(String node, Outcome outcome) implements NodeStep {}
 

@@ -79,6 +79,7 @@ public final class RolloutPlanner {
     steps.addAll(inFlight.steps);
     blockers.addAll(inFlight.blockers);
     stage(snapshot, waves, states, steps);
+    withdrawStaleStages(snapshot, steps);
 
     Progress progress = progress(snapshot, waves, states, tripped);
     Gate gate = gate(snapshot, tripped, stopping, progress, states, waves);
@@ -156,6 +157,27 @@ public final class RolloutPlanner {
     for (String name : toStage) {
       if (states.get(name) == NodeState.PENDING) {
         steps.add(new NodeStep.Stage(name, s.targetCommit()));
+      }
+    }
+  }
+
+  /**
+   * After a change of target, a Stage of the earlier target that is not replaced by a Stage of the
+   * new one is taken back: the agent stops downloading a commit nobody wants any more.
+   */
+  private static void withdrawStaleStages(RolloutSnapshot s, List<NodeStep> steps) {
+    java.util.Set<String> staging =
+        steps.stream()
+            .filter(st -> st instanceof NodeStep.Stage)
+            .map(NodeStep::node)
+            .collect(Collectors.toSet());
+    for (NodeView n : s.nodes()) {
+      AgentView.PlannedInstruction i = n.agentOrEmpty().instruction();
+      if (i != null
+          && i.action() == AgentView.Action.STAGE
+          && !s.targetCommit().equals(i.commit())
+          && !staging.contains(n.name())) {
+        steps.add(new NodeStep.Withdraw(n.name()));
       }
     }
   }

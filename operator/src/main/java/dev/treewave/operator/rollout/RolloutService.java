@@ -2,6 +2,7 @@ package dev.treewave.operator.rollout;
 
 import dev.treewave.api.v1alpha1.NodeIssue;
 import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
 import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.api.v1alpha1.WaveStatus;
 import dev.treewave.operator.metrics.RolloutMetrics;
@@ -99,6 +100,16 @@ public final class RolloutService {
       events.warning(image, "TargetUnresolved", message);
       return new Result(StatusAggregator.unresolved(image, message, now), Duration.ofSeconds(30));
     }
+    if (retargetedMidRollout(image.getStatus(), target)) {
+      events.normal(
+          image,
+          "Retargeted",
+          "target changed from "
+              + image.getStatus().targetCommit()
+              + " to "
+              + target
+              + " mid-rollout: waves kept, nodes in flight finish their step first");
+    }
     RolloutCluster.ClusterRead read = cluster.prepare(image, target);
     RolloutSnapshot snapshot =
         new RolloutSnapshot(
@@ -182,17 +193,24 @@ public final class RolloutService {
     return failed;
   }
 
+  /**
+   * Wave membership recorded for {@code target}. A new target while the rollout of the previous one
+   * has not completed (a GitOps revert mid-wave) keeps the membership, so the same waves go in the
+   * same order, but not the completion times: each wave completes, and pauses, anew for the new
+   * commit. A new target after a completed rollout starts from fresh waves.
+   */
   static List<FrozenWave> frozenWaves(OSImageStatus status, String target) {
-    if (status == null || !target.equals(status.targetCommit())) {
+    if (status == null || status.targetCommit() == null) {
+      return List.of();
+    }
+    boolean same = target.equals(status.targetCommit());
+    if (!same && !retargetedMidRollout(status, target)) {
       return List.of();
     }
     List<FrozenWave> frozen = new ArrayList<>();
     for (WaveStatus w : status.wavesOrEmpty()) {
-      frozen.add(
-          new FrozenWave(
-              w.index(),
-              w.nodesOrEmpty(),
-              w.completedAt() != null ? Instant.parse(w.completedAt()) : null));
+      Instant completed = same && w.completedAt() != null ? Instant.parse(w.completedAt()) : null;
+      frozen.add(new FrozenWave(w.index(), w.nodesOrEmpty(), completed));
     }
     return frozen;
   }
@@ -221,6 +239,15 @@ public final class RolloutService {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** The target changed before the rollout of the recorded one completed. */
+  static boolean retargetedMidRollout(OSImageStatus status, String target) {
+    return status != null
+        && status.targetCommit() != null
+        && !target.equals(status.targetCommit())
+        && status.phase() != OSImagePhase.Completed
+        && !status.wavesOrEmpty().isEmpty();
   }
 
   private static Duration recheckAfter(RolloutPlan plan, Instant now) {

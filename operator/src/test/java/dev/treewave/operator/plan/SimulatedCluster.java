@@ -62,6 +62,15 @@ final class SimulatedCluster {
     Instant lastSeen;
     boolean dead;
 
+    /** Reboots per commit booted: a change of target must never reboot a node twice into one. */
+    final Map<String, Integer> rebootsInto = new HashMap<>();
+
+    /** Stage instructions received per commit (each may download). */
+    final Map<String, Integer> stagesOf = new HashMap<>();
+
+    /** The agent does nothing while true (e.g. it is rebooting). */
+    boolean agentHeld;
+
     Node(String name) {
       this.name = name;
     }
@@ -103,6 +112,10 @@ final class SimulatedCluster {
 
   final Map<String, Node> nodes = new LinkedHashMap<>();
   Instant now = Instant.parse("2026-03-02T10:00:00Z"); // a Monday
+
+  /** The commit to roll out; a test may change it mid-rollout, as a GitOps revert does. */
+  String target = TARGET;
+
   String leader;
   List<FrozenWave> frozen = List.of();
   final List<String> cordonOrder = new ArrayList<>();
@@ -128,7 +141,7 @@ final class SimulatedCluster {
   RolloutSnapshot snapshot(RolloutPolicy policy) {
     return new RolloutSnapshot(
         now,
-        TARGET,
+        target,
         policy,
         nodes.values().stream().map(Node::view).toList(),
         frozen,
@@ -198,6 +211,10 @@ final class SimulatedCluster {
       Node n = nodes.get(step.node());
       if (step instanceof NodeStep.Stage s) {
         n.instruction = instr(Action.STAGE, s.commit());
+        n.stagesOf.merge(s.commit(), 1, Integer::sum);
+      } else if (step instanceof NodeStep.Withdraw) {
+        assertThat(n.instruction.action()).as("withdraw only a Stage").isEqualTo(Action.STAGE);
+        n.instruction = null;
       } else if (step instanceof NodeStep.Cordon) {
         assertThat(n.unschedulable).as("cordon of an already cordoned node " + n.name).isFalse();
         n.unschedulable = true;
@@ -249,7 +266,7 @@ final class SimulatedCluster {
         continue;
       }
       PlannedInstruction i = n.instruction;
-      if (i == null || i.id().equals(n.lastCompleted) || i.id().equals(n.failedId)) {
+      if (i == null || n.agentHeld || i.id().equals(n.lastCompleted) || i.id().equals(n.failedId)) {
         continue;
       }
       switch (i.action()) {
@@ -269,10 +286,10 @@ final class SimulatedCluster {
             n.ready = false;
             continue;
           }
+          rebooting(n, i.commit());
           n.previous = n.booted;
           n.booted = i.commit();
           n.staged = null;
-          n.reboots++;
           n.lastCompleted = i.id();
           n.readySince = now;
           if (n.behavior == Behavior.FAILS_HEALTH_GATE) {
@@ -281,9 +298,9 @@ final class SimulatedCluster {
         }
         case ROLLBACK -> {
           if (!i.commit().equals(n.booted)) {
+            rebooting(n, i.commit());
             n.previous = n.booted;
             n.booted = i.commit();
-            n.reboots++;
           }
           n.ready = true;
           n.readySince = now;
@@ -294,6 +311,13 @@ final class SimulatedCluster {
     }
   }
 
+  private static void rebooting(Node n, String into) {
+    assertThat(n.unschedulable).as(n.name + " rebooted while schedulable").isTrue();
+    n.reboots++;
+    int times = n.rebootsInto.merge(into, 1, Integer::sum);
+    assertThat(times).as(n.name + " rebooted twice into " + into).isEqualTo(1);
+  }
+
   private PlannedInstruction instr(Action action, String commit) {
     return new PlannedInstruction("i-" + nextId++, action, commit, now);
   }
@@ -301,7 +325,7 @@ final class SimulatedCluster {
   Map<NodeState, Integer> stateCounts(RolloutPolicy policy) {
     Map<NodeState, Integer> counts = new HashMap<>();
     for (Node n : nodes.values()) {
-      counts.merge(NodeState.of(n.view(), TARGET), 1, Integer::sum);
+      counts.merge(NodeState.of(n.view(), target), 1, Integer::sum);
     }
     return counts;
   }
