@@ -91,6 +91,9 @@ public final class LocalCluster implements AutoCloseable {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final List<SimulatedNode> nodes = new ArrayList<>();
   private final List<String> bootLog = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<Boot> boots = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Boolean> cordonedAtReboot =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private OsRepository repository;
   private ControlPlane plane;
   private OperatorRuntime operator;
@@ -182,7 +185,18 @@ public final class LocalCluster implements AutoCloseable {
               client,
               settings,
               options.agentHeartbeat(),
-              (name, commit, boots) -> bootLog.add(name + " " + commit));
+              new SimulatedNode.BootListener() {
+                @Override
+                public void rebooting(String name) {
+                  cordonedAtReboot.put(name, cordoned(name));
+                }
+
+                @Override
+                public void booted(String name, String commit, int count) {
+                  bootLog.add(name + " " + commit);
+                  boots.add(new Boot(name, commit, cordonedAtReboot.getOrDefault(name, true)));
+                }
+              });
       nodes.add(node);
       toClose.add(node);
     }
@@ -334,13 +348,13 @@ public final class LocalCluster implements AutoCloseable {
                 VerificationMode.Ed25519,
                 List.of(KeyReference.configMap(SYSTEM_NAMESPACE, KEYS_CONFIG_MAP, "ed25519.pub"))),
             new LabelSelectorBuilder().addToMatchLabels(POOL_LABEL, "demo").build(),
-            new Rollout(waves, null, new IntOrString(maxUnavailable), true),
+            new Rollout(waves, null, new IntOrString(maxUnavailable), true, null),
             null,
             new HealthSpec("3m", "0s", null),
             null,
             null,
             null,
-            null));
+            null, null));
   }
 
   public static String nodeName(int i) {
@@ -365,6 +379,30 @@ public final class LocalCluster implements AutoCloseable {
 
   public List<SimulatedNode> nodes() {
     return List.copyOf(nodes);
+  }
+
+  /**
+   * One simulated boot.
+   *
+   * @param cordoned whether the Node was unschedulable when the machine went down (a node must
+   *     never reboot while pods can be scheduled onto it)
+   */
+  public record Boot(String node, String commit, boolean cordoned) {}
+
+  /** Every simulated boot since start, in order (not counting the install). */
+  public List<Boot> boots() {
+    synchronized (boots) {
+      return List.copyOf(boots);
+    }
+  }
+
+  private boolean cordoned(String node) {
+    try {
+      var n = plane.client().nodes().withName(node).get();
+      return n != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+    } catch (RuntimeException e) {
+      return true; // the API server cannot say; not counted against the rollout
+    }
   }
 
   /** "node commit" per simulated boot since start (not counting the install). */

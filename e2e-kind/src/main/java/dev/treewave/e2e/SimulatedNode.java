@@ -58,6 +58,9 @@ public final class SimulatedNode implements AutoCloseable {
   /** Told about every simulated boot (after the agent restarted). */
   public interface BootListener {
     void booted(String node, String commit, int boots);
+
+    /** Just before the machine goes down for a reboot the agent asked for. */
+    default void rebooting(String node) {}
   }
 
   private SimulatedNode(
@@ -278,6 +281,7 @@ public final class SimulatedNode implements AutoCloseable {
   }
 
   private void rebootNow() throws Exception {
+    listener.rebooting(name);
     AgentRuntime running;
     synchronized (this) {
       running = agent;

@@ -52,7 +52,8 @@ class FailureHandlingIT {
     fx.workload("web-h", "h", 4, 3);
     FakeAgentsAccess.failBoots(fx.client(), "h-03"); // last of wave 1: its neighbours are updated
     BudgetWatcher watcher = fx.watch("h", 1);
-    Rollout rollout = new Rollout(List.of(Wave.of(1), Wave.of(3)), null, new IntOrString(1), true);
+    Rollout rollout =
+        new Rollout(List.of(Wave.of(1), Wave.of(3)), null, new IntOrString(1), true, null);
     fx.create(
         RolloutFixture.image(
             "rollback-h", "h", rollout, null, new FailurePolicy(FailureAction.Rollback, 0), null));

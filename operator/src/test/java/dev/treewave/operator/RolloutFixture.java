@@ -284,6 +284,7 @@ final class RolloutFixture
             failure,
             null,
             windows,
+            null,
             null));
   }
 
@@ -303,7 +304,8 @@ final class RolloutFixture
             s.failurePolicy(),
             s.paused(),
             s.maintenanceWindows(),
-            s.kernelArguments()));
+            s.kernelArguments(),
+            null));
   }
 
   void create(OSImage image) {

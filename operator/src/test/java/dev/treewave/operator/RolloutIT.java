@@ -50,7 +50,8 @@ class RolloutIT {
             List.of(Wave.of(1).withPause(Pause.untilResumedByHand()), Wave.of("30%")),
             null,
             new IntOrString(2),
-            true);
+            true,
+            null);
     fx.create(RolloutFixture.image("wave-a", "a", rollout, null, null, null));
     fx.startOperator();
 
@@ -205,7 +206,7 @@ class RolloutIT {
     List<String> nodes = fx.nodes("d", 6);
     fx.workload("web-d", "d", 4, 1);
     watcher = fx.watch("d", 2);
-    Rollout rollout = new Rollout(List.of(Wave.of(1)), null, new IntOrString(2), true);
+    Rollout rollout = new Rollout(List.of(Wave.of(1)), null, new IntOrString(2), true, null);
     fx.create(RolloutFixture.image("restart-d", "d", rollout, null, null, null));
     fx.startOperator();
     await()

@@ -15,4 +15,8 @@ public record NodeCounts(
     @JsonPropertyDescription("Running the target, healthy, schedulable.") Integer updated,
     @JsonPropertyDescription("Failed to stage, boot or pass the health gate.") Integer failed,
     @JsonPropertyDescription("Given up on for now (drain timed out), left on their old OS.")
-        Integer skipped) {}
+        Integer skipped,
+    @JsonPropertyDescription("Told to stage the target, not staged yet (downloading).")
+        Integer staging,
+    @JsonPropertyDescription("Sent back to their previous deployment (failure policy or rollback).")
+        Integer rolledBack) {}

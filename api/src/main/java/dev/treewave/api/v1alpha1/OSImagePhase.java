@@ -15,5 +15,9 @@ public enum OSImagePhase {
   /** Every targeted node runs the target and passed its health gate. */
   Completed,
   /** The failure policy stopped the rollout. */
-  Failed
+  Failed,
+  /** spec.rollback: sending updated nodes back to their previous deployment. */
+  RollingBack,
+  /** spec.rollback: every node that was updated is back on its previous deployment. */
+  RolledBack
 }

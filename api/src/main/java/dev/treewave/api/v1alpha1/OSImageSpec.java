@@ -42,9 +42,14 @@ public record OSImageSpec(
     @JsonPropertyDescription(
             "Deadlines after which a node that makes no progress is stuck, and what then"
                 + " happens.")
-        StuckNodePolicy stuckNodes) {
+        StuckNodePolicy stuckNodes,
+    @JsonPropertyDescription(
+            "Roll the whole rollout back: every node updated to the target goes back to its"
+                + " previous deployment (no download), within maxUnavailable and the health gate,"
+                + " without wave pauses. Nodes not yet updated are left alone.")
+        Boolean rollback) {
 
-  /** Without {@code stuckNodes} (defaults). */
+  /** Without {@code stuckNodes} and {@code rollback} (defaults). */
   public OSImageSpec(
       String osName,
       ImageSource source,
@@ -72,8 +77,42 @@ public record OSImageSpec(
         null);
   }
 
+  /** Without {@code rollback}. */
+  public OSImageSpec(
+      String osName,
+      ImageSource source,
+      Verification verification,
+      LabelSelector nodeSelector,
+      Rollout rollout,
+      DrainSpec drain,
+      HealthSpec health,
+      FailurePolicy failurePolicy,
+      Boolean paused,
+      List<MaintenanceWindow> maintenanceWindows,
+      KernelArguments kernelArguments,
+      StuckNodePolicy stuckNodes) {
+    this(
+        osName,
+        source,
+        verification,
+        nodeSelector,
+        rollout,
+        drain,
+        health,
+        failurePolicy,
+        paused,
+        maintenanceWindows,
+        kernelArguments,
+        stuckNodes,
+        null);
+  }
+
   public StuckNodePolicy stuckNodesOrDefault() {
     return stuckNodes != null ? stuckNodes : StuckNodePolicy.DEFAULT;
+  }
+
+  public boolean isRollback() {
+    return Boolean.TRUE.equals(rollback);
   }
 
   public boolean isPaused() {

@@ -25,6 +25,13 @@ import java.util.List;
             + Patterns.PERCENTAGES
             + ")",
     message = "maxUnavailable " + Patterns.COUNT_OR_PERCENT_MESSAGE)
+@ValidationRule(
+    value =
+        "!has(self.maxConcurrentStaging) || (type(self.maxConcurrentStaging) == int ?"
+            + " self.maxConcurrentStaging >= 1 : self.maxConcurrentStaging in "
+            + Patterns.PERCENTAGES
+            + ")",
+    message = "maxConcurrentStaging " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 public record Rollout(
     @Size(min = 1, max = 16)
         @JsonPropertyDescription("Ordered waves. Nodes beyond the listed waves form one last wave.")
@@ -39,9 +46,13 @@ public record Rollout(
     @Default("true")
         @JsonPropertyDescription(
             "Stage the commit on every targeted node before the first node is disrupted.")
-        Boolean prefetch) {
+        Boolean prefetch,
+    @JsonPropertyDescription(
+            "Most targeted nodes told to stage (download) at one time (count or percent; default"
+                + " no limit), so a large fleet does not hit the repository all at once.")
+        IntOrString maxConcurrentStaging) {
 
-  public static final Rollout DEFAULT = new Rollout(null, null, null, null);
+  public static final Rollout DEFAULT = new Rollout(null, null, null, null, null);
 
   public boolean prefetchOrDefault() {
     return prefetch == null || prefetch;

@@ -95,7 +95,7 @@ class OSImageSerializationTest {
 
   @Test
   void intOrStringKeepsCountsAndPercentagesApart() {
-    Rollout rollout = new Rollout(List.of(Wave.of(1), Wave.of("50%")), null, null, false);
+    Rollout rollout = new Rollout(List.of(Wave.of(1), Wave.of("50%")), null, null, false, null);
     Rollout back = Serialization.unmarshal(Serialization.asJson(rollout), Rollout.class);
     assertThat(back.waves().get(0).nodes()).isEqualTo(new IntOrString(1));
     assertThat(back.waves().get(1).nodes()).isEqualTo(new IntOrString("50%"));

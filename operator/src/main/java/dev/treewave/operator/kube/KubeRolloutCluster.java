@@ -135,7 +135,11 @@ public final class KubeRolloutCluster implements RolloutCluster {
     List<LabelSelector> healthPods = image.getSpec().healthOrDefault().podSelectorsOrEmpty();
     NodeState state = NodeState.of(bare, target);
     boolean draining = state == NodeState.DRAINING;
-    boolean gated = state == NodeState.VERIFYING && !healthPods.isEmpty();
+    // A node going back under spec.rollback passes the same health gate as one going forward.
+    boolean gated =
+        (state == NodeState.VERIFYING
+                || (state == NodeState.ROLLING_BACK && image.getSpec().isRollback()))
+            && !healthPods.isEmpty();
     if (!draining && !gated) {
       return bare;
     }

@@ -90,7 +90,7 @@ final class InFlightNodes {
       }
       case VERIFYING -> verify(node, instr);
       case ROLLING_BACK -> {
-        if (agent.completed(instr) && node.ready()) {
+        if (agent.completed(instr) && node.ready() && rollbackHealthy(node, instr)) {
           steps.add(new NodeStep.Release(node.name(), rolledBackOutcome(agent.outcome())));
         } else if (agent.failed(instr)) {
           blockers.add(
@@ -115,6 +115,11 @@ final class InFlightNodes {
 
   private void drain(NodeView node, AgentView agent) {
     boolean rollback = agent.outcome() != null && agent.outcome().kind() == Kind.ROLLBACK_REQUESTED;
+    if (stopForward && !rollback) {
+      // Never to be activated: still on its old OS, so nothing is left to drain for.
+      steps.add(new NodeStep.Release(node.name(), null));
+      return;
+    }
     if (!node.drained()) {
       Instant deadline = startOr(node.drainStartedAt()).plus(policy.drainTimeout());
       if (snapshot.now().isBefore(deadline)) {
@@ -137,16 +142,43 @@ final class InFlightNodes {
     }
     if (rollback) {
       rollbackTo(node, agent.outcome(), target);
-    } else if (stopForward) {
-      steps.add(new NodeStep.Release(node.name(), null));
     } else {
       steps.add(new NodeStep.Activate(node.name(), target));
     }
   }
 
+  /**
+   * Under spec.rollback a node going back passes the same health gate as one going forward (its
+   * selected pods Ready for the stable period); past the health timeout it stays cordoned, named,
+   * and keeps its slot, which stops the rollback for a person to look.
+   */
+  private boolean rollbackHealthy(NodeView node, PlannedInstruction instr) {
+    if (!policy.rollbackAll()) {
+      return true;
+    }
+    Instant stableAt =
+        startOr(latest(node.readySince(), instr.issuedAt())).plus(policy.stablePeriod());
+    if (node.podsHealthy() && !snapshot.now().isBefore(stableAt)) {
+      return true;
+    }
+    if (pastDeadline(instr)) {
+      blockers.add(
+          new Blocker(
+              node.name(),
+              "RollbackUnhealthy",
+              "back on its previous deployment but selected pods not Ready within "
+                  + policy.healthTimeout()
+                  + "; left cordoned for a person"));
+    } else if (node.podsHealthy()) {
+      wake(stableAt);
+    }
+    return false;
+  }
+
   private void verify(NodeView node, PlannedInstruction instr) {
-    if (stopForward && policy.rollbackOnFailure()) {
-      rollbackTo(node, new Outcome(Kind.ROLLBACK_REQUESTED, target, "failure policy"), target);
+    if (stopForward && (policy.rollbackOnFailure() || policy.rollbackAll())) {
+      String why = policy.rollbackAll() ? RolloutPlanner.ROLLBACK_REASON : "failure policy";
+      rollbackTo(node, new Outcome(Kind.ROLLBACK_REQUESTED, target, why), target);
       return;
     }
     Instant issued = instr != null && instr.issuedAt() != null ? instr.issuedAt() : null;

@@ -53,7 +53,11 @@ public record RolloutPlan(
     PAUSED,
     WAITING_FOR_WINDOW,
     COMPLETED,
-    FAILED
+    FAILED,
+    /** spec.rollback: updated nodes are going back to their previous deployment. */
+    ROLLING_BACK,
+    /** spec.rollback: every updated node is back. */
+    ROLLED_BACK
   }
 
   /** Per-wave progress. */
@@ -73,7 +77,23 @@ public record RolloutPlan(
       Instant completedAt,
       Instant pausedUntil) {}
 
-  public record Counts(int total, int staged, int updating, int updated, int failed, int skipped) {}
+  /**
+   * @param staging told to stage, not staged yet (what is downloading now)
+   * @param rolledBack sent back to their previous deployment
+   */
+  public record Counts(
+      int total,
+      int staged,
+      int updating,
+      int updated,
+      int failed,
+      int skipped,
+      int staging,
+      int rolledBack) {
+    public Counts(int total, int staged, int updating, int updated, int failed, int skipped) {
+      this(total, staged, updating, updated, failed, skipped, 0, 0);
+    }
+  }
 
   /**
    * A node that cannot proceed, or failed, with a CamelCase reason.

@@ -62,9 +62,11 @@ public final class RolloutPlanner {
         stuckBeforeSlot(snapshot, nodes, states, retried, drainBlockedSince, steps, blockers);
 
     int failedBefore = count(states, NodeState.FAILED) + failedInSlot(snapshot, target);
+    boolean rollbackAll = policy.rollbackAll();
     int skippedBefore = count(states, NodeState.SKIPPED);
     InFlightNodes inFlight =
-        new InFlightNodes(snapshot, failedBefore + skippedBefore > policy.maxFailedNodes());
+        new InFlightNodes(
+            snapshot, failedBefore + skippedBefore > policy.maxFailedNodes() || rollbackAll);
     for (String name : order(waves)) {
       if (!retried.contains(name)) {
         inFlight.advance(nodes.get(name), states.get(name));
@@ -78,7 +80,9 @@ public final class RolloutPlanner {
 
     steps.addAll(inFlight.steps);
     blockers.addAll(inFlight.blockers);
-    stage(snapshot, waves, states, steps);
+    if (!rollbackAll) {
+      stage(snapshot, waves, states, steps);
+    }
     withdrawStaleStages(snapshot, steps);
 
     Progress progress = progress(snapshot, waves, states, tripped);
@@ -93,7 +97,9 @@ public final class RolloutPlanner {
           blockers,
           drainBlockedSince);
     }
-    if (tripped && policy.rollbackOnFailure()) {
+    if (rollbackAll) {
+      rollBackEveryUpdatedNode(snapshot, waves, states, steps, blockers, drainBlockedSince);
+    } else if (tripped && policy.rollbackOnFailure()) {
       requestRollbacks(snapshot, waves, states, steps, blockers, drainBlockedSince);
     }
     keepDrainBlockers(snapshot, states, steps, blockers);
@@ -104,7 +110,7 @@ public final class RolloutPlanner {
             earliest(inFlight.wakeAt(), gate.wakeAt()),
             stuckDeadline(snapshot, nodes, states, drainBlockedSince, blockers));
     return new RolloutPlan(
-        phase(tripped, progress, gate, states),
+        rollbackAll ? rollbackPhase(states) : phase(tripped, progress, gate, states),
         Math.min(progress.current(), waves.size() - 1),
         progress.planned(),
         assignment.explanation(),
@@ -154,16 +160,28 @@ public final class RolloutPlanner {
         toStage.addAll(waves.get(i));
       }
     }
+    int room = stagingLimit(s) - count(states, NodeState.STAGING);
     for (String name : toStage) {
+      if (room <= 0) {
+        return;
+      }
       if (states.get(name) == NodeState.PENDING) {
         steps.add(new NodeStep.Stage(name, s.targetCommit()));
+        room--;
       }
     }
   }
 
+  /** How many nodes may be staging (downloading) at one time: spec.rollout.maxConcurrentStaging. */
+  private static int stagingLimit(RolloutSnapshot s) {
+    Quantity limit = s.policy().maxConcurrentStaging();
+    return limit == null ? Integer.MAX_VALUE : limit.ofRoundedDownAtLeastOne(s.nodes().size());
+  }
+
   /**
    * After a change of target, a Stage of the earlier target that is not replaced by a Stage of the
-   * new one is taken back: the agent stops downloading a commit nobody wants any more.
+   * new one is taken back: the agent stops downloading a commit nobody wants any more. Under
+   * spec.rollback every Stage is taken back.
    */
   private static void withdrawStaleStages(RolloutSnapshot s, List<NodeStep> steps) {
     java.util.Set<String> staging =
@@ -175,7 +193,7 @@ public final class RolloutPlanner {
       AgentView.PlannedInstruction i = n.agentOrEmpty().instruction();
       if (i != null
           && i.action() == AgentView.Action.STAGE
-          && !s.targetCommit().equals(i.commit())
+          && (!s.targetCommit().equals(i.commit()) || s.policy().rollbackAll())
           && !staging.contains(n.name())) {
         steps.add(new NodeStep.Withdraw(n.name()));
       }
@@ -258,6 +276,10 @@ public final class RolloutPlanner {
       Map<String, NodeState> states,
       List<List<String>> waves) {
     RolloutPolicy policy = s.policy();
+    if (policy.rollbackAll()) {
+      return Gate.closed(
+          Phase.ROLLING_BACK, "spec.rollback: updated nodes go back to their previous deployment");
+    }
     if (!stopping.isEmpty()) {
       return Gate.closed(
           Phase.FAILED,
@@ -297,11 +319,16 @@ public final class RolloutPlanner {
               .map(NodeView::name)
               .toList();
       if (!unstaged.isEmpty()) {
+        int limit = stagingLimit(s);
         return Gate.closed(
             Phase.STAGING,
             "prefetch: waiting for "
                 + unstaged.size()
-                + " node(s) to stage the commit: "
+                + " node(s) to stage the commit"
+                + (limit == Integer.MAX_VALUE
+                    ? ""
+                    : " (" + limit + " at a time, spec.rollout.maxConcurrentStaging)")
+                + ": "
                 + String.join(", ", unstaged.subList(0, Math.min(5, unstaged.size())))
                 + (unstaged.size() > 5 ? ", ..." : ""));
       }
@@ -615,6 +642,57 @@ public final class RolloutPlanner {
     return next;
   }
 
+  /**
+   * spec.rollback: every updated node is marked, then goes through the same slot pipeline as any
+   * disruption (budget, PDB pre-check, drain, health gate) in the rollout's node order, without
+   * wave pauses or per-wave limits: the previous deployment is already known to work. A node with
+   * no previous deployment is named, not cordoned.
+   */
+  private static void rollBackEveryUpdatedNode(
+      RolloutSnapshot s,
+      List<List<String>> waves,
+      Map<String, NodeState> states,
+      List<NodeStep> steps,
+      List<Blocker> blockers,
+      Map<String, Instant> drainBlockedSince) {
+    Map<String, NodeView> byName =
+        s.nodes().stream().collect(Collectors.toMap(NodeView::name, n -> n));
+    List<String> marked = new ArrayList<>();
+    for (String n : order(waves)) {
+      if (states.get(n) == NodeState.UPDATED) {
+        if (byName.get(n).agentOrEmpty().previousCommit() == null) {
+          blockers.add(
+              new Blocker(n, "NoRollbackDeployment", "no previous deployment to roll back to"));
+        } else {
+          steps.add(
+              new NodeStep.RecordOutcome(
+                  n, new Outcome(Kind.ROLLBACK_REQUESTED, s.targetCommit(), ROLLBACK_REASON)));
+        }
+      } else if (states.get(n) == NodeState.ROLLBACK_PENDING) {
+        marked.add(n);
+      }
+    }
+    cordon(
+        s,
+        marked,
+        NodeState.ROLLBACK_PENDING,
+        freeSlots(s, states),
+        states,
+        steps,
+        blockers,
+        drainBlockedSince);
+  }
+
+  static final String ROLLBACK_REASON = "spec.rollback";
+
+  private static Phase rollbackPhase(Map<String, NodeState> states) {
+    boolean left =
+        states.values().stream()
+            .anyMatch(
+                st -> st == NodeState.UPDATED || st == NodeState.ROLLBACK_PENDING || st.inSlot());
+    return left ? Phase.ROLLING_BACK : Phase.ROLLED_BACK;
+  }
+
   private static Phase phase(
       boolean tripped, Progress progress, Gate gate, Map<String, NodeState> states) {
     if (tripped) {
@@ -634,7 +712,9 @@ public final class RolloutPlanner {
         (int) states.values().stream().filter(NodeState::inSlot).count(),
         count(states, NodeState.UPDATED),
         failed,
-        count(states, NodeState.SKIPPED));
+        count(states, NodeState.SKIPPED),
+        count(states, NodeState.STAGING),
+        count(states, NodeState.ROLLED_BACK));
   }
 
   private static int count(Map<String, NodeState> states, NodeState state) {

@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * @param agentSilence an agent that has not reported for this long is silent (stuck)
  * @param skipStuck a stuck node is skipped (true) or stops the rollout (false)
  * @param retry nodes a person asked to retry (annotation), or {@link Retry#NONE}
+ * @param maxConcurrentStaging the most targeted nodes told to stage at one time, or null for no
+ *     limit
+ * @param rollbackAll a person asked to send every updated node back to its previous deployment
  */
 public record RolloutPolicy(
     List<WaveRule> waves,
@@ -34,7 +37,9 @@ public record RolloutPolicy(
     Duration stageTimeout,
     Duration agentSilence,
     boolean skipStuck,
-    Retry retry) {
+    Retry retry,
+    Quantity maxConcurrentStaging,
+    boolean rollbackAll) {
 
   /** Failed, skipped or stuck nodes to retry: {@code all} of them, or those named. */
   public record Retry(boolean all, Set<String> nodes) {
@@ -78,7 +83,9 @@ public record RolloutPolicy(
         Duration.ofMinutes(30),
         Duration.ofMinutes(10),
         false,
-        Retry.NONE);
+        Retry.NONE,
+        null,
+        false);
   }
 
   public RolloutPolicy withWaves(List<WaveRule> w) {
@@ -142,6 +149,14 @@ public record RolloutPolicy(
     return copy(c -> c.retry = r);
   }
 
+  public RolloutPolicy withMaxConcurrentStaging(Quantity q) {
+    return copy(c -> c.maxConcurrentStaging = q);
+  }
+
+  public RolloutPolicy withRollbackAll(boolean r) {
+    return copy(c -> c.rollbackAll = r);
+  }
+
   /**
    * This policy with the fields {@code change} sets replaced; the one place that lists every
    * component, so adding one touches a single constructor call and the compact constructor still
@@ -166,7 +181,9 @@ public record RolloutPolicy(
         f.stageTimeout,
         f.agentSilence,
         f.skipStuck,
-        f.retry);
+        f.retry,
+        f.maxConcurrentStaging,
+        f.rollbackAll);
   }
 
   /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
@@ -187,6 +204,8 @@ public record RolloutPolicy(
     Duration agentSilence;
     boolean skipStuck;
     Retry retry;
+    Quantity maxConcurrentStaging;
+    boolean rollbackAll;
 
     Fields(RolloutPolicy p) {
       waves = p.waves;
@@ -205,6 +224,8 @@ public record RolloutPolicy(
       agentSilence = p.agentSilence;
       skipStuck = p.skipStuck;
       retry = p.retry;
+      maxConcurrentStaging = p.maxConcurrentStaging;
+      rollbackAll = p.rollbackAll;
     }
   }
 }

@@ -57,7 +57,8 @@ final class StepEvents {
       }
     } else if (step instanceof NodeStep.RecordOutcome r
         && r.outcome().kind() == Outcome.Kind.ROLLBACK_REQUESTED) {
-      events.warning(image, "RollbackRequested", n + ": failure policy asks to roll it back");
+      events.warning(
+          image, "RollbackRequested", n + ": to be rolled back (" + r.outcome().reason() + ")");
     }
   }
 

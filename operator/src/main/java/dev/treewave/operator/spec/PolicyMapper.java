@@ -59,7 +59,11 @@ public final class PolicyMapper {
             "spec.stuckNodes.agentSilenceTimeout",
             spec.stuckNodesOrDefault().agentSilenceTimeoutOrDefault()),
         spec.stuckNodesOrDefault().actionOrDefault() == StuckNodeAction.Skip,
-        retry(image));
+        retry(image),
+        rollout.maxConcurrentStaging() != null
+            ? quantity("spec.rollout.maxConcurrentStaging", rollout.maxConcurrentStaging())
+            : null,
+        spec.isRollback());
   }
 
   /** "all", or node names separated by commas or spaces; absent or blank: none. */

@@ -69,21 +69,28 @@ public final class StatusAggregator {
     RolloutPlan.Counts c = plan.counts();
     String progress = c.updated() + "/" + c.total() + " nodes updated";
     boolean clean = c.failed() == 0 && c.skipped() == 0;
+    if (phase == OSImagePhase.RollingBack || phase == OSImagePhase.RolledBack) {
+      progress = c.rolledBack() + "/" + c.total() + " nodes rolled back (spec.rollback)";
+    }
     a.set(
         READY,
-        phase == OSImagePhase.Completed && clean,
+        (phase == OSImagePhase.Completed && clean) || phase == OSImagePhase.RolledBack,
         phase == OSImagePhase.Completed
             ? (clean ? "RolloutComplete" : "CompletedWithIssues")
             : phase.name(),
         progress);
-    boolean reconciling = phase == OSImagePhase.RollingOut || phase == OSImagePhase.Staging;
+    boolean reconciling =
+        phase == OSImagePhase.RollingOut
+            || phase == OSImagePhase.Staging
+            || phase == OSImagePhase.RollingBack;
     a.set(RECONCILING, reconciling, phase.name(), why(plan, progress));
     List<Blocker> human =
         plan.blockers().stream()
             .filter(
                 b ->
                     b.reason().equals("NoRollbackDeployment")
-                        || b.reason().equals("RollbackFailed"))
+                        || b.reason().equals("RollbackFailed")
+                        || b.reason().equals("RollbackUnhealthy"))
             .toList();
     boolean stalled = phase == OSImagePhase.Failed || !human.isEmpty();
     boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");
@@ -129,7 +136,15 @@ public final class StatusAggregator {
             ? plan.targetVersion()
             : old != null ? old.targetVersion() : null,
         plan.currentWave(),
-        new NodeCounts(c.total(), c.staged(), c.updating(), c.updated(), c.failed(), c.skipped()),
+        new NodeCounts(
+            c.total(),
+            c.staged(),
+            c.updating(),
+            c.updated(),
+            c.failed(),
+            c.skipped(),
+            c.staging(),
+            c.rolledBack()),
         plan.waves().stream().map(StatusAggregator::wave).toList(),
         plan.order(),
         plan.blockers().stream().map(b -> issue(b, firstSeen(old, b, now), since(old, b))).toList(),
@@ -213,6 +228,8 @@ public final class StatusAggregator {
       case WAITING_FOR_WINDOW -> OSImagePhase.WaitingForWindow;
       case COMPLETED -> OSImagePhase.Completed;
       case FAILED -> OSImagePhase.Failed;
+      case ROLLING_BACK -> OSImagePhase.RollingBack;
+      case ROLLED_BACK -> OSImagePhase.RolledBack;
     };
   }
 

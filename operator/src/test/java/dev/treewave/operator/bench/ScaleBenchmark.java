@@ -219,7 +219,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     if (!duration(pauseAfterCanary).isZero()) {
       first = first.withPause(Pause.of(pauseAfterCanary));
     }
-    Rollout rollout = new Rollout(null, first, new IntOrString(maxUnavailable), true);
+    Rollout rollout = new Rollout(null, first, new IntOrString(maxUnavailable), true, null);
     return new OSImage(
         "bench",
         new OSImageSpec(
@@ -230,6 +230,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
             rollout,
             null,
             new HealthSpec("15m", stable, null),
+            null,
             null,
             null,
             null,

@@ -164,6 +164,7 @@ public class OSImageReconcilerTest {
                 null,
                 null,
                 null,
+                null,
                 null));
     client.resource(bad).create();
 
@@ -281,6 +282,7 @@ public class OSImageReconcilerTest {
             null,
             new HealthSpec(null, "0s", null),
             failurePolicy,
+            null,
             null,
             null,
             null));

@@ -44,6 +44,7 @@ class PolicyMapperTest {
             new FailurePolicy(FailureAction.Rollback, 2),
             true,
             windows,
+            null,
             null));
   }
 
@@ -79,7 +80,8 @@ class PolicyMapperTest {
                     .withPause(Pause.of("1h30m"))),
             null,
             new IntOrString("10%"),
-            false);
+            false,
+            null);
     OSImage image =
         image(
             rollout,
@@ -116,7 +118,7 @@ class PolicyMapperTest {
     assertThatThrownBy(() -> PolicyMapper.toPolicy(badResume))
         .hasMessageContaining("treewave.dev/resume-wave")
         .hasMessageContaining("\"next\"");
-    Rollout zero = new Rollout(null, null, new IntOrString(0), null);
+    Rollout zero = new Rollout(null, null, new IntOrString(0), null, null);
     assertThatThrownBy(() -> PolicyMapper.toPolicy(image(zero, null)))
         .hasMessageContaining("spec.rollout.maxUnavailable");
   }

@@ -38,6 +38,7 @@ class StatusAggregatorTest {
                 null,
                 null,
                 null,
+                null,
                 null));
     image.getMetadata().setGeneration(generation);
     return image;

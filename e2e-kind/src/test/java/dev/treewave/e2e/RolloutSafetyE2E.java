@@ -1,0 +1,191 @@
+package dev.treewave.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.treewave.api.v1alpha1.Instruction;
+import dev.treewave.api.v1alpha1.NodeAction;
+import dev.treewave.api.v1alpha1.OSImage;
+import dev.treewave.api.v1alpha1.OSImagePhase;
+import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.OSNode;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What an SRE does to a rollout in flight, on the whole local system ({@link LocalCluster}: real
+ * control plane, five kwok nodes, real agents on scratch sysroots, the operator): a GitOps revert
+ * while a node activates, a whole-rollout rollback, a ref moved back to an older signed commit.
+ * Each scenario watches the cluster every 100 ms ({@link RolloutWatch}) and checks the invariants
+ * at its end: never more than {@code maxUnavailable} nodes unavailable, no node booted twice into
+ * one commit, no boot of a schedulable node, nothing left cordoned, a terminal phase in time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RolloutSafetyE2E {
+
+  private static final int NODES = 5;
+  private static final int BUDGET = 1;
+  private static final String IMAGE = "fleet-os";
+  private static final Duration DEADLINE = Duration.ofMinutes(3);
+
+  private static LocalCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("target"), "safety-cluster-");
+    cluster =
+        LocalCluster.start(
+            new LocalCluster.Options(NODES, work, line -> System.out.println("[e2e] " + line)));
+    client = cluster.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aGitOpsRevertWhileANodeActivatesFinishesItsStepThenGoesBackWithinTheBudget() {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    int bootsBefore = cluster.boots().size();
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      client.resource(cluster.image(IMAGE, v2, false, BUDGET)).create();
+
+      // The canary is done and the first node of the next wave has just been told to activate.
+      String[] activating = new String[1];
+      await()
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                for (OSNode o : client.resources(OSNode.class).list().getItems()) {
+                  Instruction i = o.getSpec() != null ? o.getSpec().instruction() : null;
+                  boolean unfinished =
+                      o.getStatus() == null
+                          || i == null
+                          || !i.id().equals(o.getStatus().lastCompletedInstructionId());
+                  if (i != null && i.action() == NodeAction.Activate && unfinished) {
+                    activating[0] = o.getMetadata().getName();
+                  }
+                }
+                return activating[0] != null && bootsOf(bootsBefore, n -> true).size() == 1;
+              });
+      String canary = bootsOf(bootsBefore, n -> true).get(0).node();
+      long downloads = cluster.repository().objectDownloads();
+      System.out.println("[e2e] revert to v1 while " + activating[0] + " activates v2");
+      setSpec(cluster.image(IMAGE, v1, false, BUDGET).getSpec());
+
+      OSImage done = awaitCompleted(v1);
+
+      assertInvariants(watch, bootsBefore);
+      assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES);
+      assertThat(cluster.repository().objectDownloads())
+          .as("v1 is on every node: the revert downloads nothing")
+          .isEqualTo(downloads);
+      // The activating node finished its step (v2), then went back to v1 without being released.
+      assertThat(bootsOf(bootsBefore, b -> b.node().equals(activating[0])))
+          .extracting(LocalCluster.Boot::commit)
+          .containsExactly(v2, v1);
+      assertThat(watch.cordonsPerNode()).containsEntry(activating[0], 1);
+      assertThat(bootsOf(bootsBefore, b -> b.node().equals(canary)))
+          .extracting(LocalCluster.Boot::commit)
+          .containsExactly(v2, v1);
+      for (SimulatedNode node : cluster.nodes()) {
+        if (!node.name().equals(canary) && !node.name().equals(activating[0])) {
+          assertThat(bootsOf(bootsBefore, b -> b.node().equals(node.name())))
+              .as(node.name() + " already ran the new target: untouched")
+              .isEmpty();
+          assertThat(watch.cordonsPerNode()).doesNotContainKey(node.name());
+        }
+      }
+      assertThat(events("Retargeted")).isNotEmpty();
+    }
+  }
+
+  // ---- invariants and helpers
+
+  /** The invariants every scenario must keep, checked over everything the watch and boots saw. */
+  private static void assertInvariants(RolloutWatch watch, int bootsBefore) {
+    assertThat(watch.maxUnavailable()).as("nodes unavailable at once").isLessThanOrEqualTo(BUDGET);
+    assertThat(watch.minReadyPods())
+        .as("ready pods of the PDB-protected workload")
+        .isGreaterThanOrEqualTo(cluster.workloadMinAvailable());
+    List<LocalCluster.Boot> boots = bootsOf(bootsBefore, b -> true);
+    assertThat(boots).as("boots of schedulable nodes").allMatch(LocalCluster.Boot::cordoned);
+    Map<String, Integer> perCommit = new HashMap<>();
+    boots.forEach(b -> perCommit.merge(b.node() + " " + b.commit(), 1, Integer::sum));
+    assertThat(perCommit).as("boots per node and commit").allSatisfy((k, v) -> assertThat(v).isOne());
+    assertThat(unschedulableNodes()).as("left cordoned").isEmpty();
+  }
+
+  private static List<LocalCluster.Boot> bootsOf(int from, Predicate<LocalCluster.Boot> which) {
+    List<LocalCluster.Boot> all = cluster.boots();
+    return all.subList(from, all.size()).stream().filter(which).toList();
+  }
+
+  private static void setSpec(OSImageSpec spec) {
+    client
+        .resources(OSImage.class)
+        .withName(IMAGE)
+        .edit(
+            i -> {
+              i.setSpec(spec);
+              return i;
+            });
+  }
+
+  private static OSImage awaitCompleted(String target) {
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(image.getStatus().targetCommit()).isEqualTo(target);
+              assertThat(image.getStatus().observedGeneration())
+                  .isEqualTo(image.getMetadata().getGeneration());
+              assertThat(image.getStatus().phase())
+                  .as(String.valueOf(image.getStatus()))
+                  .isEqualTo(OSImagePhase.Completed);
+            });
+    return client.resources(OSImage.class).withName(IMAGE).get();
+  }
+
+  private static List<String> events(String reason) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .map(e -> e.getMessage())
+        .toList();
+  }
+
+  private static List<String> unschedulableNodes() {
+    return client
+        .nodes()
+        .withLabels(Map.of(LocalCluster.POOL_LABEL, "demo"))
+        .list()
+        .getItems()
+        .stream()
+        .filter(n -> Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+        .map((Node n) -> n.getMetadata().getName())
+        .toList();
+  }
+}
