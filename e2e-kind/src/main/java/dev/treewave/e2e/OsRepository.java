@@ -35,6 +35,8 @@ public final class OsRepository implements AutoCloseable {
   private final String publicKey;
   private StaticRepoServer server;
   private long retiredDownloads;
+  private final OstreeRepo repo;
+  private final Ed25519Signer signer;
 
   private OsRepository(
       Path path,
@@ -42,7 +44,11 @@ public final class OsRepository implements AutoCloseable {
       String v2,
       String untrusted,
       String publicKey,
-      StaticRepoServer server) {
+      StaticRepoServer server,
+      OstreeRepo repo,
+      Ed25519Signer signer) {
+    this.repo = repo;
+    this.signer = signer;
     this.path = path;
     this.v1 = v1;
     this.v2 = v2;
@@ -71,11 +77,36 @@ public final class OsRepository implements AutoCloseable {
             "6.1.0-3",
             1_700_200_000L,
             new Ed25519Signer(otherSeed));
-    SummaryWriter.update(repo, Map.of());
+    // The ref names v2, the newest build the trusted key signed; the summary is signed too, so an
+    // unpinned ref can be resolved with verification on.
+    repo.refs().write(REF, ObjectId.parse(v2));
+    signSummary(repo, signer);
     StaticRepoServer server =
         StaticRepoServer.start(repoPath, new InetSocketAddress("127.0.0.1", 0));
     return new OsRepository(
-        repoPath, v1, v2, untrusted, Ed25519Keys.publicKeyString(signer.publicKey()), server);
+        repoPath,
+        v1,
+        v2,
+        untrusted,
+        Ed25519Keys.publicKeyString(signer.publicKey()),
+        server,
+        repo,
+        signer);
+  }
+
+  private static void signSummary(OstreeRepo repo, Ed25519Signer signer) {
+    byte[] summary = SummaryWriter.update(repo, Map.of());
+    SummaryWriter.writeSignatures(
+        repo, Signatures.append(Map.of(), signer.metadataKey(), signer.sign(summary)));
+  }
+
+  /**
+   * Points {@link #REF} at {@code commit} and publishes a summary signed with the trusted key: what
+   * a replayed or rolled-back (but genuinely signed) summary looks like to a client.
+   */
+  public void publishSignedRef(String commit) {
+    repo.refs().write(REF, ObjectId.parse(commit));
+    signSummary(repo, signer);
   }
 
   private static String commit(

@@ -2,6 +2,7 @@ package dev.treewave.operator;
 
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.operator.kube.HttpCommitResolver;
+import dev.treewave.operator.kube.KubeKeys;
 import dev.treewave.operator.preview.PlanPreview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -97,7 +98,11 @@ public final class OperatorMain {
       try (KubernetesClient client = new KubernetesClientBuilder().build()) {
         OSImage image = load(client);
         String target =
-            commit != null ? commit : new HttpCommitResolver().resolve(image.getSpec().source());
+            commit != null
+                ? commit
+                : new HttpCommitResolver(new KubeKeys(client))
+                    .resolve(image.getSpec().source(), image.getSpec().verification())
+                    .commit();
         System.out.print(PlanPreview.render(client, image, target, leaderNode));
         return 0;
       }

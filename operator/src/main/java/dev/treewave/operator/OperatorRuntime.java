@@ -4,6 +4,7 @@ import dev.treewave.operator.kube.Drainer;
 import dev.treewave.operator.kube.HttpCommitResolver;
 import dev.treewave.operator.kube.InformerReads;
 import dev.treewave.operator.kube.KubeEvents;
+import dev.treewave.operator.kube.KubeKeys;
 import dev.treewave.operator.kube.KubeRolloutCluster;
 import dev.treewave.operator.metrics.OpsServer;
 import dev.treewave.operator.metrics.RolloutMetrics;
@@ -68,7 +69,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
   public static OperatorRuntime start(KubernetesClient client, Settings settings)
       throws IOException {
-    return start(client, settings, new HttpCommitResolver(), Clock.systemUTC());
+    return start(client, settings, new HttpCommitResolver(new KubeKeys(client)), Clock.systemUTC());
   }
 
   public static OperatorRuntime start(

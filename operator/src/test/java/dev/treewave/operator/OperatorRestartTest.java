@@ -96,7 +96,7 @@ class OperatorRestartTest {
             "default",
             new InetSocketAddress("127.0.0.1", 0),
             false),
-        source -> source.commit(),
+        dev.treewave.operator.rollout.CommitResolver.pinned(),
         Clock.systemUTC());
   }
 }

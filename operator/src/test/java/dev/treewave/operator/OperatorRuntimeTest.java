@@ -48,7 +48,11 @@ class OperatorRuntimeTest {
             false);
     ScheduledExecutorService agents = Executors.newSingleThreadScheduledExecutor();
     try (OperatorRuntime runtime =
-        OperatorRuntime.start(client, settings, source -> source.commit(), Clock.systemUTC())) {
+        OperatorRuntime.start(
+            client,
+            settings,
+            dev.treewave.operator.rollout.CommitResolver.pinned(),
+            Clock.systemUTC())) {
       agents.scheduleWithFixedDelay(FakeAgentsAccess.loop(client), 200, 200, TimeUnit.MILLISECONDS);
       client.resource(OSImageReconcilerTest.image("fedora", null)).create();
 

@@ -148,7 +148,7 @@ final class RolloutFixture
                   "default",
                   new InetSocketAddress("127.0.0.1", 0),
                   false),
-              source -> source.commit(),
+              dev.treewave.operator.rollout.CommitResolver.pinned(),
               clock);
       return operator;
     } catch (Exception e) {

@@ -93,8 +93,11 @@ public final class RolloutService {
       return new Result(StatusAggregator.invalidSpec(image, e.getMessage(), now), IDLE_POLL);
     }
     String target;
+    String refused;
     try {
-      target = resolver.resolve(image.getSpec().source());
+      TargetGuard.Decision decision = target(image);
+      target = decision.target();
+      refused = decision.refused();
     } catch (Exception e) {
       String message = "cannot resolve " + image.getSpec().source().ref() + ": " + e.getMessage();
       events.warning(image, "TargetUnresolved", message);
@@ -147,10 +150,35 @@ public final class RolloutService {
         .forEach(f -> events.warning(image, f.reason(), f.node() + ": " + f.message()));
     metrics.record(image.getMetadata().getName(), plan);
     OSImageStatus status = StatusAggregator.fromPlan(image, target, plan, read.conflicts(), now);
+    if (refused != null) {
+      if (!StatusAggregator.refusedTarget(image.getStatus())) {
+        events.warning(image, StatusAggregator.DOWNGRADE_REFUSED, refused);
+      }
+      status = StatusAggregator.withRefusedTarget(image, status, refused, now);
+    }
     StepEvents.announcePhase(events, image, image.getStatus(), status);
     StepEvents.announceBlockers(events, image, image.getStatus(), status);
     StepEvents.announceConflict(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
+  }
+
+  /**
+   * Resolves the spec's source, and keeps the current target when an unpinned ref now names an
+   * older commit (see {@link TargetGuard}).
+   */
+  private TargetGuard.Decision target(OSImage image) throws Exception {
+    var source = image.getSpec().source();
+    CommitResolver.Resolved resolved = resolver.resolve(source, image.getSpec().verification());
+    OSImageStatus status = image.getStatus();
+    String current = status != null ? status.targetCommit() : null;
+    boolean pinned = source.commit() != null;
+    if (pinned || current == null || current.equals(resolved.commit())) {
+      return new TargetGuard.Decision(resolved.commit(), null);
+    }
+    Instant resolvedTime =
+        resolved.time() != null ? resolved.time() : resolver.commitTime(source, resolved.commit());
+    return TargetGuard.decide(
+        false, current, resolver.commitTime(source, current), resolved.commit(), resolvedTime);
   }
 
   /**

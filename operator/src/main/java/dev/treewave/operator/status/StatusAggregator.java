@@ -32,6 +32,9 @@ public final class StatusAggregator {
   public static final String DEGRADED = "Degraded";
   public static final String CONFLICT = "Conflict";
 
+  /** Degraded's reason while an unpinned ref names a commit older than the target. */
+  public static final String DOWNGRADE_REFUSED = "DowngradeRefused";
+
   private final OSImage image;
   private final Instant now;
   private final List<Condition> conditions = new ArrayList<>();
@@ -150,6 +153,43 @@ public final class StatusAggregator {
         plan.blockers().stream().map(b -> issue(b, firstSeen(old, b, now), since(old, b))).toList(),
         lastFailure,
         a.conditions);
+  }
+
+  /**
+   * {@code status} with {@code Degraded=True} (reason {@value #DOWNGRADE_REFUSED}): the rollout
+   * stays on its target because the ref now names an older commit.
+   */
+  public static OSImageStatus withRefusedTarget(
+      OSImage image, OSImageStatus status, String message, Instant now) {
+    StatusAggregator a = new StatusAggregator(image, now);
+    a.set(DEGRADED, true, DOWNGRADE_REFUSED, message);
+    List<Condition> conditions = new ArrayList<>();
+    for (Condition c : status.conditionsOrEmpty()) {
+      conditions.add(DEGRADED.equals(c.getType()) ? a.conditions.get(0) : c);
+    }
+    return new OSImageStatus(
+        status.observedGeneration(),
+        status.phase(),
+        status.targetCommit(),
+        status.targetVersion(),
+        status.currentWave(),
+        status.nodes(),
+        status.waves(),
+        status.order(),
+        status.blockers(),
+        status.lastFailure(),
+        conditions);
+  }
+
+  /** Whether {@code status} already reports a refused downgrade. */
+  public static boolean refusedTarget(OSImageStatus status) {
+    return status != null
+        && status.conditionsOrEmpty().stream()
+            .anyMatch(
+                c ->
+                    DEGRADED.equals(c.getType())
+                        && "True".equals(c.getStatus())
+                        && DOWNGRADE_REFUSED.equals(c.getReason()));
   }
 
   private static String why(RolloutPlan plan, String progress) {

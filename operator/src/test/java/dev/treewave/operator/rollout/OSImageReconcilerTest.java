@@ -70,7 +70,13 @@ public class OSImageReconcilerTest {
           }
         };
     RolloutService service =
-        new RolloutService(cluster, source -> source.commit(), sink, metrics, clock, () -> null);
+        new RolloutService(
+            cluster,
+            dev.treewave.operator.rollout.CommitResolver.pinned(),
+            sink,
+            metrics,
+            clock,
+            () -> null);
     reconciler = new OSImageReconciler(service, cluster, metrics);
     for (String name : List.of("node-a", "node-b", "node-c")) {
       client.resource(node(name, Map.of("pool", "worker"))).create();
