@@ -354,7 +354,8 @@ public final class LocalCluster implements AutoCloseable {
             null,
             null,
             null,
-            null, null));
+            null,
+            null));
   }
 
   public static String nodeName(int i) {

@@ -198,7 +198,8 @@ class LocalRolloutE2E {
             new FailurePolicy(FailureAction.Rollback, 0),
             null,
             null,
-            null, null);
+            null,
+            null);
     try (RolloutWatch watch =
         new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
       client

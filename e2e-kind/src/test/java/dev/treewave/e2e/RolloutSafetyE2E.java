@@ -3,12 +3,19 @@ package dev.treewave.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.Instruction;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImagePhase;
 import dev.treewave.api.v1alpha1.OSImageSpec;
+import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.Pause;
+import dev.treewave.api.v1alpha1.Rollout;
+import dev.treewave.api.v1alpha1.Wave;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -77,19 +84,27 @@ class RolloutSafetyE2E {
           .pollInterval(Duration.ofMillis(20))
           .until(
               () -> {
+                activating[0] = null;
                 for (OSNode o : client.resources(OSNode.class).list().getItems()) {
                   Instruction i = o.getSpec() != null ? o.getSpec().instruction() : null;
                   boolean unfinished =
                       o.getStatus() == null
                           || i == null
                           || !i.id().equals(o.getStatus().lastCompletedInstructionId());
-                  if (i != null && i.action() == NodeAction.Activate && unfinished) {
-                    activating[0] = o.getMetadata().getName();
+                  String name = o.getMetadata().getName();
+                  boolean bootedAlready =
+                      !bootsOf(bootsBefore, b -> b.node().equals(name)).isEmpty();
+                  if (i != null
+                      && i.action() == NodeAction.Activate
+                      && unfinished
+                      && !bootedAlready) {
+                    activating[0] = name;
                   }
                 }
                 return activating[0] != null && bootsOf(bootsBefore, n -> true).size() == 1;
               });
       String canary = bootsOf(bootsBefore, n -> true).get(0).node();
+      assertThat(activating[0]).as("a node after the canary").isNotEqualTo(canary);
       long downloads = cluster.repository().objectDownloads();
       System.out.println("[e2e] revert to v1 while " + activating[0] + " activates v2");
       setSpec(cluster.image(IMAGE, v1, false, BUDGET).getSpec());
@@ -121,6 +136,167 @@ class RolloutSafetyE2E {
     }
   }
 
+  @Test
+  @Order(2)
+  void aWholeRolloutRollbackAfterTwoWavesSendsEveryUpdatedNodeBackWithoutDownloading() {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    OSImageSpec forward = withRollout(cluster.image(IMAGE, v2, false, BUDGET).getSpec(), false);
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      int bootsBefore = cluster.boots().size();
+      setSpec(forward);
+      // Canary and the 50% wave are done; the last wave waits for a person.
+      OSImage paused =
+          awaitStatus(
+              s ->
+                  v2.equals(s.targetCommit())
+                      && s.phase() == OSImagePhase.Paused
+                      && s.nodes().updated() == 4);
+      List<String> updated =
+          paused.getStatus().waves().stream().limit(2).flatMap(w -> w.nodes().stream()).toList();
+      long downloads = cluster.repository().objectDownloads();
+      int bootsAtRollback = cluster.boots().size();
+
+      setSpec(withRollout(forward, true));
+      OSImage done = awaitStatus(s -> s.phase() == OSImagePhase.RolledBack);
+
+      assertInvariants(watch, bootsBefore);
+      assertThat(done.getStatus().nodes().rolledBack()).isEqualTo(4);
+      assertThat(done.getStatus().conditions())
+          .anySatisfy(
+              c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getReason()).isEqualTo("RolledBack");
+              });
+      assertThat(cluster.repository().objectDownloads())
+          .as("a rollback boots the deployment on disk")
+          .isEqualTo(downloads);
+      assertThat(bootsOf(bootsAtRollback, b -> true))
+          .as("each updated node booted v1 once, nobody else rebooted")
+          .extracting(b -> b.node() + " " + b.commit())
+          .containsExactlyInAnyOrderElementsOf(updated.stream().map(n -> n + " " + v1).toList());
+      for (SimulatedNode node : cluster.nodes()) {
+        assertThat(bootedCommit(node)).as(node.name()).isEqualTo(v1);
+      }
+      assertThat(events("RolledBack")).hasSizeGreaterThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aSignedSummaryNamingAnOlderCommitDoesNotMoveTheRolloutAndSaysWhy() {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    int bootsBefore = cluster.boots().size();
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      // Follow the ref instead of pinning: resolved from the signed summary, which names v2.
+      OSImageSpec pinned = client.resources(OSImage.class).withName(IMAGE).get().getSpec();
+      OSImageSpec unpinned = withSource(pinned, null);
+      setSpec(unpinned);
+      awaitStatus(
+          s ->
+              v2.equals(s.targetCommit())
+                  && !downgradeRefused(s)
+                  && s.conditionsOrEmpty().stream()
+                      .noneMatch(c -> "TargetUnresolved".equals(c.getReason())));
+
+      // A genuinely signed but older summary (a replay, or a mistaken publish) names v1.
+      cluster.repository().publishSignedRef(v1);
+      OSImage refused = awaitStatus(RolloutSafetyE2E::downgradeRefused);
+
+      assertThat(refused.getStatus().targetCommit()).as("no move").isEqualTo(v2);
+      assertThat(degraded(refused.getStatus()).getMessage()).contains(v1).contains("older");
+      assertThat(events("DowngradeRefused")).isNotEmpty();
+      for (OSNode o : client.resources(OSNode.class).list().getItems()) {
+        assertThat(o.getSpec().source().commit()).as(o.getMetadata().getName()).isEqualTo(v2);
+        Instruction i = o.getSpec().instruction();
+        assertThat(i == null || !v1.equals(i.commit()) || i.action() == NodeAction.Rollback)
+            .as(o.getMetadata().getName() + " told to move to v1: " + i)
+            .isTrue();
+      }
+      assertThat(bootsOf(bootsBefore, b -> true)).as("nobody rebooted").isEmpty();
+      assertInvariants(watch, bootsBefore);
+    }
+  }
+
+  private static boolean downgradeRefused(OSImageStatus s) {
+    Condition d = degraded(s);
+    return d != null && "True".equals(d.getStatus()) && "DowngradeRefused".equals(d.getReason());
+  }
+
+  private static Condition degraded(OSImageStatus s) {
+    return s.conditionsOrEmpty().stream()
+        .filter(c -> "Degraded".equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Canary, then 50% and a pause until resumed, then the rest; {@code rollback} as given. */
+  private static OSImageSpec withRollout(OSImageSpec s, boolean rollback) {
+    Rollout rollout =
+        new Rollout(
+            List.of(Wave.of(1), new Wave(new IntOrString("50%"), null, Pause.untilResumedByHand())),
+            null,
+            new IntOrString(BUDGET),
+            true,
+            null);
+    return new OSImageSpec(
+        s.osName(),
+        s.source(),
+        s.verification(),
+        s.nodeSelector(),
+        rollout,
+        s.drain(),
+        s.health(),
+        s.failurePolicy(),
+        s.paused(),
+        s.maintenanceWindows(),
+        s.kernelArguments(),
+        rollback);
+  }
+
+  private static OSImageSpec withSource(OSImageSpec s, String commit) {
+    return new OSImageSpec(
+        s.osName(),
+        new ImageSource(s.source().url(), s.source().ref(), commit),
+        s.verification(),
+        s.nodeSelector(),
+        s.rollout(),
+        s.drain(),
+        s.health(),
+        s.failurePolicy(),
+        s.paused(),
+        s.maintenanceWindows(),
+        s.kernelArguments(),
+        s.rollback());
+  }
+
+  private static String bootedCommit(SimulatedNode node) {
+    try {
+      return node.bootedCommit().orElse(null);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the status of the current generation to satisfy {@code ok}. */
+  private static OSImage awaitStatus(Predicate<OSImageStatus> ok) {
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () -> {
+              OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
+              OSImageStatus s = image.getStatus();
+              return s != null
+                  && image.getMetadata().getGeneration().equals(s.observedGeneration())
+                  && ok.test(s);
+            });
+    return client.resources(OSImage.class).withName(IMAGE).get();
+  }
+
   // ---- invariants and helpers
 
   /** The invariants every scenario must keep, checked over everything the watch and boots saw. */
@@ -133,7 +309,9 @@ class RolloutSafetyE2E {
     assertThat(boots).as("boots of schedulable nodes").allMatch(LocalCluster.Boot::cordoned);
     Map<String, Integer> perCommit = new HashMap<>();
     boots.forEach(b -> perCommit.merge(b.node() + " " + b.commit(), 1, Integer::sum));
-    assertThat(perCommit).as("boots per node and commit").allSatisfy((k, v) -> assertThat(v).isOne());
+    assertThat(perCommit)
+        .as("boots per node and commit")
+        .allSatisfy((k, v) -> assertThat(v).isOne());
     assertThat(unschedulableNodes()).as("left cordoned").isEmpty();
   }
 
