@@ -255,6 +255,7 @@ class RolloutSafetyE2E {
         s.paused(),
         s.maintenanceWindows(),
         s.kernelArguments(),
+        s.stuckNodes(),
         rollback);
   }
 
@@ -271,6 +272,7 @@ class RolloutSafetyE2E {
         s.paused(),
         s.maintenanceWindows(),
         s.kernelArguments(),
+        s.stuckNodes(),
         s.rollback());
   }
 

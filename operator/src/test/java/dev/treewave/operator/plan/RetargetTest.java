@@ -151,6 +151,7 @@ class RetargetTest {
     SimulatedCluster cluster = activatingNode01();
     cluster.target = OLD;
     cluster.now = cluster.now.plus(Duration.ofMinutes(16)); // past the 15 min health timeout
+    cluster.node("node-01").lastSeen = cluster.now; // its agent reports, but never boots it
     RolloutPlan plan = cluster.step(POLICY);
     assertThat(steps(plan, NodeStep.Rollback.class))
         .singleElement()
