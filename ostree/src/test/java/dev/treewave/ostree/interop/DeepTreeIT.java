@@ -50,11 +50,15 @@ class DeepTreeIT {
 
   /** Commit of {@code d/d/.../d/f}, {@code depth} directories deep, built object by object. */
   static ObjectId deepCommit(OstreeRepo repo, int depth, String ref) {
-    return deepCommit(repo, depth, ref, "d");
+    return deepCommit(repo, depth, ref, "d", "leaf\n");
   }
 
   static ObjectId deepCommit(OstreeRepo repo, int depth, String ref, String name) {
-    byte[] leaf = "leaf\n".getBytes(StandardCharsets.UTF_8);
+    return deepCommit(repo, depth, ref, name, "leaf\n");
+  }
+
+  static ObjectId deepCommit(OstreeRepo repo, int depth, String ref, String name, String text) {
+    byte[] leaf = text.getBytes(StandardCharsets.UTF_8);
     ObjectId file =
         repo.writeContent(
             FileHeader.regular(0, 0, 0644, List.of()), new ByteArrayInputStream(leaf), leaf.length);
@@ -93,19 +97,33 @@ class DeepTreeIT {
     OstreeCliRunner ostree = new OstreeCliRunner();
     OstreeRepo served = OstreeRepo.init(tmp.resolve("served"), RepoMode.ARCHIVE);
     ObjectId commit = deepCommit(served, 10_000, "deep");
+    deepCommit(served, 10_000, "deep2", "d", "changed leaf\n");
     try (StaticRepoServer server =
         StaticRepoServer.start(tmp.resolve("served"), new InetSocketAddress("127.0.0.1", 0))) {
       Path client = tmp.resolve("client");
       ostree.ok(tmp, "init", "--repo=" + client, "--mode=bare-user");
       ostree.ok(tmp, "remote", "add", "--repo=" + client, "--no-gpg-verify", "o", server.url());
-      ostree.ok(tmp, "pull", "--repo=" + client, "o", "deep");
+      ostree.ok(tmp, "pull", "--repo=" + client, "o", "deep", "deep2");
+      // our pull walks it too
+      Path mine = tmp.resolve("mine");
+      OstreeRepo.init(mine, RepoMode.BARE_USER);
+      ours("--repo=" + mine, "remote", "add", "--no-gpg-verify", "o", server.url());
+      ours("--repo=" + mine, "pull", "o", "deep");
+      assertThat(new Fsck(OstreeRepo.open(mine)).run().errors()).isEmpty();
+      assertThat(OstreeRepo.open(mine).resolveRev("o:deep")).isEqualTo(commit);
       // the oracle handles it
       ostree.ok(tmp, "fsck", "--repo=" + client);
 
       OstreeRepo repo = OstreeRepo.open(client);
       assertThat(new Fsck(repo).run().errors()).isEmpty();
-      assertThat(ours("--repo=" + client, "diff", served.resolveRev("deep").hex(), "o:deep"))
-          .isEmpty();
+      // diff walks all 10,000 levels down to the one changed file, as ostree's does
+      String diff = ours("--repo=" + client, "diff", "o:deep", "o:deep2");
+      assertThat(diff).startsWith("M    /d/d/").endsWith("/d/f\n").hasLineCount(1);
+      assertThat(diff)
+          .isEqualTo(
+              ostree.sh(
+                  tmp,
+                  "ulimit -s unlimited && exec ostree diff --repo=" + client + " o:deep o:deep2"));
 
       // ours checks it out too, through path anchors, identical to ostree's checkout
       String list = "find . -printf '%y %m %s %P\\n' | LC_ALL=C sort | sha256sum";
