@@ -91,6 +91,18 @@ public final class Checkout {
       }
     } catch (IOException e) {
       throw new OstreeException("Checkout into " + target + ": " + e.getMessage(), e);
+    } catch (java.nio.file.InvalidPathException e) {
+      // Java encodes file names with sun.jnu.encoding, taken from the locale: without a UTF-8
+      // locale (LANG unset in a container) a name like Főtanúsítvány.crt cannot be written.
+      throw new OstreeException(
+          "Checkout into "
+              + target
+              + ": file name "
+              + e.getInput()
+              + " cannot be encoded with sun.jnu.encoding="
+              + System.getProperty("sun.jnu.encoding")
+              + "; run with a UTF-8 locale (LANG=C.UTF-8)",
+          e);
     }
   }
 

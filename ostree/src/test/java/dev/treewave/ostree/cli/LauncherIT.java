@@ -114,4 +114,42 @@ class LauncherIT {
         .doesNotContain("Tier3InvocationThreshold", hotLoopsOnly);
     assertThat(flagsFor("static-delta", "list", "--repo=r")).doesNotContain("-Xmx64m");
   }
+
+  /**
+   * Java writes file names in sun.jnu.encoding, which comes from the locale; a container without
+   * LANG gets ASCII. A checkout of a UTF-8 name then fails in one line that names the fix and
+   * leaves nothing behind; with LANG=C.UTF-8 it works.
+   */
+  @Test
+  void withoutAUtf8LocaleANonAsciiNameFailsCleanlyAndNamesTheFix() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt"), "x");
+    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
+    assertThat(run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree).code()).isZero();
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "checkout",
+                "--repo=" + repo,
+                "-U",
+                "b",
+                tmp.resolve("co").toString())
+            .redirectError(tmp.resolve("err").toFile());
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    Process p = pb.start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isNotZero();
+    assertThat(Files.readString(tmp.resolve("err")))
+        .contains("cannot be encoded with sun.jnu.encoding=")
+        .contains("LANG=C.UTF-8")
+        .hasLineCount(1);
+    assertThat(tmp.resolve("co")).doesNotExist();
+
+    Result ok = run("checkout", "--repo=" + repo, "-U", "b", tmp.resolve("co2").toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(tmp.resolve("co2").resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt")).exists();
+  }
 }
