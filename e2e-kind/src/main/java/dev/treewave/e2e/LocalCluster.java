@@ -400,7 +400,8 @@ public final class LocalCluster implements AutoCloseable {
   private boolean cordoned(String node) {
     try {
       var n = plane.client().nodes().withName(node).get();
-      return n != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+      // A deleted Node takes no pods either: its machine may reboot.
+      return n == null || Boolean.TRUE.equals(n.getSpec().getUnschedulable());
     } catch (RuntimeException e) {
       return true; // the API server cannot say; not counted against the rollout
     }

@@ -35,10 +35,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * What an SRE does to a rollout in flight, on the whole local system ({@link LocalCluster}: real
  * control plane, five kwok nodes, real agents on scratch sysroots, the operator): a GitOps revert
- * while a node activates, a whole-rollout rollback, a ref moved back to an older signed commit.
- * Each scenario watches the cluster every 100 ms ({@link RolloutWatch}) and checks the invariants
- * at its end: never more than {@code maxUnavailable} nodes unavailable, no node booted twice into
- * one commit, no boot of a schedulable node, nothing left cordoned, a terminal phase in time.
+ * while a node activates, a whole-rollout rollback, a ref moved back to an older signed commit, a
+ * Node deleted while it activates. Each scenario watches the cluster every 100 ms ({@link
+ * RolloutWatch}) and checks the invariants at its end: never more than {@code maxUnavailable} nodes
+ * unavailable, no node booted twice into one commit, no boot of a schedulable node, nothing left
+ * cordoned, a terminal phase in time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RolloutSafetyE2E {
@@ -218,6 +219,74 @@ class RolloutSafetyE2E {
             .isTrue();
       }
       assertThat(bootsOf(bootsBefore, b -> true)).as("nobody rebooted").isEmpty();
+      assertInvariants(watch, bootsBefore);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aNodeDeletedWhileItActivatesFreesItsSlotAndTheRolloutCompletesWithoutIt() {
+    String v1 = cluster.repository().v1();
+    String v2 = cluster.repository().v2();
+    // Back to a clean start: every node on v1, nothing rolled back for the next target.
+    setSpec(cluster.image(IMAGE, v1, false, BUDGET).getSpec());
+    awaitStatus(s -> v1.equals(s.targetCommit()) && s.phase() == OSImagePhase.Completed);
+    int bootsBefore = cluster.boots().size();
+    try (RolloutWatch watch =
+        new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
+      // v2 again: the nodes rolled back from it in the second scenario keep that record, so the
+      // retry annotation brings them back into the rollout (as a person would).
+      OSImageSpec forward = cluster.image(IMAGE, v2, false, BUDGET).getSpec();
+      client
+          .resources(OSImage.class)
+          .withName(IMAGE)
+          .edit(
+              i -> {
+                i.setSpec(forward);
+                Map<String, String> a = new HashMap<>();
+                if (i.getMetadata().getAnnotations() != null) {
+                  a.putAll(i.getMetadata().getAnnotations());
+                }
+                a.put(OSImage.RETRY_ANNOTATION, "all");
+                i.getMetadata().setAnnotations(a);
+                return i;
+              });
+      String[] activating = new String[1];
+      await()
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                activating[0] = null;
+                for (OSNode o : client.resources(OSNode.class).list().getItems()) {
+                  Instruction i = o.getSpec() != null ? o.getSpec().instruction() : null;
+                  String name = o.getMetadata().getName();
+                  boolean unfinished =
+                      o.getStatus() == null
+                          || i == null
+                          || !i.id().equals(o.getStatus().lastCompletedInstructionId());
+                  if (i != null
+                      && i.action() == NodeAction.Activate
+                      && v2.equals(i.commit())
+                      && unfinished
+                      && bootsOf(bootsBefore, b -> b.node().equals(name)).isEmpty()
+                      && !bootsOf(bootsBefore, b -> true).isEmpty()) {
+                    activating[0] = name;
+                  }
+                }
+                return activating[0] != null;
+              });
+      System.out.println("[e2e] deleting Node " + activating[0] + " while it activates v2");
+      client.nodes().withName(activating[0]).delete();
+
+      OSImage done =
+          awaitStatus(s -> v2.equals(s.targetCommit()) && s.phase() == OSImagePhase.Completed);
+
+      assertThat(done.getStatus().nodes().total()).isEqualTo(NODES - 1);
+      assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES - 1);
+      assertThat(done.getStatus().waves())
+          .allSatisfy(w -> assertThat(w.nodes()).doesNotContain(activating[0]));
+      assertThat(Invariants.blockers(done.getStatus())).isEmpty();
       assertInvariants(watch, bootsBefore);
     }
   }

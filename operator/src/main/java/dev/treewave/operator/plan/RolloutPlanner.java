@@ -511,7 +511,10 @@ public final class RolloutPlanner {
       boolean stuck =
           waitingForAgent(st)
               && StuckNodes.beforeSlot(n, st, s, drainBlockedSince.get(n.name())) != null;
-      if (st == NodeState.FAILED || st == NodeState.SKIPPED || failedStage || stuck) {
+      // Rolled back (spec.rollback or the failure policy) is also retried: the way to roll the
+      // same commit forward again once the cause is fixed.
+      boolean rolledBack = st == NodeState.ROLLED_BACK;
+      if (st == NodeState.FAILED || st == NodeState.SKIPPED || rolledBack || failedStage || stuck) {
         steps.add(new NodeStep.Retry(n.name(), s.targetCommit()));
         states.put(n.name(), NodeState.STAGING);
         retried.add(n.name());

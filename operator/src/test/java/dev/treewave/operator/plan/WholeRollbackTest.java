@@ -118,6 +118,23 @@ class WholeRollbackTest {
   }
 
   @Test
+  void aRetryOfAllAfterTheRollbackRollsTheSameCommitForwardAgain() {
+    SimulatedCluster cluster = afterTwoWaves();
+    cluster.run(ROLLBACK, 30);
+    // A person's retry is a new change: each node may boot the target once more.
+    cluster.nodes.values().forEach(n -> n.rebootsInto.clear());
+    RolloutPolicy forward =
+        POLICY.withRetry(new RolloutPolicy.Retry(true, java.util.Set.of())).withResumedWave(2);
+    RolloutPlan retried = cluster.step(forward);
+    assertThat(steps(retried, NodeStep.Retry.class))
+        .extracting(NodeStep::node)
+        .containsExactly("node-00", "node-01", "node-02");
+    RolloutPlan last = cluster.run(POLICY.withResumedWave(2), 40);
+    assertThat(last.phase()).isEqualTo(Phase.COMPLETED);
+    assertThat(cluster.nodes.values()).allSatisfy(n -> assertThat(n.booted).isEqualTo(TARGET));
+  }
+
+  @Test
   void aNodeWithoutAPreviousDeploymentIsNamedNotCordoned() {
     SimulatedCluster cluster = afterTwoWaves();
     cluster.node("node-01").previous = null;
