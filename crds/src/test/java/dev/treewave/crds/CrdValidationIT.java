@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.treewave.api.v1alpha1.FailureAction;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.StuckNodeAction;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.ControlPlaneOptions;
@@ -126,6 +127,14 @@ class CrdValidationIT {
             "  verification: {mode: Disabled}\n  drain: {timeout: soon}\n",
             "spec.drain.timeout"),
         Arguments.of(
+            "stuck-node deadlines look like 10m",
+            "  verification: {mode: Disabled}\n  stuckNodes: {agentSilenceTimeout: forever}\n",
+            "spec.stuckNodes.agentSilenceTimeout"),
+        Arguments.of(
+            "a stuck node is skipped or stops the rollout",
+            "  verification: {mode: Disabled}\n  stuckNodes: {action: Ignore}\n",
+            "Unsupported value: \"Ignore\""),
+        Arguments.of(
             "failure policy actions are Pause or Rollback",
             "  verification: {mode: Disabled}\n  failurePolicy: {action: Explode}\n",
             "Unsupported value: \"Explode\""),
@@ -176,6 +185,7 @@ class CrdValidationIT {
               maintenanceWindows:
                 - {days: [Sat, Sun], start: "02:00", duration: 4h, timeZone: Europe/Berlin}
               kernelArguments: {add: ["console=ttyS0"], remove: ["quiet"]}
+              stuckNodes: {agentSilenceTimeout: 5m, action: Skip}
             """;
     OSImage sent = Serialization.unmarshal(yaml, OSImage.class);
 
@@ -190,6 +200,9 @@ class CrdValidationIT {
     // Schema defaults are filled in by the API server where the spec left them out.
     assertThat(created.getSpec().rolloutOrDefault().prefetch()).isTrue();
     assertThat(created.getSpec().health().timeout()).isEqualTo("15m");
+    assertThat(created.getSpec().stuckNodes().agentSilenceTimeout()).isEqualTo("5m");
+    assertThat(created.getSpec().stuckNodes().stageTimeout()).isEqualTo("30m");
+    assertThat(created.getSpec().stuckNodes().action()).isEqualTo(StuckNodeAction.Skip);
   }
 
   @Test

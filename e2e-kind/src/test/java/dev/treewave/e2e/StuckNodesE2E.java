@@ -202,6 +202,44 @@ class StuckNodesE2E {
   }
 
   @Test
+  void anAgentDeadOnceItsNodeIsCordonedIsNamedNeverReturnedNeverSentARollbackAndReleased()
+      throws Exception {
+    start();
+    SimulatedNode last = cluster.nodes().get(NODES - 1);
+    try (Invariants invariants = new Invariants(client, IMAGE, 1)) {
+      client
+          .resource(
+              image(
+                  new StuckNodePolicy("1m", SILENCE.toSeconds() + "s", StuckNodeAction.Skip),
+                  new FailurePolicy(null, 1),
+                  null))
+          .create();
+      // The last node's agent dies the moment the operator cordons its node, before Activate.
+      invariants.await(
+          Duration.ofMinutes(2),
+          last.name() + " cordoned",
+          i ->
+              Boolean.TRUE.equals(
+                  client.nodes().withName(last.name()).get().getSpec().getUnschedulable()));
+      last.killAgent();
+
+      OSImage named =
+          invariants.awaitCompletedOrBlocker(SILENCE.plusSeconds(60), Set.of("NeverReturned"));
+      assertThat(blocker(named, last.name()).reason()).isEqualTo("NeverReturned");
+      OSImage done = invariants.await(Duration.ofMinutes(1), "Completed", StuckNodesE2E::completed);
+      assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES - 1);
+      assertThat(done.getStatus().nodes().failed()).isEqualTo(1);
+      assertThat(done.getStatus().lastFailure().reason()).isEqualTo("NeverReturned");
+      OSNode osNode = client.resources(OSNode.class).withName(last.name()).get();
+      assertThat(osNode.getSpec().instruction().action())
+          .as("never told to roll back: its agent could not")
+          .isEqualTo(dev.treewave.api.v1alpha1.NodeAction.Activate);
+      assertThat(last.bootedCommit()).contains(cluster.repository().v1());
+      invariants.assertHeld(); // released by the policy: nothing left cordoned
+    }
+  }
+
+  @Test
   void aHostReportingUnmanagedStopsTheRolloutNamedAndItGoesOnOnceManaged() throws Exception {
     start();
     SimulatedNode odd = cluster.nodes().get(1);

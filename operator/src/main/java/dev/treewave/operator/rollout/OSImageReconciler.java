@@ -2,6 +2,7 @@ package dev.treewave.operator.rollout;
 
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.api.v1alpha1.OSNodeStatus;
 import dev.treewave.operator.metrics.RolloutMetrics;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -67,6 +68,7 @@ public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> 
             .build();
     var osNodes =
         InformerEventSourceConfiguration.from(OSNode.class, OSImage.class)
+            .withOnUpdateFilter(OSImageReconciler::moreThanAHeartbeat)
             .withSecondaryToPrimaryMapper(
                 o ->
                     o.getSpec() == null || o.getSpec().osImage() == null
@@ -75,6 +77,38 @@ public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> 
             .build();
     return List.of(
         new InformerEventSource<>(nodes, context), new InformerEventSource<>(osNodes, context));
+  }
+
+  /**
+   * An agent's heartbeat only moves {@code status.lastSeen}: 1000 idle nodes would otherwise wake
+   * the reconciler eight times a second for nothing. The cache still holds the new lastSeen, and
+   * the planner wakes itself at each silence deadline.
+   */
+  static boolean moreThanAHeartbeat(OSNode now, OSNode before) {
+    if (before == null || now.getStatus() == null || before.getStatus() == null) {
+      return true;
+    }
+    boolean sameButLastSeen =
+        Objects.equals(now.getSpec(), before.getSpec())
+            && Objects.equals(
+                now.getMetadata().getAnnotations(), before.getMetadata().getAnnotations())
+            && Objects.equals(
+                withoutLastSeen(now.getStatus()), withoutLastSeen(before.getStatus()));
+    return !sameButLastSeen;
+  }
+
+  private static OSNodeStatus withoutLastSeen(OSNodeStatus s) {
+    return new OSNodeStatus(
+        s.observedGeneration(),
+        s.agentState(),
+        s.lastCompletedInstructionId(),
+        s.deployments(),
+        s.booted(),
+        s.pullProgress(),
+        s.lastError(),
+        s.conditions(),
+        s.retrying(),
+        null);
   }
 
   private static Set<ResourceID> allImages(EventSourceContext<OSImage> context) {

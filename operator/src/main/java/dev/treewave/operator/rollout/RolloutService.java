@@ -157,7 +157,7 @@ public final class RolloutService {
       status = StatusAggregator.withRefusedTarget(image, status, refused, now);
     }
     StepEvents.announcePhase(events, image, image.getStatus(), status);
-    StepEvents.announceBlockers(events, image, image.getStatus(), status);
+    StepEvents.announceBlockers(events, image, image.getStatus(), status, plan.newFailures());
     StepEvents.announceConflict(events, image, image.getStatus(), status);
     return new Result(status, recheckAfter(plan, now));
   }
@@ -279,7 +279,10 @@ public final class RolloutService {
   }
 
   private static Duration recheckAfter(RolloutPlan plan, Instant now) {
-    boolean inFlight = plan.counts().updating() > 0 || !plan.steps().isEmpty();
+    // A node stuck under action Stop may recover with nothing but a heartbeat, which does not wake
+    // the reconciler (OSImageReconciler#moreThanAHeartbeat): look again soon while one is stuck.
+    boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");
+    boolean inFlight = plan.counts().updating() > 0 || !plan.steps().isEmpty() || stuck;
     Duration next = inFlight ? IN_FLIGHT_POLL : IDLE_POLL;
     if (plan.wakeAt() != null) {
       Duration untilWake = Duration.between(now, plan.wakeAt()).plusSeconds(1);

@@ -7,6 +7,7 @@ import dev.treewave.api.v1alpha1.OSImageStatus;
 import dev.treewave.operator.plan.AgentView.Outcome;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
+import dev.treewave.operator.plan.RolloutPlan;
 import dev.treewave.operator.plan.RolloutPolicy;
 import dev.treewave.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -64,19 +65,25 @@ final class StepEvents {
 
   /** One Warning per node and reason when a blocker first appears, not on every reconcile. */
   static void announceBlockers(
-      EventSink events, OSImage image, OSImageStatus old, OSImageStatus now) {
+      EventSink events,
+      OSImage image,
+      OSImageStatus old,
+      OSImageStatus now,
+      List<RolloutPlan.Blocker> announcedFailures) {
     if (now.blockers() == null) {
       return;
     }
     for (NodeIssue b : now.blockers()) {
       boolean seen =
-          old != null
-              && old.blockers() != null
-              && old.blockers().stream()
-                  .anyMatch(
-                      o ->
-                          Objects.equals(o.node(), b.node())
-                              && Objects.equals(o.reason(), b.reason()));
+          announcedFailures.stream()
+                  .anyMatch(f -> f.node().equals(b.node()) && f.reason().equals(b.reason()))
+              || old != null
+                  && old.blockers() != null
+                  && old.blockers().stream()
+                      .anyMatch(
+                          o ->
+                              Objects.equals(o.node(), b.node())
+                                  && Objects.equals(o.reason(), b.reason()));
       if (!seen) {
         events.warning(
             image,

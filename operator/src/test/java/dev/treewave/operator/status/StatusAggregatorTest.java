@@ -146,4 +146,47 @@ class StatusAggregatorTest {
     assertThat(get(s, "Paused").getMessage()).contains("resume-wave=1");
     assertThat(get(s, "Reconciling").getStatus()).isEqualTo("False");
   }
+
+  @Test
+  void aStuckNodeIsStalledStuckNodeAndItsBlockerKeepsSinceAndFirstSeen() {
+    OSImage image = image(1);
+    Instant since = T0.minusSeconds(600);
+    Blocker silent = new Blocker("n1", "AgentSilent", "no report", since);
+    OSImageStatus first =
+        StatusAggregator.fromPlan(
+            image,
+            T,
+            plan(Phase.FAILED, new Counts(2, 1, 0, 0, 0, 0), List.of(silent), "stuck: n1"),
+            List.of(),
+            T0);
+    assertThat(get(first, "Stalled").getReason()).isEqualTo("StuckNode");
+    assertThat(first.blockers())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.since()).isEqualTo(since.toString());
+              assertThat(b.time()).isEqualTo(T0.toString());
+            });
+
+    // Later the node is listed from its recorded outcome, without a since: both times stay.
+    image.setStatus(first);
+    OSImageStatus later =
+        StatusAggregator.fromPlan(
+            image,
+            T,
+            plan(
+                Phase.COMPLETED,
+                new Counts(2, 0, 0, 1, 0, 1),
+                List.of(new Blocker("n1", "AgentSilent", "skipped: no report", null)),
+                null),
+            List.of(),
+            T0.plusSeconds(60));
+    assertThat(later.blockers())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.since()).isEqualTo(since.toString());
+              assertThat(b.time()).isEqualTo(T0.toString());
+            });
+  }
 }
