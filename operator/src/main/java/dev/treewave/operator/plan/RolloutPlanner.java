@@ -603,19 +603,25 @@ public final class RolloutPlanner {
     }
   }
 
-  /** Nodes skipped as stuck stay named, under the reason they were skipped for. */
+  /**
+   * Nodes given up on as stuck (skipped, or released as failed after NeverReturned) stay named,
+   * under the reason they were given up for, until retried.
+   */
   private static void listSkipped(
       Map<String, NodeView> nodes, Map<String, NodeState> states, List<Blocker> blockers) {
     Set<String> named = blockers.stream().map(Blocker::node).collect(Collectors.toSet());
     for (NodeView n : nodes.values()) {
       Outcome o = n.agentOrEmpty().outcome();
-      if (states.get(n.name()) != NodeState.SKIPPED || o == null || named.contains(n.name())) {
+      NodeState st = states.get(n.name());
+      boolean givenUp = st == NodeState.SKIPPED || st == NodeState.FAILED;
+      if (!givenUp || o == null || named.contains(n.name())) {
         continue;
       }
       String reason = StuckNodes.reasonOf(o.reason());
       if (reason != null) {
         String why = o.reason().substring(reason.length()).replaceFirst("^:\\s*", "");
-        blockers.add(new Blocker(n.name(), reason, "skipped: " + why, null));
+        String verdict = st == NodeState.SKIPPED ? "skipped: " : "counted failed: ";
+        blockers.add(new Blocker(n.name(), reason, verdict + why, null));
       }
     }
   }

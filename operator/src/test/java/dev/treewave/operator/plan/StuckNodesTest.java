@@ -220,6 +220,7 @@ class StuckNodesTest {
     assertThat(cluster.plans.stream().flatMap(p -> steps(p, NodeStep.Rollback.class).stream()))
         .isEmpty();
     assertThat(last.counts().failed()).isEqualTo(1);
+    assertThat(blocker(last, "node-00").reason()).as("still named").isEqualTo("NeverReturned");
     assertThat(cluster.node("node-01").booted).isEqualTo(TARGET);
     assertThat(cluster.node("node-02").booted).isEqualTo(TARGET);
   }
