@@ -20,9 +20,24 @@ public record OSNodeSpec(
     @JsonPropertyDescription("Kernel arguments for the new deployment.")
         KernelArguments kernelArguments,
     @JsonPropertyDescription("What the agent may do now. Absent means nothing.")
-        Instruction instruction) {
+        Instruction instruction,
+    @JsonPropertyDescription(
+            "True when the OSImage pins spec.source.commit: the agent may then move to a commit"
+                + " older than the one its ref holds (a GitOps rollback). Otherwise it refuses"
+                + " an older commit (libostree's --timestamp-check).")
+        Boolean pinned) {
+
+  public OSNodeSpec(
+      String osImage,
+      String osName,
+      ImageSource source,
+      Verification verification,
+      KernelArguments kernelArguments,
+      Instruction instruction) {
+    this(osImage, osName, source, verification, kernelArguments, instruction, null);
+  }
 
   public OSNodeSpec withInstruction(Instruction next) {
-    return new OSNodeSpec(osImage, osName, source, verification, kernelArguments, next);
+    return new OSNodeSpec(osImage, osName, source, verification, kernelArguments, next, pinned);
   }
 }

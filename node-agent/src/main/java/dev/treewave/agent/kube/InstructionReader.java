@@ -74,7 +74,14 @@ public final class InstructionReader {
       cachedFor = cacheKey;
       cached = policy;
     }
-    Target target = new Target(spec.osName(), url, spec.source().ref(), policy, kernelArgs(spec));
+    Target target =
+        new Target(
+            spec.osName(),
+            url,
+            spec.source().ref(),
+            policy,
+            kernelArgs(spec),
+            Boolean.TRUE.equals(spec.pinned()));
     return new Instruction(instruction.id(), action, commit, target);
   }
 

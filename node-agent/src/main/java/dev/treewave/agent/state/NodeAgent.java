@@ -220,7 +220,8 @@ public final class NodeAgent {
     }
     Target target = desired.target();
     PullRequest request =
-        new PullRequest(target.url(), target.ref(), desired.commit(), target.verification());
+        new PullRequest(
+            target.url(), target.ref(), desired.commit(), target.verification(), target.pinned());
     ensureDiskSpace(request);
     Instant start = clock.instant();
     pullProgress = PullProgress.NONE;

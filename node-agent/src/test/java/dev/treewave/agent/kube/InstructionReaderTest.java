@@ -65,6 +65,26 @@ class InstructionReaderTest {
   }
 
   @Test
+  void onlyACommitTheOSImagePinsMayBeOlderThanTheRef() {
+    OSNode resolved = node(NodeAction.Stage, new Verification(VerificationMode.GPG, List.of(KEY)));
+    assertThat(reader.read(resolved).target().pinned()).isFalse();
+
+    OSNodeSpec spec = resolved.getSpec();
+    OSNode pinned =
+        new OSNode(
+            "worker-1",
+            new OSNodeSpec(
+                spec.osImage(),
+                spec.osName(),
+                spec.source(),
+                spec.verification(),
+                spec.kernelArguments(),
+                spec.instruction(),
+                true));
+    assertThat(reader.read(pinned).target().pinned()).isTrue();
+  }
+
+  @Test
   void keysAreReadOncePerInstruction() {
     int[] reads = {0};
     InstructionReader counting =

@@ -164,7 +164,8 @@ public final class KubeRolloutCluster implements RolloutCluster {
             new ImageSource(spec.source().url(), spec.source().ref(), target),
             spec.verification(),
             spec.kernelArguments(),
-            current);
+            current,
+            spec.source().commit() != null ? Boolean.TRUE : null);
     if (existing == null) {
       OSNode created = new OSNode(node.getMetadata().getName(), wanted);
       created

@@ -392,7 +392,7 @@ public final class Puller {
     }
     long now = repo.readCommit(current).timestamp();
     if (commit.timestamp() < now) {
-      throw new PullException(
+      throw new DowngradeRefusedException(
           "Upgrade target revision '"
               + id
               + "' with timestamp '"

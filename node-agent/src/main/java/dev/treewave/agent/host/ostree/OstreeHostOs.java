@@ -429,6 +429,10 @@ public final class OstreeHostOs implements HostOs {
     if (e instanceof dev.treewave.ostree.repo.CorruptObjectException) {
       return new HostOsException(HostOsException.Kind.CORRUPT, message, e);
     }
+    if (e instanceof dev.treewave.ostree.pull.DowngradeRefusedException) {
+      // the mirror serves an older commit under the ref: asking again gives the same answer
+      return new HostOsException(HostOsException.Kind.FAILED, message, e);
+    }
     if (e instanceof dev.treewave.ostree.pull.PullException
         || e instanceof UncheckedIOException
         || e.getCause() instanceof HttpTimeoutException
