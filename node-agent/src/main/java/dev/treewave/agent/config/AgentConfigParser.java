@@ -54,7 +54,7 @@ public final class AgentConfigParser {
     MAX_ATTEMPTS(
         "max-attempts",
         "TREEWAVE_MAX_ATTEMPTS",
-        "5",
+        "60",
         "attempts of a step that fails with a retryable error"),
     REBOOT_TIMEOUT(
         "reboot-timeout",

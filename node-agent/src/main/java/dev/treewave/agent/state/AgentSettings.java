@@ -26,7 +26,9 @@ public record AgentSettings(
       new AgentSettings(
           2,
           1024L * 1024 * 1024,
-          5,
+          // 60 attempts 30 s apart: a transient cause is retried for as long as the operator's
+          // default stageTimeout (30m) waits, so that deadline, not the agent, names a node stuck
+          60,
           Duration.ofSeconds(30),
           Duration.ofMinutes(15),
           Duration.ofSeconds(5));
