@@ -46,114 +46,82 @@ public record PullOptions(
   }
 
   public PullOptions withDepth(int d) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        d,
-        mirror,
-        commitMetadataOnly,
-        useDeltas,
-        parallelism,
-        progress,
-        timestampCheck);
+    return copy(c -> c.depth = d);
   }
 
   public PullOptions withMirror(boolean m) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        m,
-        commitMetadataOnly,
-        useDeltas,
-        parallelism,
-        progress,
-        timestampCheck);
+    return copy(c -> c.mirror = m);
   }
 
-  public PullOptions withCommitMetadataOnly(boolean c) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        mirror,
-        c,
-        useDeltas,
-        parallelism,
-        progress,
-        timestampCheck);
+  public PullOptions withCommitMetadataOnly(boolean m) {
+    return copy(c -> c.commitMetadataOnly = m);
   }
 
   public PullOptions withDeltas(boolean d) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        mirror,
-        commitMetadataOnly,
-        d,
-        parallelism,
-        progress,
-        timestampCheck);
+    return copy(c -> c.useDeltas = d);
   }
 
   public PullOptions withParallelism(int p) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        mirror,
-        commitMetadataOnly,
-        useDeltas,
-        p,
-        progress,
-        timestampCheck);
+    return copy(c -> c.parallelism = p);
   }
 
   public PullOptions withProgress(Consumer<PullProgress> p) {
-    return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        mirror,
-        commitMetadataOnly,
-        useDeltas,
-        parallelism,
-        p,
-        timestampCheck);
+    return copy(c -> c.progress = p);
   }
 
   public PullOptions withRemoteName(Optional<String> r) {
-    return new PullOptions(
-        r,
-        refs,
-        verification,
-        depth,
-        mirror,
-        commitMetadataOnly,
-        useDeltas,
-        parallelism,
-        progress,
-        timestampCheck);
+    return copy(c -> c.remoteName = r);
   }
 
   public PullOptions withTimestampCheck(boolean t) {
+    return copy(c -> c.timestampCheck = t);
+  }
+
+  /**
+   * These options with the fields {@code change} sets replaced; the one place that lists every
+   * component, so adding one touches a single constructor call and the compact constructor still
+   * validates every copy.
+   */
+  private PullOptions copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new PullOptions(
-        remoteName,
-        refs,
-        verification,
-        depth,
-        mirror,
-        commitMetadataOnly,
-        useDeltas,
-        parallelism,
-        progress,
-        t);
+        f.remoteName,
+        f.refs,
+        f.verification,
+        f.depth,
+        f.mirror,
+        f.commitMetadataOnly,
+        f.useDeltas,
+        f.parallelism,
+        f.progress,
+        f.timestampCheck);
+  }
+
+  /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
+  private static final class Fields {
+    Optional<String> remoteName;
+    List<String> refs;
+    VerificationPolicy verification;
+    int depth;
+    boolean mirror;
+    boolean commitMetadataOnly;
+    boolean useDeltas;
+    int parallelism;
+    Consumer<PullProgress> progress;
+    boolean timestampCheck;
+
+    Fields(PullOptions o) {
+      remoteName = o.remoteName;
+      refs = o.refs;
+      verification = o.verification;
+      depth = o.depth;
+      mirror = o.mirror;
+      commitMetadataOnly = o.commitMetadataOnly;
+      useDeltas = o.useDeltas;
+      parallelism = o.parallelism;
+      progress = o.progress;
+      timestampCheck = o.timestampCheck;
+    }
   }
 }
