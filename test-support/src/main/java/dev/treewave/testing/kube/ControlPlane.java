@@ -78,6 +78,9 @@ public final class ControlPlane implements AutoCloseable {
   private Path kubeconfigFile;
   private KubernetesClient client;
   private Duration startupTime;
+  // Kept to start the API server again with the same port, certificates, etcd and flags.
+  private List<String> apiServerCommand;
+  private int apiServerIndex = -1;
   private final java.util.Map<String, Duration> phases = new java.util.LinkedHashMap<>();
   private long phaseStart;
   private volatile boolean closed;
@@ -338,6 +341,47 @@ public final class ControlPlane implements AutoCloseable {
     return new KwokNodes(client);
   }
 
+  /**
+   * Stops the kube-apiserver (SIGTERM, then SIGKILL), leaving etcd and every other component
+   * running: clients see connection refused until {@link #startApiServer()}. Fault injection.
+   *
+   * @throws IllegalStateException if it is already stopped or the plane is closed
+   */
+  public synchronized void stopApiServer() {
+    ManagedProcess apiServer = processes.get(apiServerIndex);
+    if (closed || !apiServer.isAlive()) {
+      throw new IllegalStateException("kube-apiserver is not running");
+    }
+    apiServer.close();
+  }
+
+  /**
+   * Starts the kube-apiserver again after {@link #stopApiServer()}, on the same port with the same
+   * etcd, certificates and flags (so clients and kubeconfigs keep working), and waits until it is
+   * ready. Its log goes to a new file.
+   *
+   * @throws IllegalStateException if it is running, the plane is closed, or it does not get ready
+   */
+  public synchronized void startApiServer() {
+    if (closed || processes.get(apiServerIndex).isAlive()) {
+      throw new IllegalStateException("kube-apiserver is running, or the plane is closed");
+    }
+    // Replaced in place: close() stops processes in reverse start order, as at first start.
+    ManagedProcess apiServer =
+        ManagedProcess.start(
+            "kube-apiserver",
+            apiServerCommand,
+            logDir.resolve("kube-apiserver-restart-" + System.nanoTime() + ".log"),
+            workDir);
+    processes.set(apiServerIndex, apiServer);
+    awaitApiServerReady(apiServer);
+  }
+
+  /** Whether the kube-apiserver process runs (it may not be ready yet). */
+  public synchronized boolean apiServerRunning() {
+    return !closed && processes.get(apiServerIndex).isAlive();
+  }
+
   /** Paths and tails of the component logs, for failure messages. */
   public String describeLogs() {
     StringBuilder out = new StringBuilder("component logs in ").append(logDir).append(':');
@@ -501,12 +545,9 @@ public final class ControlPlane implements AutoCloseable {
                     "--profiling=false"));
         command.addAll(options.extraApiServerFlags());
         ManagedProcess apiServer = launch("kube-apiserver", command);
-        HttpClient tls =
-            HttpClient.newBuilder()
-                .sslContext(pki.adminSslContext())
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-        awaitReady(apiServer, () -> ok(tls, apiServerUrl.resolve("/readyz")), "/readyz");
+        awaitApiServerReady(apiServer);
+        apiServerCommand = List.copyOf(command);
+        apiServerIndex = processes.indexOf(apiServer);
         phase("kube-apiserver");
         return;
       } catch (IllegalStateException e) {
@@ -521,6 +562,15 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
     }
+  }
+
+  private void awaitApiServerReady(ManagedProcess apiServer) {
+    HttpClient tls =
+        HttpClient.newBuilder()
+            .sslContext(pki.adminSslContext())
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    awaitReady(apiServer, () -> ok(tls, apiServerUrl.resolve("/readyz")), "/readyz");
   }
 
   private ManagedProcess launch(String name, List<String> command) {
