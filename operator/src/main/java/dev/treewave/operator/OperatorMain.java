@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +50,25 @@ public final class OperatorMain {
     @Option(names = "--no-leader-election", description = "Only for a single replica.")
     boolean noLeaderElection;
 
+    @Option(
+        names = "--lease-duration",
+        defaultValue = "PT15S",
+        description =
+            "How long a standby waits for the leader's renewal (ISO-8601, ${DEFAULT-VALUE})")
+    Duration leaseDuration;
+
+    @Option(
+        names = "--renew-deadline",
+        defaultValue = "PT10S",
+        description = "The leader steps down if it cannot renew within this (${DEFAULT-VALUE})")
+    Duration renewDeadline;
+
+    @Option(
+        names = "--retry-period",
+        defaultValue = "PT2S",
+        description = "How often the Lease is tried (${DEFAULT-VALUE})")
+    Duration retryPeriod;
+
     @Override
     public Integer call() throws Exception {
       KubernetesClient client = new KubernetesClientBuilder().build();
@@ -63,7 +83,8 @@ public final class OperatorMain {
               // cluster-scoped objects in "default".
               "default",
               address(metricsBind),
-              true);
+              true,
+              new OperatorRuntime.LeaseTimings(leaseDuration, renewDeadline, retryPeriod));
       CountDownLatch stop = new CountDownLatch(1);
       try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -38,6 +38,7 @@ public final class OperatorRuntime implements AutoCloseable {
    * @param metricsBind address for /metrics, /healthz, /readyz
    * @param exitOnLostLease exit the process when leadership is lost (production: a replica that
    *     lost its lease must stop acting at once; tests stop operators in-process)
+   * @param leaseTimings how long a Lease lasts and how often it is renewed
    */
   public record Settings(
       String leaseName,
@@ -46,7 +47,55 @@ public final class OperatorRuntime implements AutoCloseable {
       String nodeName,
       String eventNamespace,
       InetSocketAddress metricsBind,
-      boolean exitOnLostLease) {}
+      boolean exitOnLostLease,
+      LeaseTimings leaseTimings) {
+
+    /** With the default lease timings. */
+    public Settings(
+        String leaseName,
+        String leaseNamespace,
+        String identity,
+        String nodeName,
+        String eventNamespace,
+        InetSocketAddress metricsBind,
+        boolean exitOnLostLease) {
+      this(
+          leaseName,
+          leaseNamespace,
+          identity,
+          nodeName,
+          eventNamespace,
+          metricsBind,
+          exitOnLostLease,
+          LeaseTimings.DEFAULT);
+    }
+  }
+
+  /**
+   * Leader election timings: a standby takes over at most {@code duration} after the leader's last
+   * renewal; the leader gives up if it cannot renew within {@code renewDeadline}; both retry every
+   * {@code retryPeriod}.
+   */
+  public record LeaseTimings(Duration duration, Duration renewDeadline, Duration retryPeriod) {
+    /** JOSDK's defaults (15 s, 10 s, 2 s). */
+    public static final LeaseTimings DEFAULT =
+        new LeaseTimings(
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE);
+
+    public LeaseTimings {
+      if (!(retryPeriod.compareTo(renewDeadline) < 0 && renewDeadline.compareTo(duration) < 0)) {
+        throw new IllegalArgumentException(
+            "lease timings need retry period < renew deadline < lease duration, got "
+                + retryPeriod
+                + ", "
+                + renewDeadline
+                + ", "
+                + duration);
+      }
+    }
+  }
 
   private final Operator operator;
   private final OpsServer ops;
@@ -104,9 +153,9 @@ public final class OperatorRuntime implements AutoCloseable {
                     new LeaderElectionConfiguration(
                         settings.leaseName(),
                         settings.leaseNamespace(),
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.leaseTimings().duration(),
+                        settings.leaseTimings().renewDeadline(),
+                        settings.leaseTimings().retryPeriod(),
                         settings.identity(),
                         null,
                         settings.exitOnLostLease()));
