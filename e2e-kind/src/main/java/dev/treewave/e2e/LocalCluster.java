@@ -57,13 +57,18 @@ public final class LocalCluster implements AutoCloseable {
    * @param nodes how many kwok nodes (each with an agent and a sysroot)
    * @param workDir where repository and sysroots go (deleted on close)
    * @param log progress lines
+   * @param operatorProcesses 0: the operator runs in this JVM; n: n leader-elected replicas, each
+   *     its own JVM ({@link OperatorProcesses})
+   * @param leaseTimings the replicas' Lease timings (only with operatorProcesses > 0)
    */
   public record Options(
       int nodes,
       Path workDir,
       Consumer<String> log,
       AgentSettings agentSettings,
-      Duration agentHeartbeat) {
+      Duration agentHeartbeat,
+      int operatorProcesses,
+      OperatorRuntime.LeaseTimings leaseTimings) {
 
     /** Agents retry 5 times, 2 s apart, and write a heartbeat every 30 s. */
     public Options(int nodes, Path workDir, Consumer<String> log) {
@@ -78,12 +83,19 @@ public final class LocalCluster implements AutoCloseable {
               Duration.ofSeconds(2),
               Duration.ofMinutes(3),
               Duration.ofMillis(500)),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          0,
+          OperatorRuntime.LeaseTimings.DEFAULT);
     }
 
     /** The same, with other agent settings and heartbeat (fault-injection tests). */
     public Options withAgents(AgentSettings settings, Duration heartbeat) {
-      return new Options(nodes, workDir, log, settings, heartbeat);
+      return new Options(nodes, workDir, log, settings, heartbeat, operatorProcesses, leaseTimings);
+    }
+
+    /** The same, with the operator as {@code replicas} leader-elected processes. */
+    public Options withOperatorProcesses(int replicas, OperatorRuntime.LeaseTimings lease) {
+      return new Options(nodes, workDir, log, agentSettings, agentHeartbeat, replicas, lease);
     }
   }
 
@@ -96,7 +108,7 @@ public final class LocalCluster implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private OsRepository repository;
   private ControlPlane plane;
-  private OperatorRuntime operator;
+  private OperatorProcesses operatorProcesses;
 
   private LocalCluster(Options options) {
     this.options = options;
@@ -205,7 +217,45 @@ public final class LocalCluster implements AutoCloseable {
             + " scratch sysroots installed and booted into v1 "
             + shortId(repository.v1()));
     // The operator creates the OSNodes; agents wait for theirs, so start the operator first.
-    operator =
+    if (options.operatorProcesses() > 0) {
+      startOperatorProcesses();
+    } else {
+      startOperatorInProcess(client);
+    }
+    for (SimulatedNode node : nodes) {
+      node.startAgent();
+    }
+    log.accept(
+        String.format(
+            "operator and %d node agents running (%.1f s since start)",
+            nodes.size(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  private void startOperatorProcesses() throws IOException {
+    // Logs beside the work dir, which close() deletes: they are what explains a failover.
+    Path logDir = options.workDir().resolveSibling(options.workDir().getFileName() + "-operators");
+    Files.createDirectories(logDir);
+    operatorProcesses =
+        OperatorProcesses.start(
+            plane.client(),
+            plane.kubeconfigFile(),
+            options.operatorProcesses(),
+            options.leaseTimings(),
+            logDir);
+    toClose.add(operatorProcesses);
+    options
+        .log()
+        .accept(
+            String.format(
+                "%d operator replicas %s as their own JVMs, lease %s (logs in %s)",
+                options.operatorProcesses(),
+                operatorProcesses.names(),
+                options.leaseTimings(),
+                logDir));
+  }
+
+  private void startOperatorInProcess(KubernetesClient client) throws IOException {
+    OperatorRuntime operator =
         OperatorRuntime.start(
             client,
             new OperatorRuntime.Settings(
@@ -219,13 +269,14 @@ public final class LocalCluster implements AutoCloseable {
                 new InetSocketAddress("127.0.0.1", 0),
                 false));
     toClose.add(operator::close);
-    for (SimulatedNode node : nodes) {
-      node.startAgent();
+  }
+
+  /** The operator replicas, when {@link Options#operatorProcesses()} asked for processes. */
+  public OperatorProcesses operatorProcesses() {
+    if (operatorProcesses == null) {
+      throw new IllegalStateException("the operator runs in-process");
     }
-    log.accept(
-        String.format(
-            "operator and %d node agents running (%.1f s since start)",
-            nodes.size(), (System.nanoTime() - t0) / 1e9));
+    return operatorProcesses;
   }
 
   private static void installCrds(ControlPlane plane) throws IOException {
