@@ -18,6 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code treewave-operator run} runs the operator; {@code plan} previews a rollout. */
 @Command(
@@ -27,7 +28,11 @@ import picocli.CommandLine.Parameters;
 public final class OperatorMain {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new OperatorMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new OperatorMain());
   }
 
   @Command(name = "run", description = "Run the operator (leader-elected).")
@@ -69,8 +74,17 @@ public final class OperatorMain {
         description = "How often the Lease is tried (${DEFAULT-VALUE})")
     Duration retryPeriod;
 
+    @Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+      OperatorRuntime.LeaseTimings lease;
+      try {
+        lease = new OperatorRuntime.LeaseTimings(leaseDuration, renewDeadline, retryPeriod);
+      } catch (IllegalArgumentException e) {
+        // a usage error: one line and the usage, not a stack trace
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       KubernetesClient client = new KubernetesClientBuilder().build();
       String identity = System.getenv().getOrDefault("POD_NAME", "treewave-" + UUID.randomUUID());
       OperatorRuntime.Settings settings =
@@ -84,7 +98,7 @@ public final class OperatorMain {
               "default",
               address(metricsBind),
               true,
-              new OperatorRuntime.LeaseTimings(leaseDuration, renewDeadline, retryPeriod));
+              lease);
       CountDownLatch stop = new CountDownLatch(1);
       try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
