@@ -8,7 +8,10 @@ import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
 import dev.treewave.testing.kube.KwokNodes;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +56,7 @@ public final class Invariants implements AutoCloseable {
   private final Map<String, Boolean> cordonedByUs = new HashMap<>();
   private final Map<String, Map<String, Integer>> bootsPerTarget = new HashMap<>();
   private final AtomicLong polls = new AtomicLong();
+  private final AtomicLong failedPolls = new AtomicLong();
   private volatile int maxUnavailable;
   private volatile OSImage last;
 
@@ -61,7 +65,17 @@ public final class Invariants implements AutoCloseable {
    * @param budget the most nodes that may be unavailable at once (its maxUnavailable)
    */
   public Invariants(KubernetesClient client, String image, int budget) {
-    this.client = client;
+    // Its own client, without retries: a poll against a stopped API server fails at once and is
+    // skipped, instead of blocking inside the retry backoff for as long as the outage lasts.
+    this.client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0)
+                    .withConnectionTimeout(2_000)
+                    .withRequestTimeout(5_000)
+                    .build())
+            .build();
     this.image = image;
     this.budget = budget;
     timer.scheduleWithFixedDelay(this::poll, 0, 100, TimeUnit.MILLISECONDS);
@@ -121,7 +135,10 @@ public final class Invariants implements AutoCloseable {
       cordonedByUs.putAll(cordonedNow);
       polls.incrementAndGet();
     } catch (RuntimeException e) {
-      // the API server may be briefly busy (or restarted by a test); the next poll looks again
+      // The API server may be busy, or stopped by a test: skip this poll. Nothing seen is lost:
+      // boot ids and the cordons of the last complete poll are kept, so a reboot during the gap is
+      // still judged at the next complete poll, against the cordons seen before the gap.
+      failedPolls.incrementAndGet();
     }
   }
 
@@ -134,6 +151,16 @@ public final class Invariants implements AutoCloseable {
   /** Every violation seen so far. */
   public synchronized List<String> violations() {
     return List.copyOf(violations);
+  }
+
+  /** Polls that read everything they need. */
+  public long polls() {
+    return polls.get();
+  }
+
+  /** Polls skipped because the API server could not be read (e.g. while it was down). */
+  public long failedPolls() {
+    return failedPolls.get();
   }
 
   /** The most nodes unavailable at one time so far. */
@@ -185,7 +212,12 @@ public final class Invariants implements AutoCloseable {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
       assertNoViolation();
-      OSImage now = client.resources(OSImage.class).withName(image).get();
+      OSImage now;
+      try {
+        now = client.resources(OSImage.class).withName(image).get();
+      } catch (KubernetesClientException apiDown) {
+        now = null; // the API server may be restarted by the test: look again until the deadline
+      }
       if (now != null && condition.test(now)) {
         return now;
       }
@@ -250,5 +282,6 @@ public final class Invariants implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    client.close();
   }
 }
