@@ -15,16 +15,27 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.serve.StaticRepoServer;
 import dev.treewave.ostree.sign.Signatures;
+import dev.treewave.ostree.sign.Signer;
 import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
 import dev.treewave.ostree.sign.ed25519.Ed25519Signer;
+import dev.treewave.ostree.sign.gpg.GpgSigner;
 import dev.treewave.ostree.summary.SummaryWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.openpgp.PGPKeyRingGenerator;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +91,7 @@ class HttpCommitResolverIT {
     return id.hex();
   }
 
-  private void publish(String commit, Ed25519Signer signer) {
+  private void publish(String commit, Signer signer) {
     repo.refs().write(REF, ObjectId.parse(commit));
     byte[] summary = SummaryWriter.update(repo, Map.of());
     if (signer != null) {
@@ -126,6 +137,41 @@ class HttpCommitResolverIT {
               25, 26, 27, 28, 29, 30, 31, 32
             }));
     assertThatThrownBy(() -> resolver().resolve(source(), ED25519)).hasMessageContaining("ed25519");
+  }
+
+  @Test
+  void aGpgSignedSummaryResolvesTheRefAndAnotherKeysSignatureIsRefused() throws Exception {
+    PGPKeyRingGenerator trustedGpg = gpgKey("Fleet Signer <fleet@treewave.test>");
+    PGPKeyRingGenerator otherGpg = gpgKey("Someone Else <else@treewave.test>");
+    byte[] trustedPublic = trustedGpg.generatePublicKeyRing().getEncoded();
+    HttpCommitResolver gpgResolver = new HttpCommitResolver(ref -> trustedPublic);
+    Verification gpg =
+        new Verification(VerificationMode.GPG, List.of(KeyReference.configMap("ns", "k", "k")));
+
+    publish(v2, GpgSigner.fromBytes(trustedGpg.generateSecretKeyRing().getEncoded(), null, null));
+    assertThat(gpgResolver.resolve(source(), gpg).commit()).isEqualTo(v2);
+
+    publish(v1, GpgSigner.fromBytes(otherGpg.generateSecretKeyRing().getEncoded(), null, null));
+    assertThatThrownBy(() -> gpgResolver.resolve(source(), gpg))
+        .hasMessageContaining("summary")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  /** An unprotected RSA signing key made in memory (the resolver only needs its public ring). */
+  private static PGPKeyRingGenerator gpgKey(String userId) throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    JcaPGPKeyPair pair =
+        new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, rsa.generateKeyPair(), new Date());
+    return new PGPKeyRingGenerator(
+        PGPSignature.POSITIVE_CERTIFICATION,
+        pair,
+        userId,
+        new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1),
+        null,
+        null,
+        new JcaPGPContentSignerBuilder(PGPPublicKey.RSA_GENERAL, HashAlgorithmTags.SHA256),
+        null);
   }
 
   @Test
