@@ -163,9 +163,21 @@ public final class SimulatedNode implements AutoCloseable {
 
   /** Stops the agent for good, as a deleted agent pod: it neither acts nor reports again. */
   public void killAgent() throws InterruptedException {
+    stopAgent(true);
+  }
+
+  /**
+   * Stops the agent as a crashed or evicted agent pod: silent until {@link #startAgent} brings it
+   * back, with its journal where it was.
+   */
+  public void stopAgent() throws InterruptedException {
+    stopAgent(false);
+  }
+
+  private void stopAgent(boolean forGood) throws InterruptedException {
     AgentRuntime running;
     synchronized (this) {
-      closed = true;
+      closed |= forGood;
       running = agent;
       agent = null;
     }

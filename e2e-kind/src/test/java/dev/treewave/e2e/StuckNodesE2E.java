@@ -86,6 +86,25 @@ class StuckNodesE2E {
     return base;
   }
 
+  private static OSImage paused(OSImage image, boolean paused) {
+    OSImageSpec s = image.getSpec();
+    image.setSpec(
+        new OSImageSpec(
+            s.osName(),
+            s.source(),
+            s.verification(),
+            s.nodeSelector(),
+            s.rollout(),
+            s.drain(),
+            s.health(),
+            s.failurePolicy(),
+            paused,
+            s.maintenanceWindows(),
+            s.kernelArguments(),
+            s.stuckNodes()));
+    return image;
+  }
+
   private static NodeIssue blocker(OSImage image, String node) {
     return Invariants.blockers(image.getStatus()).stream()
         .filter(b -> node.equals(b.node()))
@@ -197,6 +216,63 @@ class StuckNodesE2E {
           .isEqualTo("AgentMissing");
       assertThat(eventSeen("AgentMissing", dead.name())).isTrue();
       assertThat(dead.bootedCommit()).contains(cluster.repository().v1());
+      invariants.assertHeld();
+    }
+  }
+
+  @Test
+  void anAgentSilentAfterStagingIsNamedAndTheRolloutGoesOnOnceTheAgentIsBack() throws Exception {
+    start();
+    SimulatedNode last = cluster.nodes().get(NODES - 1);
+    String v2 = cluster.repository().v2();
+    try (Invariants invariants = new Invariants(client, IMAGE, 1)) {
+      // Paused, so every node stages and none is disrupted while the agent is away.
+      client
+          .resource(
+              paused(
+                  image(
+                      new StuckNodePolicy("1m", SILENCE.toSeconds() + "s", StuckNodeAction.Stop),
+                      null,
+                      null),
+                  true))
+          .create();
+      invariants.await(
+          Duration.ofMinutes(2),
+          last.name() + " staged",
+          i -> {
+            OSNode o = client.resources(OSNode.class).withName(last.name()).get();
+            return o != null
+                && o.getStatus() != null
+                && o.getStatus().deploymentsOrEmpty().stream()
+                    .anyMatch(d -> v2.equals(d.commit()) && d.isStaged());
+          });
+      last.stopAgent(); // its pod dies after it reported and staged
+
+      OSImage named =
+          invariants.awaitCompletedOrBlocker(SILENCE.plusSeconds(60), Set.of("AgentSilent"));
+      NodeIssue b = blocker(named, last.name());
+      assertThat(b).as("the silent node is named").isNotNull();
+      assertThat(b.reason()).isEqualTo("AgentSilent");
+      assertThat(b.since()).isNotNull();
+      assertThat(eventSeen("AgentSilent", last.name())).isTrue();
+
+      // The agent pod comes back: nothing was recorded against the node, so once it reports
+      // again and the rollout is resumed, it completes on every node.
+      last.startAgent();
+      invariants.await(
+          Duration.ofMinutes(1), "the blocker gone", i -> blocker(i, last.name()) == null);
+      client
+          .resources(OSImage.class)
+          .withName(IMAGE)
+          .edit(
+              i -> {
+                i.setSpec(paused(i, false).getSpec());
+                return i;
+              });
+      OSImage done = invariants.await(Duration.ofMinutes(2), "Completed", StuckNodesE2E::completed);
+      assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES);
+      assertThat(done.getStatus().nodes().failed()).isZero();
+      assertThat(last.bootedCommit()).contains(v2);
       invariants.assertHeld();
     }
   }
