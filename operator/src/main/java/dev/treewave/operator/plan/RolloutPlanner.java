@@ -2,6 +2,7 @@ package dev.treewave.operator.plan;
 
 import dev.treewave.operator.plan.AgentView.Outcome;
 import dev.treewave.operator.plan.AgentView.Outcome.Kind;
+import dev.treewave.operator.plan.AgentView.PlannedInstruction;
 import dev.treewave.operator.plan.RolloutPlan.Blocker;
 import dev.treewave.operator.plan.RolloutPlan.Counts;
 import dev.treewave.operator.plan.RolloutPlan.Phase;
@@ -563,14 +564,26 @@ public final class RolloutPlanner {
     return stopping;
   }
 
-  /** When a PodDisruptionBudget first refused each node, as the last status recorded it. */
+  /**
+   * When a PodDisruptionBudget first refused each node, as the last status recorded it. A refusal
+   * recorded before the node's current instruction does not count: a retry issues a fresh Stage,
+   * and every deadline restarts with it, even if the status written with the retry was lost.
+   */
   private static Map<String, Instant> drainBlockedSince(RolloutSnapshot s) {
+    Map<String, Instant> issued = new HashMap<>();
+    for (NodeView n : s.nodes()) {
+      PlannedInstruction i = n.agentOrEmpty().instruction();
+      if (i != null && i.issuedAt() != null) {
+        issued.put(n.name(), i.issuedAt());
+      }
+    }
     Map<String, Instant> since = new HashMap<>();
     for (Blocker b : s.previousBlockers()) {
       boolean drain =
           b.reason().equals(StuckNodes.DRAIN_WOULD_BLOCK)
               || b.reason().equals(StuckNodes.DRAIN_BLOCKED);
-      if (drain && b.since() != null) {
+      Instant instructed = issued.get(b.node());
+      if (drain && b.since() != null && (instructed == null || !b.since().isBefore(instructed))) {
         since.merge(b.node(), b.since(), (x, y) -> x.isBefore(y) ? x : y);
       }
     }

@@ -189,6 +189,30 @@ class StuckNodesTest {
   }
 
   @Test
+  void aRetriedDrainBlockedNodeIsNotSkippedAgainForTheOldRefusalEvenIfTheRetryStatusWasLost() {
+    SimulatedCluster cluster = new SimulatedCluster(3);
+    cluster.node("node-00").behavior = Behavior.DRAIN_BLOCKED_BY_PDB;
+    RolloutPolicy policy =
+        SKIP_ONE.withDrain(Duration.ofMinutes(5), false).withMaxUnavailable(Quantity.count(1));
+    cluster.run(policy, 30);
+    assertThat(cluster.node("node-00").outcome.reason()).startsWith("DrainBlocked: ");
+
+    // The budget is lifted and a person retries the node; the status written with the retry is
+    // lost (a rejected write), so the next look still sees the old DrainBlocked blocker.
+    cluster.node("node-00").behavior = Behavior.GOOD;
+    List<Blocker> beforeRetry = cluster.blockers;
+    cluster.step(policy.withRetry(new RolloutPolicy.Retry(false, Set.of("node-00"))));
+    cluster.agentsAct();
+    cluster.blockers = beforeRetry;
+
+    RolloutPlan done = cluster.run(policy, 20);
+    assertThat(cluster.node("node-00").outcome).as("not skipped again").isNull();
+    assertThat(cluster.node("node-00").booted).isEqualTo(TARGET);
+    assertThat(done.phase()).isEqualTo(Phase.COMPLETED);
+    assertThat(done.counts().skipped()).isZero();
+  }
+
+  @Test
   void aNodeThatNeverCameBackIsNamedAndKeptCordonedUnderStopNeverSentARollback() {
     SimulatedCluster cluster = new SimulatedCluster(3);
     cluster.node("node-00").behavior = Behavior.NEVER_RETURNS;
