@@ -150,7 +150,7 @@ public final class StatusAggregator {
             c.rolledBack()),
         plan.waves().stream().map(StatusAggregator::wave).toList(),
         plan.order(),
-        plan.blockers().stream().map(b -> issue(b, firstSeen(old, b, now), since(old, b))).toList(),
+        plan.blockers().stream().map(b -> blockerIssue(old, b, now)).toList(),
         lastFailure,
         a.conditions);
   }
@@ -220,6 +220,17 @@ public final class StatusAggregator {
 
   private static NodeIssue issue(Blocker b, Instant now) {
     return issue(b, now, b.since() != null ? b.since().toString() : null);
+  }
+
+  /**
+   * A blocker as status shows it. When neither the plan nor the previous status knows since when (a
+   * given-up node listed again after a status read that was still stale), it has been stuck at
+   * least since it was first shown: never an empty {@code since}.
+   */
+  private static NodeIssue blockerIssue(OSImageStatus old, Blocker b, Instant now) {
+    Instant shown = firstSeen(old, b, now);
+    String since = since(old, b);
+    return issue(b, shown, since != null ? since : shown.toString());
   }
 
   private static NodeIssue issue(Blocker b, Instant now, String since) {
