@@ -129,14 +129,10 @@ class ApiServerRestartE2E {
         .toList();
   }
 
-  private static void awaitUntil(java.util.function.BooleanSupplier condition, Duration deadline)
-      throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not reached within " + deadline);
-      }
-      Thread.sleep(100);
-    }
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, Duration deadline) {
+    org.awaitility.Awaitility.await()
+        .atMost(deadline)
+        .pollInterval(Duration.ofMillis(100))
+        .until(condition::getAsBoolean);
   }
 }

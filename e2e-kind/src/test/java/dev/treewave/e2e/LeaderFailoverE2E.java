@@ -107,20 +107,13 @@ class LeaderFailoverE2E {
   }
 
   /** Waits until a replica other than {@code not} holds the Lease; polls every 100 ms. */
-  private static String awaitLeader(OperatorProcesses operators, String not, Duration deadline)
-      throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (true) {
-      String holder = operators.leader();
-      if (holder != null && !holder.isEmpty() && !holder.equals(not)) {
-        return holder;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError(
-            "no replica other than " + not + " held the Lease within " + deadline + ": " + holder);
-      }
-      Thread.sleep(100);
-    }
+  private static String awaitLeader(OperatorProcesses operators, String not, Duration deadline) {
+    return org.awaitility.Awaitility.await("a replica other than " + not + " holds the Lease")
+        .atMost(deadline)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            operators::leader,
+            holder -> holder != null && !holder.isEmpty() && !holder.equals(not));
   }
 
   /** A node told to activate that has not finished that instruction yet, or null. */
