@@ -90,11 +90,11 @@ class CrdValidationIT {
         Arguments.of(
             "percentages stop at 100",
             "  verification: {mode: Disabled}\n  rollout: {waves: [{nodes: \"150%\"}]}\n",
-            "nodes must be a node count of at least 1 or a percentage from 1% to 100%"),
+            "nodes must be a node count from 1 to 100000 or a percentage from 1% to 100%"),
         Arguments.of(
             "zero nodes is not a wave",
             "  verification: {mode: Disabled}\n  rollout: {waves: [{nodes: 0}]}\n",
-            "nodes must be a node count of at least 1"),
+            "nodes must be a node count from 1 to 100000"),
         Arguments.of(
             "maxUnavailable is a count or a percentage",
             "  verification: {mode: Disabled}\n  rollout: {maxUnavailable: \"ten\"}\n",

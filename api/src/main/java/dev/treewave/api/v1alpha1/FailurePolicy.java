@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /**
@@ -20,6 +21,7 @@ public record FailurePolicy(
         FailureAction action,
     @Default("0")
         @Min(0)
+        @Max(Patterns.MAX_NODES)
         @JsonPropertyDescription("Failed nodes tolerated before the action applies.")
         Integer maxFailedNodes) {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -19,12 +20,15 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "commit is required unless action is None")
 public record Instruction(
     @Required
+        @Size(max = 128)
         @Pattern("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
         @JsonPropertyDescription("Unique per instruction.")
         String id,
     @Required @JsonPropertyDescription("What the agent may do.") NodeAction action,
-    @Pattern(Patterns.COMMIT)
+    @Size(max = 64)
+        @Pattern(Patterns.COMMIT)
         @JsonPropertyDescription(
             "Stage/Activate: the target commit. Rollback: the commit to go back to.")
         String commit,
-    @JsonPropertyDescription("RFC 3339 time the operator issued it.") String issuedAt) {}
+    @Size(max = 64) @JsonPropertyDescription("RFC 3339 time the operator issued it.")
+        String issuedAt) {}

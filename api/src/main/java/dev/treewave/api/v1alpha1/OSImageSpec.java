@@ -3,6 +3,7 @@ package dev.treewave.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -14,6 +15,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSImageSpec(
     @Required
+        @Size(max = 63)
         @Pattern(Patterns.OS_NAME)
         @JsonPropertyDescription("The OS name (OSTree stateroot) the commit is deployed under.")
         String osName,
@@ -22,7 +24,8 @@ public record OSImageSpec(
         @JsonPropertyDescription(
             "Signature verification. Required: to turn it off, say mode: Disabled.")
         Verification verification,
-    @JsonPropertyDescription("Nodes to update. Empty or absent selects every node.")
+    @SchemaFrom(type = LabelSelectorSchema.class)
+        @JsonPropertyDescription("Nodes to update. Empty or absent selects every node.")
         LabelSelector nodeSelector,
     @JsonPropertyDescription("Waves, canary and disruption budget.") Rollout rollout,
     @JsonPropertyDescription("How nodes are drained before they reboot.") DrainSpec drain,

@@ -5,13 +5,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Written by the operator only. Everything the agent needs to act without reading the OSImage. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSNodeSpec(
-    @Required @JsonPropertyDescription("The OSImage that manages this node.") String osImage,
-    @Required @Pattern(Patterns.OS_NAME) @JsonPropertyDescription("Stateroot to deploy into.")
+    @Required
+        @Size(max = Patterns.NAME_MAX_LENGTH)
+        @JsonPropertyDescription("The OSImage that manages this node.")
+        String osImage,
+    @Required
+        @Size(max = 63)
+        @Pattern(Patterns.OS_NAME)
+        @JsonPropertyDescription("Stateroot to deploy into.")
         String osName,
     @Required @JsonPropertyDescription("Repository, ref and the resolved target commit.")
         ImageSource source,

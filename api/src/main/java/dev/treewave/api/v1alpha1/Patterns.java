@@ -14,6 +14,55 @@ public final class Patterns {
   /** A Go-style duration as kubectl users write it: 90s, 10m, 1h30m. */
   public static final String DURATION = "^([0-9]{1,6}(h|m|s|ms))+$";
 
+  /**
+   * Longest duration text. Short enough that no string matching {@link #DURATION} overflows the API
+   * server's duration type (about 2.5 million hours), so the range rules below never fail to
+   * evaluate; long enough for "1h30m15s".
+   */
+  public static final int DURATION_MAX_LENGTH = 16;
+
+  /**
+   * Range rules over durations (in the records) first check the text against {@link #DURATION}, so
+   * text that is no duration gets the pattern's message rather than a CEL evaluation error.
+   */
+  public static final String IS_DURATION = ".matches('" + DURATION + "')";
+
+  /**
+   * One kernel argument: a non-empty word with no space, tab, newline or other control character.
+   * The kernel splits its command line at white space, so anything else would become several
+   * arguments or break the boot entry. Kept in sync with the operator's SpecValidator.
+   */
+  public static final String KERNEL_ARGUMENT = "^[^\\x00-\\x20\\x7f]+$";
+
+  /** Longest kernel argument; the whole command line of most architectures is at most 4 KiB. */
+  public static final int KERNEL_ARGUMENT_MAX_LENGTH = 4096;
+
+  /** Most kernel arguments added or removed by one OSImage. */
+  public static final int KERNEL_ARGUMENTS_MAX_ITEMS = 128;
+
+  /** Longest repository URL (what browsers and proxies commonly accept). */
+  public static final int URL_MAX_LENGTH = 2048;
+
+  /** Longest ref: ostree puts no limit, but every real ref is far shorter. */
+  public static final int REF_MAX_LENGTH = 256;
+
+  /** A Kubernetes object name (DNS subdomain). */
+  public static final int NAME_MAX_LENGTH = 253;
+
+  /** A Kubernetes label key: optional DNS-subdomain prefix and "/", then a name of 63 at most. */
+  public static final String LABEL_KEY =
+      "^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+  public static final int LABEL_KEY_MAX_LENGTH = 317;
+
+  /** A Kubernetes label value: empty, or 63 characters at most, alphanumeric at both ends. */
+  public static final String LABEL_VALUE = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
+  public static final int LABEL_VALUE_MAX_LENGTH = 63;
+
+  /** Most nodes one wave count (or one budget) may name; far above any real cluster. */
+  public static final int MAX_NODES = 100000;
+
   /** Wall-clock time of day, 24-hour. */
   public static final String TIME_OF_DAY = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
 
@@ -49,7 +98,7 @@ public final class Patterns {
           + "]";
 
   public static final String COUNT_OR_PERCENT_MESSAGE =
-      "must be a node count of at least 1 or a percentage from 1% to 100%";
+      "must be a node count from 1 to 100000 or a percentage from 1% to 100%";
 
   private Patterns() {}
 }

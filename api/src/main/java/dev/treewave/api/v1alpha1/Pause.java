@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -15,8 +16,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.duration) != (has(self.untilResumed) && self.untilResumed)",
     message = "set exactly one of duration and untilResumed: true")
+@ValidationRule(
+    value =
+        "!has(self.duration) || !self.duration"
+            + Patterns.IS_DURATION
+            + " || (duration(self.duration) >= duration('1s') && duration(self.duration) <= duration('720h'))",
+    fieldPath = ".duration",
+    message = "duration must be from 1s to 720h (30 days); for longer, use untilResumed: true")
 public record Pause(
-    @Pattern(Patterns.DURATION) @JsonPropertyDescription("How long to wait, e.g. 30m.")
+    @Size(max = Patterns.DURATION_MAX_LENGTH)
+        @Pattern(Patterns.DURATION)
+        @JsonPropertyDescription("How long to wait, e.g. 30m; 1s to 720h.")
         String duration,
     @JsonPropertyDescription("Wait until the treewave.dev/resume-wave annotation lifts it.")
         Boolean untilResumed) {

@@ -20,7 +20,8 @@ import java.util.List;
     message = "set either waves or canary, not both")
 @ValidationRule(
     value =
-        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
+        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1 && self.maxUnavailable <= "
+            + Patterns.MAX_NODES
             + " : self.maxUnavailable in "
             + Patterns.PERCENTAGES
             + ")",
@@ -28,7 +29,9 @@ import java.util.List;
 @ValidationRule(
     value =
         "!has(self.maxConcurrentStaging) || (type(self.maxConcurrentStaging) == int ?"
-            + " self.maxConcurrentStaging >= 1 : self.maxConcurrentStaging in "
+            + " self.maxConcurrentStaging >= 1 && self.maxConcurrentStaging <= "
+            + Patterns.MAX_NODES
+            + " : self.maxConcurrentStaging in "
             + Patterns.PERCENTAGES
             + ")",
     message = "maxConcurrentStaging " + Patterns.COUNT_OR_PERCENT_MESSAGE)

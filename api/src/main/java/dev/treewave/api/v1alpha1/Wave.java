@@ -11,14 +11,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value =
-        "!has(self.nodes) || (type(self.nodes) == int ? self.nodes >= 1"
+        "!has(self.nodes) || (type(self.nodes) == int ? self.nodes >= 1 && self.nodes <= "
+            + Patterns.MAX_NODES
             + " : self.nodes in "
             + Patterns.PERCENTAGES
             + ")",
     message = "nodes " + Patterns.COUNT_OR_PERCENT_MESSAGE)
 @ValidationRule(
     value =
-        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1"
+        "!has(self.maxUnavailable) || (type(self.maxUnavailable) == int ? self.maxUnavailable >= 1 && self.maxUnavailable <= "
+            + Patterns.MAX_NODES
             + " : self.maxUnavailable in "
             + Patterns.PERCENTAGES
             + ")",
