@@ -100,6 +100,74 @@ class MaintenanceWindowIT {
   }
 
   /**
+   * A time zone the CRD cannot judge (issue 21): the operator refuses the spec, Stalled with reason
+   * InvalidSpec naming the field, before any node of the pool gets an OSNode or a cordon. Once the
+   * zone is fixed the same OSImage rolls out.
+   */
+  @Test
+  void aTimeZoneThatDoesNotExistStallsTheRolloutBeforeAnyNodeIsTouched() {
+    List<String> nodes = fx.nodes("tz", 2);
+    BudgetWatcher watcher = fx.watch("tz", 1);
+    fx.create(
+        RolloutFixture.image(
+            "window-tz",
+            "tz",
+            RolloutFixture.TARGET,
+            null,
+            null,
+            null,
+            null,
+            always("Mars/Olympus_Mons")));
+    fx.startOperator();
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              OSImage image = fx.get("window-tz");
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(RolloutFixture.condition(image, "Stalled"))
+                  .isEqualTo(
+                      "True InvalidSpec: spec.maintenanceWindows[0].timeZone:"
+                          + " \"Mars/Olympus_Mons\" is not an IANA time zone (such as UTC,"
+                          + " Europe/Berlin or America/New_York)");
+            });
+    assertThat(fx.client().resources(OSNode.class).list().getItems())
+        .extracting(o -> o.getMetadata().getName())
+        .doesNotContainAnyElementsOf(nodes);
+    assertThat(watcher.cordonsPerNode()).isEmpty();
+    assertThat(fx.unschedulable("tz")).isEmpty();
+
+    fx.client()
+        .resources(OSImage.class)
+        .withName("window-tz")
+        .edit(
+            i -> {
+              OSImage fixed =
+                  RolloutFixture.image(
+                      "window-tz",
+                      "tz",
+                      RolloutFixture.TARGET,
+                      null,
+                      null,
+                      null,
+                      null,
+                      always("Europe/Berlin"));
+              fixed.setMetadata(i.getMetadata());
+              return fixed;
+            });
+
+    OSImage done = fx.awaitPhase("window-tz", OSImagePhase.Completed);
+    assertThat(RolloutFixture.condition(done, "Stalled")).startsWith("False");
+    assertThat(fx.reboots("tz")).containsExactlyInAnyOrderElementsOf(nodes);
+  }
+
+  /** A window open all week, in {@code zone}. */
+  private static List<MaintenanceWindow> always(String zone) {
+    return List.of(new MaintenanceWindow(Arrays.asList(Weekday.values()), "00:00", "168h", zone));
+  }
+
+  /**
    * The first node's health gate holds it (a 10 minute stable period on a clock that only moves
    * when the test moves it) until the window has closed: it still finishes, the second node waits
    * for the next day's window and then goes.

@@ -21,15 +21,20 @@ public final class GoDuration {
       if (m.start() != end) {
         break;
       }
-      long n = Long.parseLong(m.group(1));
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMillis(n);
-              });
+      try {
+        long n = Long.parseLong(m.group(1));
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "h" -> Duration.ofHours(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  default -> Duration.ofMillis(n);
+                });
+      } catch (NumberFormatException | ArithmeticException e) {
+        // A spec written past the CRD's pattern: too many digits to be any real deadline.
+        throw new InvalidSpecException(field + ": \"" + text + "\" is too long a duration");
+      }
       end = m.end();
     }
     if (end != text.length()) {

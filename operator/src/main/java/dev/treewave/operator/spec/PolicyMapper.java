@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns an OSImage spec into the planner's policy, applying the same defaults as the CRD. The
- * schema rejects most bad input; what it cannot check (time zones, combinations) fails here with a
- * message naming the field.
+ * schema rejects most bad input; {@link SpecValidator} first checks what it cannot (time zones)
+ * and, again, what it can (specs stored before the CRD was tightened), naming each field.
  */
 public final class PolicyMapper {
 
@@ -35,9 +35,7 @@ public final class PolicyMapper {
 
   public static RolloutPolicy toPolicy(OSImage image) {
     OSImageSpec spec = image.getSpec();
-    if (spec == null) {
-      throw new InvalidSpecException("spec is missing");
-    }
+    SpecValidator.validate(spec);
     Rollout rollout = spec.rolloutOrDefault();
     HealthSpec health = spec.healthOrDefault();
     return new RolloutPolicy(
