@@ -141,7 +141,17 @@ class CrdValidationIT {
         Arguments.of(
             "stateroot names are path-safe",
             "  verification: {mode: Disabled}\n  osName: ../etc\n",
-            "spec.osName"));
+            "spec.osName"),
+        Arguments.of(
+            "health pod selectors name the namespaces they look in",
+            "  verification: {mode: Disabled}\n"
+                + "  health: {podSelectors: [{matchLabels: {app: cni}}]}\n",
+            "health.podSelectors needs health.namespaces"),
+        Arguments.of(
+            "health namespaces are namespace names",
+            "  verification: {mode: Disabled}\n"
+                + "  health: {podSelectors: [{matchLabels: {app: cni}}], namespaces: [Kube_System]}\n",
+            "each namespace must be a DNS label"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -180,7 +190,7 @@ class CrdValidationIT {
                   - {nodes: "25%", maxUnavailable: 2, pauseAfter: {duration: 30m}}
                 maxUnavailable: "10%"
               drain: {timeout: 15m, skipPodSelectors: [{matchLabels: {app: batch}}], onTimeout: Force}
-              health: {stablePeriod: 2m, podSelectors: [{matchLabels: {app: cni}}]}
+              health: {stablePeriod: 2m, podSelectors: [{matchLabels: {app: cni}}], namespaces: [kube-system]}
               failurePolicy: {action: Rollback, maxFailedNodes: 1}
               maintenanceWindows:
                 - {days: [Sat, Sun], start: "02:00", duration: 4h, timeZone: Europe/Berlin}

@@ -401,7 +401,7 @@ public final class LocalCluster implements AutoCloseable {
             new LabelSelectorBuilder().addToMatchLabels(POOL_LABEL, "demo").build(),
             new Rollout(waves, null, new IntOrString(maxUnavailable), true, null),
             null,
-            new HealthSpec("3m", "0s", null),
+            new HealthSpec("3m", "0s"),
             null,
             null,
             null,

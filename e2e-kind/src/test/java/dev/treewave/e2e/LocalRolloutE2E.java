@@ -194,7 +194,8 @@ class LocalRolloutE2E {
             new HealthSpec(
                 "20s",
                 "0s",
-                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "probe").build())),
+                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "probe").build()),
+                List.of(LocalCluster.APPS_NAMESPACE)),
             new FailurePolicy(FailureAction.Rollback, 0),
             null,
             null,

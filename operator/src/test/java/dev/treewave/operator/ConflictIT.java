@@ -101,7 +101,7 @@ class ConflictIT {
     createInALaterSecond(
         "k-early",
         RolloutFixture.image(
-            "k-late", "k", COMMIT_B, null, new HealthSpec(null, "20s", null), null, null, null));
+            "k-late", "k", COMMIT_B, null, new HealthSpec(null, "20s"), null, null, null));
     Ownership ownership = watchOwnership();
     fx.startOperator();
 

@@ -18,16 +18,10 @@ import dev.treewave.operator.RolloutFixture.BudgetWatcher;
 import dev.treewave.operator.kube.Annotations;
 import dev.treewave.operator.kube.PodFilters;
 import dev.treewave.operator.rollout.FakeAgentsAccess;
-import dev.treewave.testing.kube.KwokNodes;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,8 +109,8 @@ class FailureHandlingIT {
   @Test
   void podThatStaysUnreadyAfterTheRebootFailsTheHealthGateAndTheNodeGoesBack() {
     fx.nodes("g", 3);
-    daemonSet("agent-g", "g");
-    Pod probe = podOn("agent-g", "g-00");
+    fx.daemonSet("apps", "agent-g", "g");
+    Pod probe = fx.podOn("apps", "agent-g", "g-00");
     // A real kubelet restarts the pod after the reboot; here it comes back and stays NotReady.
     // kwok's pod-ready stage only matches pods without an IP, so it never sets Ready again.
     Set<String> rebooted = ConcurrentHashMap.newKeySet();
@@ -124,7 +118,7 @@ class FailureHandlingIT {
         fx.client(),
         node -> {
           if (node.equals("g-00") && rebooted.add(node)) {
-            markNotReady(probe);
+            fx.markNotReady(probe);
           }
         });
     BudgetWatcher watcher = fx.watch("g", 1);
@@ -136,7 +130,8 @@ class FailureHandlingIT {
             new HealthSpec(
                 "15s",
                 "0s",
-                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "agent-g").build())),
+                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "agent-g").build()),
+                List.of("apps")),
             new FailurePolicy(FailureAction.Pause, 0),
             null));
     fx.startOperator();
@@ -184,84 +179,4 @@ class FailureHandlingIT {
   }
 
   /** A DaemonSet on the pool's nodes (like a CNI or log agent), all pods Ready. */
-  private static void daemonSet(String name, String pool) {
-    fx.client()
-        .resource(
-            new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("apps")
-                .endMetadata()
-                .withNewSpec()
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeSelector(Map.of("pool", pool))
-                .addToTolerations(KwokNodes.toleration())
-                .addNewContainer()
-                .withName("agent")
-                .withImage("registry.invalid/agent:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    int nodes = fx.client().nodes().withLabel("pool", pool).list().getItems().size();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(
-            () ->
-                fx
-                        .client()
-                        .pods()
-                        .inNamespace("apps")
-                        .withLabel("app", name)
-                        .list()
-                        .getItems()
-                        .stream()
-                        .filter(PodFilters::isReady)
-                        .count()
-                    == nodes);
-  }
-
-  private static Pod podOn(String app, String node) {
-    return fx.client().pods().inNamespace("apps").withLabel("app", app).list().getItems().stream()
-        .filter(p -> node.equals(p.getSpec().getNodeName()))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  /** Writes what a kubelet reports for a running pod whose readiness probe fails. */
-  private static void markNotReady(Pod pod) {
-    String now = Instant.now().toString();
-    fx.client()
-        .pods()
-        .inNamespace("apps")
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              List<PodCondition> conditions = new ArrayList<>();
-              for (PodCondition c : p.getStatus().getConditions()) {
-                boolean readiness =
-                    c.getType().equals("Ready") || c.getType().equals("ContainersReady");
-                conditions.add(
-                    readiness
-                        ? new PodConditionBuilder(c)
-                            .withStatus("False")
-                            .withReason("ContainersNotReady")
-                            .withLastTransitionTime(now)
-                            .build()
-                        : c);
-              }
-              p.getStatus().setConditions(conditions);
-              p.getStatus().getContainerStatuses().forEach(s -> s.setReady(false));
-              return p;
-            });
-  }
 }

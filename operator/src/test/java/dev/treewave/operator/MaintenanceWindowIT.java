@@ -188,7 +188,7 @@ class MaintenanceWindowIT {
             "w",
             RolloutFixture.TARGET,
             null,
-            new HealthSpec("3h", "10m", null),
+            new HealthSpec("3h", "10m"),
             null,
             null,
             List.of(window)));

@@ -15,6 +15,7 @@ import dev.treewave.api.v1alpha1.Rollout;
 import dev.treewave.api.v1alpha1.Verification;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.operator.kube.Annotations;
+import dev.treewave.operator.kube.PodFilters;
 import dev.treewave.operator.rollout.FakeAgentsAccess;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.ControlPlaneOptions;
@@ -23,12 +24,17 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -252,6 +258,87 @@ final class RolloutFixture
             });
   }
 
+  /** A DaemonSet on the pool's nodes; returns once every node of the pool runs a Ready pod. */
+  void daemonSet(String namespace, String name, String pool) {
+    client
+        .resource(
+            new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeSelector(Map.of("pool", pool))
+                .addToTolerations(KwokNodes.toleration())
+                .addNewContainer()
+                .withName("agent")
+                .withImage("registry.invalid/agent:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    int nodes = client.nodes().withLabel("pool", pool).list().getItems().size();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                client
+                        .pods()
+                        .inNamespace(namespace)
+                        .withLabel("app", name)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(PodFilters::isReady)
+                        .count()
+                    == nodes);
+  }
+
+  Pod podOn(String namespace, String app, String node) {
+    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
+        .filter(p -> node.equals(p.getSpec().getNodeName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Writes what a kubelet reports for a running pod whose readiness probe fails. */
+  void markNotReady(Pod pod) {
+    String now = Instant.now().toString();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              List<PodCondition> conditions = new ArrayList<>();
+              for (PodCondition c : p.getStatus().getConditions()) {
+                boolean readiness =
+                    c.getType().equals("Ready") || c.getType().equals("ContainersReady");
+                conditions.add(
+                    readiness
+                        ? new PodConditionBuilder(c)
+                            .withStatus("False")
+                            .withReason("ContainersNotReady")
+                            .withLastTransitionTime(now)
+                            .build()
+                        : c);
+              }
+              p.getStatus().setConditions(conditions);
+              p.getStatus().getContainerStatuses().forEach(s -> s.setReady(false));
+              return p;
+            });
+  }
+
   static OSImage image(
       String name,
       String pool,
@@ -280,7 +367,7 @@ final class RolloutFixture
             new LabelSelectorBuilder().addToMatchLabels("pool", pool).build(),
             rollout,
             drain,
-            health != null ? health : new HealthSpec(null, "0s", null),
+            health != null ? health : new HealthSpec(null, "0s"),
             failure,
             null,
             windows,

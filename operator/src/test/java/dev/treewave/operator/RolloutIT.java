@@ -101,7 +101,8 @@ class RolloutIT {
             new HealthSpec(
                 "20s",
                 "0s",
-                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "probe").build())),
+                List.of(new LabelSelectorBuilder().addToMatchLabels("app", "probe").build()),
+                List.of("apps")),
             new FailurePolicy(FailureAction.Pause, 0),
             null);
     fx.create(image);
@@ -195,7 +196,7 @@ class RolloutIT {
                         assertThat(b.node()).isEqualTo("e-00");
                         assertThat(b.reason()).isEqualTo("DrainWouldBlock");
                         assertThat(b.message())
-                            .contains("PodDisruptionBudget solo-e allows 0 disruptions");
+                            .contains("PodDisruptionBudget apps/solo-e allows 0 disruptions");
                       });
             });
     assertThat(watcher.cordonsPerNode()).isEmpty();

@@ -1,6 +1,7 @@
 package dev.treewave.operator.kube;
 
 import dev.treewave.api.v1alpha1.DrainSpec;
+import dev.treewave.api.v1alpha1.HealthSpec;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.Instruction;
 import dev.treewave.api.v1alpha1.NodeAction;
@@ -123,18 +124,22 @@ public final class KubeRolloutCluster implements RolloutCluster {
 
   /**
    * The node's view. Its pods are listed only when the planner will look at them: while we drain
-   * it, and in the health gate when pods are selected. Listing them for every node in flight on
-   * every reconcile was the largest share of the operator's API requests (operator/bench).
+   * it, while it waits for its reboot (a pod can still land there: see {@link NodeView}), and in
+   * the health gate when pods are selected. Listing them for every node in flight on every
+   * reconcile was the largest share of the operator's API requests (operator/bench).
    */
   private NodeView view(OSImage image, String target, Node node, OSNode osNode, boolean ours) {
     String imageName = image.getMetadata().getName();
-    NodeView bare = NodeViews.of(node, osNode, imageName, target, false, List.of(), true);
+    NodeView bare =
+        NodeViews.of(node, osNode, imageName, target, false, List.of(), List.of(), true);
     if (!ours) {
       return bare;
     }
-    List<LabelSelector> healthPods = image.getSpec().healthOrDefault().podSelectorsOrEmpty();
+    HealthSpec health = image.getSpec().healthOrDefault();
+    List<LabelSelector> healthPods = health.podSelectorsOrEmpty();
     NodeState state = NodeState.of(bare, target);
-    boolean draining = state == NodeState.DRAINING;
+    boolean draining =
+        state == NodeState.DRAINING || (state == NodeState.ACTIVATING && bare.cordonedByUs());
     // A node going back under spec.rollback passes the same health gate as one going forward.
     boolean gated =
         (state == NodeState.VERIFYING
@@ -144,9 +149,16 @@ public final class KubeRolloutCluster implements RolloutCluster {
       return bare;
     }
     List<Pod> pods = drainer.podsOn(node.getMetadata().getName());
-    boolean drained = PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).isEmpty();
-    boolean podsHealthy = !gated || HealthPods.healthy(pods, healthPods);
-    return NodeViews.of(node, osNode, imageName, target, drained, List.of(), podsHealthy);
+    List<String> toEvict =
+        draining
+            ? PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).stream()
+                .map(PodFilters::name)
+                .toList()
+            : List.of();
+    boolean podsHealthy =
+        !gated || HealthPods.healthy(pods, healthPods, health.namespacesOrEmpty());
+    return NodeViews.of(
+        node, osNode, imageName, target, toEvict.isEmpty(), toEvict, List.of(), podsHealthy);
   }
 
   /** Creates or refreshes the OSNode's base spec; the instruction is left as it is. */

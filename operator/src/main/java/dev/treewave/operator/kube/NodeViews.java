@@ -28,6 +28,7 @@ public final class NodeViews {
       String imageName,
       String target,
       boolean drained,
+      List<String> podsToEvict,
       List<String> drainBlockers,
       boolean podsHealthy) {
     Map<String, String> annotations = annotations(node.getMetadata().getAnnotations());
@@ -47,6 +48,7 @@ public final class NodeViews {
         imageName.equals(annotations.get(Annotations.CORDONED_BY)),
         time(annotations.get(Annotations.DRAIN_STARTED)),
         drained,
+        podsToEvict,
         drainBlockers,
         podsHealthy,
         osNode != null ? agent(osNode, target) : null);

@@ -23,9 +23,13 @@ public final class PdbCheck {
         }
         Integer allowed = pdb.getStatus() != null ? pdb.getStatus().getDisruptionsAllowed() : null;
         if (allowed == null || allowed < 1) {
+          // Named with its namespace: the budget may be a tenant's, and whoever reads this has
+          // to find it (a PDB selecting every pod of a namespace blocks every drain there).
           blockers.add(
               PodFilters.name(pod)
                   + ": PodDisruptionBudget "
+                  + pdb.getMetadata().getNamespace()
+                  + "/"
                   + pdb.getMetadata().getName()
                   + " allows 0 disruptions");
         }

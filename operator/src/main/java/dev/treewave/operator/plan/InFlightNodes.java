@@ -19,6 +19,8 @@ final class InFlightNodes {
   private final RolloutPolicy policy;
   private final String target;
   private final boolean stopForward;
+  static final String PODS_AFTER_DRAIN = "PodsAfterDrain";
+
   final List<NodeStep> steps = new ArrayList<>();
   final List<Blocker> blockers = new ArrayList<>();
   final List<Blocker> newFailures = new ArrayList<>();
@@ -66,6 +68,9 @@ final class InFlightNodes {
         // The instruction may be for an earlier target (see NodeState): the node finishes that
         // step first, and a failure sends it back from that commit.
         Blocker silent = StuckNodes.silent(node, snapshot);
+        if (!agent.failed(instr) && !node.podsToEvict().isEmpty()) {
+          evictLateArrivals(node);
+        }
         if (agent.failed(instr)) {
           fail(node, "ActivationFailed", agent.failure(), instr.commit());
         } else if (silent != null) {
@@ -111,6 +116,22 @@ final class InFlightNodes {
       case RELEASING -> steps.add(new NodeStep.Release(node.name(), null));
       default -> {}
     }
+  }
+
+  /**
+   * Pods that landed on the node after its drain (cordoning does not stop a pod with nodeName set,
+   * or one tolerating the unschedulable taint) are evicted again before the reboot takes them, and
+   * named in status meanwhile: never silently left to be killed by the reboot.
+   */
+  private void evictLateArrivals(NodeView node) {
+    steps.add(new NodeStep.Drain(node.name(), false));
+    blockers.add(
+        new Blocker(
+            node.name(),
+            PODS_AFTER_DRAIN,
+            "pods arrived on the cordoned node after its drain; evicting them before the reboot: "
+                + String.join(", ", node.podsToEvict()),
+            snapshot.now()));
   }
 
   private void drain(NodeView node, AgentView agent) {

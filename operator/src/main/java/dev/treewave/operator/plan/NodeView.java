@@ -13,6 +13,9 @@ import java.util.List;
  *     record; only such nodes are ever uncordoned)
  * @param drainStartedAt when our drain began, or null
  * @param drained no pods left on the node that must be evicted
+ * @param podsToEvict the pods that must still leave (names), listed only while we drain the node or
+ *     wait for its reboot: a pod with {@code nodeName} set, or tolerating the unschedulable taint,
+ *     can land on a cordoned node after its drain
  * @param drainBlockers pods whose PodDisruptionBudget allows no eviction right now (checked before
  *     cordoning, so a node is never cordoned only to sit stuck)
  * @param podsHealthy the pods the health gate selects on this node are Ready
@@ -27,11 +30,13 @@ public record NodeView(
     boolean cordonedByUs,
     Instant drainStartedAt,
     boolean drained,
+    List<String> podsToEvict,
     List<String> drainBlockers,
     boolean podsHealthy,
     AgentView agent) {
 
   public NodeView {
+    podsToEvict = List.copyOf(podsToEvict);
     drainBlockers = List.copyOf(drainBlockers);
   }
 
@@ -46,6 +51,7 @@ public record NodeView(
         cordonedByUs,
         drainStartedAt,
         drained,
+        podsToEvict,
         blockers,
         podsHealthy,
         agent);

@@ -245,6 +245,20 @@ public final class SpecValidator {
               + " health gate");
     }
     selectors("spec.health.podSelectors", health.podSelectors());
+    // Written before the CRD required it: without namespaces a selector would match any tenant's
+    // look-alike pods, so such a spec is refused rather than read as "every namespace".
+    if (!health.podSelectorsOrEmpty().isEmpty() && health.namespacesOrEmpty().isEmpty()) {
+      problem(
+          "spec.health.namespaces: required with podSelectors (the namespaces whose pods the"
+              + " health gate may look at)");
+    }
+    List<String> namespaces = health.namespacesOrEmpty();
+    for (int i = 0; i < namespaces.size(); i++) {
+      String n = namespaces.get(i);
+      if (n == null || n.length() > 63 || !DNS_LABEL.matcher(n).matches()) {
+        problem("spec.health.namespaces[" + i + "]: " + quote(n) + " is not a namespace name");
+      }
+    }
   }
 
   private void stuckNodes(StuckNodePolicy stuck) {

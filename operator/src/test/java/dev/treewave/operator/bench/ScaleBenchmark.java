@@ -229,7 +229,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
             new LabelSelectorBuilder().addToMatchLabels("pool", "bench").build(),
             rollout,
             null,
-            new HealthSpec("15m", stable, null),
+            new HealthSpec("15m", stable),
             null,
             null,
             null,

@@ -135,7 +135,7 @@ class DrainerTest {
     List<Pod> toEvict = PodFilters.toEvict(drainer.podsOn("node-a"), skipKeep());
 
     assertThat(PdbCheck.blockers(toEvict, List.of(pdb)))
-        .containsExactly("pod default/web-0: PodDisruptionBudget web allows 0 disruptions");
+        .containsExactly("pod default/web-0: PodDisruptionBudget default/web allows 0 disruptions");
     pdb.getStatus().setDisruptionsAllowed(1);
     assertThat(PdbCheck.blockers(toEvict, List.of(pdb))).isEmpty();
   }

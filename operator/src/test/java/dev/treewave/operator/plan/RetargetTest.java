@@ -57,6 +57,7 @@ class RetargetTest {
             Instant.EPOCH,
             true,
             List.of(),
+            List.of(),
             true,
             new AgentView(
                 new PlannedInstruction("a-1", Action.ACTIVATE, TARGET, Instant.EPOCH),

@@ -48,6 +48,10 @@ final class SimulatedCluster {
     boolean cordonedByUs;
     Instant drainStartedAt;
     boolean drained;
+
+    /** Pods that landed on the node after its drain (nodeName set); a drain pass evicts them. */
+    List<String> lateArrivals = List.of();
+
     boolean podsHealthy = true;
     PlannedInstruction instruction;
     String lastCompleted;
@@ -89,6 +93,7 @@ final class SimulatedCluster {
           cordonedByUs,
           drainStartedAt,
           drained,
+          lateArrivals,
           blockers,
           podsHealthy,
           new AgentView(
@@ -228,6 +233,7 @@ final class SimulatedCluster {
             n.behavior == Behavior.DRAIN_BLOCKED_BY_PDB
                 || n.behavior == Behavior.DRAIN_NEVER_FINISHES;
         n.drained = d.force() || !stuck;
+        n.lateArrivals = List.of();
       } else if (step instanceof NodeStep.Activate a) {
         assertThat(n.cordonedByUs && n.drained).as("activate only drained nodes").isTrue();
         n.instruction = instr(Action.ACTIVATE, a.commit());

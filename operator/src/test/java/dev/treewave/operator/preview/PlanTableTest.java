@@ -28,7 +28,8 @@ class PlanTableTest {
               ? List.of("pod a/db-0: PodDisruptionBudget db allows 0 disruptions")
               : List.of();
       nodes.add(
-          new NodeView(n, null, true, null, false, false, null, false, blockers, true, staged));
+          new NodeView(
+              n, null, true, null, false, false, null, false, List.of(), blockers, true, staged));
     }
     RolloutPolicy policy =
         RolloutPolicy.defaults()

@@ -24,6 +24,10 @@ final class FakeAgents {
 
   private final KubernetesClient client;
   final Set<String> failing = new HashSet<>();
+
+  /** Nodes whose agent has not acted on its Activate yet (it is still "about to reboot"). */
+  final Set<String> holding = new HashSet<>();
+
   final List<String> reboots = new ArrayList<>();
 
   /** Told of each reboot before the agent reports it, e.g. to make pods on the node unready. */
@@ -46,6 +50,9 @@ final class FakeAgents {
               case None -> s;
               case Stage -> staged(s, i);
               case Activate -> {
+                if (holding.contains(name)) {
+                  yield s;
+                }
                 if (failing.contains(name)) {
                   // As the real agent reports a bootloader fallback: state BootFailed, lastError.
                   yield new OSNodeStatus(

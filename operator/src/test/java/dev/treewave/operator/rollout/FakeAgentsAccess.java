@@ -35,6 +35,18 @@ public final class FakeAgentsAccess {
     }
   }
 
+  /** While {@code hold} is true, {@code node}'s agent leaves an Activate instruction pending. */
+  public static void holdActivation(KubernetesClient client, String node, boolean hold) {
+    FakeAgents agents = AGENTS.computeIfAbsent(client, FakeAgents::new);
+    synchronized (agents) {
+      if (hold) {
+        agents.holding.add(node);
+      } else {
+        agents.holding.remove(node);
+      }
+    }
+  }
+
   /** Calls {@code listener} with the node name on each reboot, before the agent reports it. */
   public static void onReboot(KubernetesClient client, Consumer<String> listener) {
     FakeAgents agents = AGENTS.computeIfAbsent(client, FakeAgents::new);

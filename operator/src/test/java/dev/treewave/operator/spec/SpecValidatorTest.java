@@ -95,6 +95,14 @@ class SpecValidatorTest {
             "  health: {podSelectors: [{matchLabels: {app: \"a b\"}}]}\n",
             "spec.health.podSelectors[0].matchLabels[\"app\"]: \"a b\" is not a label value"),
         Arguments.of(
+            "health selectors without namespaces (written before the CRD required them)",
+            "  health: {podSelectors: [{matchLabels: {app: cni}}]}\n",
+            "spec.health.namespaces: required with podSelectors"),
+        Arguments.of(
+            "a health namespace that is no namespace name",
+            "  health: {podSelectors: [{matchLabels: {app: cni}}], namespaces: [Kube_System]}\n",
+            "spec.health.namespaces[0]: \"Kube_System\" is not a namespace name"),
+        Arguments.of(
             "a wave of 2^31-1 nodes",
             "  rollout: {waves: [{nodes: 2147483647}]}\n",
             "spec.rollout.waves[0].nodes: must be a node count from 1 to 100000 or a percentage,"
@@ -199,7 +207,7 @@ class SpecValidatorTest {
             maxUnavailable: "100%"
             maxConcurrentStaging: 100000
           drain: {timeout: 24h, gracePeriodSeconds: 86400, skipPodSelectors: [{matchLabels: {app: batch}}]}
-          health: {timeout: 1s, stablePeriod: 0s, podSelectors: [{matchLabels: {app: cni}}]}
+          health: {timeout: 1s, stablePeriod: 0s, podSelectors: [{matchLabels: {app: cni}}], namespaces: [kube-system]}
           failurePolicy: {action: Rollback, maxFailedNodes: 100000}
           maintenanceWindows:
             - {days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun], start: "02:00", duration: 168h, timeZone: America/Argentina/ComodRivadavia}
