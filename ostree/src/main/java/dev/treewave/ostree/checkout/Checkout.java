@@ -38,7 +38,7 @@ public final class Checkout {
       new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<ObjectId, DirMeta> metaCache = new ConcurrentHashMap<>();
 
-  /** Xattrs outside user.* (root checkouts only), set by one setfattr run at the end. */
+  /** Xattrs outside user.* and symlinks' own (root checkouts only), set after their owners. */
   private final XattrBatch deferredXattrs = new XattrBatch();
 
   public Checkout(OstreeRepo repo, CheckoutOptions options) {

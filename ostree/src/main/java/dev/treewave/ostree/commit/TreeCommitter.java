@@ -11,24 +11,21 @@ import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.gvariant.GVariantType;
 import dev.treewave.ostree.repo.FileAttributes;
+import dev.treewave.ostree.repo.NativeFs;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.repo.Transaction;
-import dev.treewave.ostree.repo.XattrDump;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 
@@ -43,7 +40,6 @@ public final class TreeCommitter {
   private final OwnershipPolicy policy;
   private final boolean readXattrs;
   private LongConsumer progress = n -> {};
-  private final Map<Path, CompletableFuture<Optional<XattrDump>>> xattrDumps = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
 
   public TreeCommitter(OstreeRepo repo, CommitOptions options) {
@@ -71,14 +67,6 @@ public final class TreeCommitter {
     // libostree only generates sizes in archive repositories and silently ignores the flag
     // elsewhere; doing the same keeps commit checksums identical in every mode.
     SizesCollector sizes = collectsSizes() ? new SizesCollector() : null;
-    if (readXattrs) {
-      // getfattr reads the trees' xattrs in its own process while this one sets up.
-      for (TreeSource src : options.trees()) {
-        if (src instanceof TreeSource.Dir d) {
-          xattrDumps.computeIfAbsent(d.path(), XattrDump::start);
-        }
-      }
-    }
     try (Transaction tx = repo.beginTransaction();
         ContentImporter importer = new ContentImporter(tx, options.threads(), sizes)) {
       if (sizes != null) {
@@ -243,25 +231,21 @@ public final class TreeCommitter {
   }
 
   /**
-   * Where this directory tree's xattrs come from: none when they are not committed, getfattr's dump
-   * of every namespace when it is installed, else the JDK's {@code user.*} only (with a warning, as
-   * anything in another namespace is then left out of the commit).
+   * Where this directory tree's xattrs come from: none when they are not committed, every namespace
+   * through native calls, else the JDK's {@code user.*} only (with a warning, as anything in
+   * another namespace is then left out of the commit).
    */
   private XattrSource xattrSource(Path dir) {
     if (!readXattrs) {
       return XattrSource.NONE;
     }
-    Optional<XattrDump> dump;
-    try {
-      dump = xattrDumps.computeIfAbsent(dir, XattrDump::start).join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : e;
-    }
-    if (dump.isPresent()) {
-      return XattrSource.dumped(dump.get());
+    Optional<NativeFs> fs = NativeFs.system();
+    if (fs.isPresent()) {
+      return XattrSource.everyNamespace(fs.get());
     }
     warnings.add(
-        "getfattr (package attr) is not installed: only user.* xattrs were read from "
+        NativeFs.unavailableReason()
+            + ": only user.* xattrs were read from "
             + dir
             + "; security.*, trusted.* and ACL xattrs, which ostree commits, were left out");
     return XattrSource.USER_ONLY;
@@ -361,7 +345,7 @@ public final class TreeCommitter {
                     policy.uid(st.uid()),
                     policy.gid(st.gid()),
                     target,
-                    policy.xattrs(xattrs.ofSymlink(path)))));
+                    policy.xattrs(xattrs.ofSymlink(child, path)))));
       } else {
         throw new OstreeException(
             "Unsupported file type (mode 0" + Integer.toOctalString(mode) + ") at " + child);

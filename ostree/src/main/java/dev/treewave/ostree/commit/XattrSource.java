@@ -2,7 +2,7 @@ package dev.treewave.ostree.commit;
 
 import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.repo.FileAttributes;
-import dev.treewave.ostree.repo.XattrDump;
+import dev.treewave.ostree.repo.NativeFs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,29 +24,29 @@ interface XattrSource {
         }
 
         @Override
-        public List<Xattr> ofSymlink(String relative) {
+        public List<Xattr> ofSymlink(Path link, String relative) {
           return List.of();
         }
       };
 
-  /** Every namespace, from one getfattr run over the tree; lookups only, so any thread may ask. */
-  static XattrSource dumped(XattrDump dump) {
+  /** Every namespace, a symlink's own included, read natively; any thread may ask. */
+  static XattrSource everyNamespace(NativeFs fs) {
     return new XattrSource() {
       @Override
       public List<Xattr> of(Path file, String relative) {
-        return dump.of(relative);
+        return fs.xattrs(file);
       }
 
       @Override
-      public List<Xattr> ofSymlink(String relative) {
-        return dump.of(relative);
+      public List<Xattr> ofSymlink(Path link, String relative) {
+        return fs.xattrs(link);
       }
     };
   }
 
   List<Xattr> of(Path file, String relative) throws IOException;
 
-  default List<Xattr> ofSymlink(String relative) {
+  default List<Xattr> ofSymlink(Path link, String relative) {
     return List.of();
   }
 }

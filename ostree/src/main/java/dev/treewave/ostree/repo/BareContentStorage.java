@@ -19,16 +19,14 @@ import java.util.List;
  * bare (real ownership, mode and xattrs on the object file, needs root) and bare-user-only (mode
  * only; uid = gid = 0 and no xattrs are implied, so objects that need more are refused). Symlinks
  * are real symlinks. A bare object's xattrs in every namespace are part of its checksum: those the
- * JDK cannot set go through the caller's {@link XattrBatch}, and reading goes through a {@link
- * BareXattrIndex}.
+ * JDK cannot set go through the caller's {@link XattrBatch}, and they are read by {@link NativeFs}
+ * (only {@code user.*}, through the JDK, where native calls are unavailable).
  */
 final class BareContentStorage implements ContentStorage {
   private final boolean withOwnership;
-  private final BareXattrIndex xattrIndex;
 
-  BareContentStorage(boolean withOwnership, Path objects) {
+  BareContentStorage(boolean withOwnership) {
     this.withOwnership = withOwnership;
-    this.xattrIndex = new BareXattrIndex(objects);
   }
 
   @Override
@@ -46,8 +44,7 @@ final class BareContentStorage implements ContentStorage {
    */
   @Override
   public List<Xattr> xattrsLeftToCaller(FileHeader header) {
-    boolean left =
-        withOwnership && (header.isSymlink() || XattrBatch.needsSetfattr(header.xattrs()));
+    boolean left = withOwnership && (header.isSymlink() || XattrBatch.needsNative(header.xattrs()));
     return left ? header.xattrs() : List.of();
   }
 
@@ -119,9 +116,15 @@ final class BareContentStorage implements ContentStorage {
 
   @Override
   public String readLimitation() {
-    return withOwnership && !xattrIndex.complete()
-        ? " (getfattr, package attr, is not installed: xattrs outside user.* could not be read)"
+    return withOwnership && NativeFs.system().isEmpty()
+        ? " (" + NativeFs.unavailableReason() + ": xattrs outside user.* could not be read)"
         : "";
+  }
+
+  /** Every namespace when native calls can be made, else the JDK's {@code user.*}. */
+  private static List<Xattr> xattrsOf(Path file) throws IOException {
+    NativeFs fs = NativeFs.system().orElse(null);
+    return fs != null ? fs.xattrs(file) : FileAttributes.readUserXattrs(file);
   }
 
   @Override
@@ -129,7 +132,7 @@ final class BareContentStorage implements ContentStorage {
     FileAttributes.Stat st = FileAttributes.stat(file);
     int uid = withOwnership ? st.uid() : 0;
     int gid = withOwnership ? st.gid() : 0;
-    List<Xattr> xattrs = withOwnership ? xattrIndex.of(file, st.ctimeNanos()) : List.of();
+    List<Xattr> xattrs = withOwnership ? xattrsOf(file) : List.of();
     if (FileMode.isSymlink(st.mode())) {
       String target = Files.readSymbolicLink(file).toString();
       return new ContentObject(

@@ -44,12 +44,12 @@ interface ContentStorage {
     return "";
   }
 
-  static ContentStorage forMode(RepoMode mode, Path objects) {
+  static ContentStorage forMode(RepoMode mode) {
     return switch (mode) {
       case ARCHIVE -> new ArchiveContentStorage();
       case BARE_USER -> new BareUserContentStorage();
-      case BARE_USER_ONLY -> new BareContentStorage(false, objects);
-      case BARE -> new BareContentStorage(true, objects);
+      case BARE_USER_ONLY -> new BareContentStorage(false);
+      case BARE -> new BareContentStorage(true);
     };
   }
 }

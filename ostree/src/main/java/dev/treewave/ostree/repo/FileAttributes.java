@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * File-system effects on inode metadata through java.nio: {@code unix:*} attributes for ownership
  * and the full mode (including setuid/sticky bits), {@code user.*} xattrs through {@link
- * UserDefinedFileAttributeView}. Java cannot reach other xattr namespaces ({@code security.*},
- * {@code trusted.*}): those go through {@link XattrBatch} and {@link XattrDump}.
+ * UserDefinedFileAttributeView} (or {@link NativeFs}, one call instead of the JDK's open, get and
+ * close). Java cannot reach other xattr namespaces ({@code security.*}, {@code trusted.*}): those
+ * go through {@link NativeFs} and {@link XattrBatch}.
  */
 public final class FileAttributes {
   private static final String USER = "user.";
@@ -85,6 +86,10 @@ public final class FileAttributes {
 
   /** Reads one {@code user.} xattr (name without the prefix), or null if absent. */
   public static byte[] readUserXattr(Path p, String name) throws IOException {
+    NativeFs fs = NativeFs.system().orElse(null);
+    if (fs != null) {
+      return fs.xattr(p, USER + name);
+    }
     UserDefinedFileAttributeView v =
         Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
     // One read with a buffer that fits ostree's metadata saves the size() round trip (each
@@ -106,6 +111,11 @@ public final class FileAttributes {
   }
 
   public static void writeUserXattr(Path p, String name, byte[] value) throws IOException {
+    NativeFs fs = NativeFs.system().orElse(null);
+    if (fs != null) {
+      fs.setXattr(p, USER + name, value);
+      return;
+    }
     Files.getFileAttributeView(p, UserDefinedFileAttributeView.class)
         .write(name, ByteBuffer.wrap(value));
   }
@@ -113,11 +123,11 @@ public final class FileAttributes {
   /**
    * Applies xattrs to a regular file or directory: {@code user.*} ones at once through the JDK;
    * when any is in another namespace (which the JDK cannot reach), all of them go to {@code
-   * deferred} instead, to be set by its one setfattr run.
+   * deferred} instead, to be set together after the file's owner.
    */
   public static void writeXattrs(Path p, List<Xattr> xattrs, XattrBatch deferred)
       throws IOException {
-    if (XattrBatch.needsSetfattr(xattrs)) {
+    if (XattrBatch.needsNative(xattrs)) {
       deferred.add(p, xattrs);
       return;
     }

@@ -58,7 +58,7 @@ public final class OstreeRepo {
       throw new OstreeException("This repository uses the obsolete 'archive=true' format");
     }
     this.mode = RepoMode.parse(config.get("core", "mode").orElse("bare"));
-    this.storage = ContentStorage.forMode(mode, root.resolve("objects"));
+    this.storage = ContentStorage.forMode(mode);
     this.refs = new Refs(root);
   }
 

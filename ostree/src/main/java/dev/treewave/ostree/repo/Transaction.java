@@ -43,7 +43,7 @@ public final class Transaction implements AutoCloseable {
   private final AtomicLong tmpCounter = new AtomicLong();
   private final Stats stats = new Stats();
 
-  /** Xattrs only setfattr can set (bare repositories), applied in commit() before any rename. */
+  /** Xattrs the JDK cannot set (bare repositories), applied in commit() before any rename. */
   private final XattrBatch deferredXattrs = new XattrBatch();
 
   private boolean done;
@@ -409,7 +409,7 @@ public final class Transaction implements AutoCloseable {
       throw new IllegalStateException("transaction already finished");
     }
     try {
-      // One setfattr run for every staged object that needs it; if it fails, nothing is renamed.
+      // Xattrs for every staged object that needs them; if that fails, nothing is renamed.
       deferredXattrs.apply();
       if (!order.isEmpty() && repo.fsyncEnabled()) {
         Durability.syncFilesystemOf(staging);

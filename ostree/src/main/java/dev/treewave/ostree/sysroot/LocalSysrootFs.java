@@ -1,5 +1,7 @@
 package dev.treewave.ostree.sysroot;
 
+import dev.treewave.ostree.repo.NativeFs;
+import dev.treewave.ostree.repo.NativeFsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,17 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The real filesystem. The immutable flag and {@code syncfs} have no Java API, so they shell out to
- * {@code chattr} and {@code sync -f}; where those fail (no tool, a filesystem without the
- * attribute, no CAP_LINUX_IMMUTABLE) the step is skipped, as libostree does.
+ * The real filesystem. The immutable flag and {@code syncfs} have no Java API, so they go through
+ * {@link NativeFs}; where those fail (no native calls, a filesystem without the attribute, no
+ * CAP_LINUX_IMMUTABLE) the step is skipped, as libostree does.
  */
 public final class LocalSysrootFs implements SysrootFs {
 
@@ -116,42 +114,35 @@ public final class LocalSysrootFs implements SysrootFs {
 
   @Override
   public boolean setImmutable(Path dir, boolean immutable) {
-    return run(List.of("chattr", immutable ? "+i" : "-i", dir.toString()));
+    NativeFs fs = NativeFs.system().orElse(null);
+    if (fs == null) {
+      return false;
+    }
+    try {
+      fs.setImmutable(dir, immutable);
+      return true;
+    } catch (NativeFsException e) {
+      return false; // ENOTTY/ENOTSUP (no such flag here) or EPERM (no CAP_LINUX_IMMUTABLE)
+    }
   }
 
   @Override
   public void sync(Path path) {
     // syncfs(2) on the filesystem holding path; without it we still fsynced every file we wrote.
-    run(List.of("sync", "-f", path.toString()));
-  }
-
-  private static boolean run(List<String> command) {
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    NativeFs.system()
+        .ifPresent(
+            fs -> {
+              try {
+                fs.syncfs(path);
+              } catch (NativeFsException e) {
+                // best effort, as above
+              }
+            });
   }
 
   static void chmod(Path path, int mode) throws IOException {
-    if ((mode & ~0777) == 0) {
-      Files.setPosixFilePermissions(path, permissions(mode));
-    } else if (!run(List.of("chmod", Integer.toOctalString(mode), path.toString()))) {
-      // setuid/setgid/sticky bits have no java.nio API; chmod(1) is the fallback.
-      throw new IOException("chmod " + Integer.toOctalString(mode) + " failed on " + path);
-    }
+    // unix:mode takes the setuid/setgid/sticky bits too (chmod(2) with the whole mode).
+    Files.setAttribute(path, "unix:mode", mode & 07777);
   }
 
   private static void chown(Path target, Path like) throws IOException {
@@ -163,15 +154,6 @@ public final class LocalSysrootFs implements SysrootFs {
     if (!gid.equals(Files.getAttribute(target, "unix:gid", LinkOption.NOFOLLOW_LINKS))) {
       Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
-  }
-
-  static Set<PosixFilePermission> permissions(int mode) {
-    StringBuilder s = new StringBuilder();
-    String letters = "rwxrwxrwx";
-    for (int i = 0; i < 9; i++) {
-      s.append((mode & (1 << (8 - i))) != 0 ? letters.charAt(i) : '-');
-    }
-    return PosixFilePermissions.fromString(s.toString());
   }
 
   private static Path tempSibling(Path file) {
