@@ -74,6 +74,13 @@ public final class OperatorMain {
         description = "How often the Lease is tried (${DEFAULT-VALUE})")
     Duration retryPeriod;
 
+    @Option(
+        names = "--allow-force-delete",
+        description =
+            "Delete the pods left when a drain times out under onTimeout: Force. Off by default:"
+                + " the chart grants pod deletes only with operator.drain.allowForceDelete=true.")
+    boolean allowForceDelete;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -98,7 +105,8 @@ public final class OperatorMain {
               "default",
               address(metricsBind),
               true,
-              lease);
+              lease,
+              allowForceDelete);
       CountDownLatch stop = new CountDownLatch(1);
       try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -39,6 +39,8 @@ public final class OperatorRuntime implements AutoCloseable {
    * @param exitOnLostLease exit the process when leadership is lost (production: a replica that
    *     lost its lease must stop acting at once; tests stop operators in-process)
    * @param leaseTimings how long a Lease lasts and how often it is renewed
+   * @param allowForceDelete the operator may delete pods when a drain times out under {@code
+   *     onTimeout: Force}; only when the chart grants it (operator.drain.allowForceDelete)
    */
   public record Settings(
       String leaseName,
@@ -48,9 +50,10 @@ public final class OperatorRuntime implements AutoCloseable {
       String eventNamespace,
       InetSocketAddress metricsBind,
       boolean exitOnLostLease,
-      LeaseTimings leaseTimings) {
+      LeaseTimings leaseTimings,
+      boolean allowForceDelete) {
 
-    /** With the default lease timings. */
+    /** With the default lease timings, never deleting pods. */
     public Settings(
         String leaseName,
         String leaseNamespace,
@@ -67,7 +70,8 @@ public final class OperatorRuntime implements AutoCloseable {
           eventNamespace,
           metricsBind,
           exitOnLostLease,
-          LeaseTimings.DEFAULT);
+          LeaseTimings.DEFAULT,
+          false);
     }
   }
 
@@ -139,7 +143,8 @@ public final class OperatorRuntime implements AutoCloseable {
             metrics,
             clock,
             settings::nodeName,
-            stepPool);
+            stepPool,
+            settings.allowForceDelete());
     Operator operator =
         new Operator(
             o -> {

@@ -23,4 +23,18 @@ class OperatorMainTest {
                 + " PT5S");
     assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
   }
+
+  @Test
+  void podDeletesAreOffUnlessTheFlagGrantsThem() {
+    assertThat(run().allowForceDelete).isFalse();
+    assertThat(run("--allow-force-delete").allowForceDelete).isTrue();
+  }
+
+  private static OperatorMain.Run run(String... flags) {
+    String[] args = new String[flags.length + 1];
+    args[0] = "run";
+    System.arraycopy(flags, 0, args, 1, flags.length);
+    picocli.CommandLine.ParseResult parsed = OperatorMain.commandLine().parseArgs(args);
+    return (OperatorMain.Run) parsed.subcommand().commandSpec().userObject();
+  }
 }

@@ -15,6 +15,12 @@ import java.util.List;
  * nothing is ever left half-done.
  */
 final class InFlightNodes {
+  /**
+   * A drain past its timeout under {@code onTimeout: Force} on an operator not allowed to delete
+   * pods: a person must grant it or change the spec.
+   */
+  static final String FORCE_DRAIN_DISABLED = RolloutPlan.FORCE_DRAIN_DISABLED;
+
   private final RolloutSnapshot snapshot;
   private final RolloutPolicy policy;
   private final String target;
@@ -146,8 +152,22 @@ final class InFlightNodes {
       if (snapshot.now().isBefore(deadline)) {
         steps.add(new NodeStep.Drain(node.name(), false));
         wake(deadline);
-      } else if (policy.forceDrainOnTimeout()) {
+      } else if (policy.forceDrainOnTimeout() && policy.forceDeleteAllowed()) {
         steps.add(new NodeStep.Drain(node.name(), true));
+      } else if (policy.forceDrainOnTimeout()) {
+        // The spec asks for deletes the operator was not granted: keep evicting (a budget may
+        // still allow it), and name the node and the setting rather than try a refused delete.
+        steps.add(new NodeStep.Drain(node.name(), false));
+        blockers.add(
+            new Blocker(
+                node.name(),
+                FORCE_DRAIN_DISABLED,
+                "drain did not finish within "
+                    + policy.drainTimeout()
+                    + " and spec.drain.onTimeout is Force, but this operator may not delete pods:"
+                    + " install the chart with operator.drain.allowForceDelete=true, or set"
+                    + " spec.drain.onTimeout to Uncordon; still evicting",
+                node.drainStartedAt()));
       } else {
         String why = "drain did not finish within " + policy.drainTimeout();
         Outcome skipped =

@@ -95,6 +95,9 @@ public record RolloutPlan(
     }
   }
 
+  /** Blocker reason: onTimeout Force asked of an operator that may not delete pods. */
+  public static final String FORCE_DRAIN_DISABLED = "ForceDrainDisabled";
+
   /**
    * A node that cannot proceed, or failed, with a CamelCase reason.
    *

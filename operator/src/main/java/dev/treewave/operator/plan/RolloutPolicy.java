@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  * @param maxConcurrentStaging the most targeted nodes told to stage at one time, or null for no
  *     limit
  * @param rollbackAll a person asked to send every updated node back to its previous deployment
+ * @param forceDeleteAllowed the operator may delete pods (the chart's
+ *     operator.drain.allowForceDelete, which also grants it); without it a {@code Force} drain
+ *     timeout keeps evicting and names the node instead of deleting
  */
 public record RolloutPolicy(
     List<WaveRule> waves,
@@ -39,7 +42,8 @@ public record RolloutPolicy(
     boolean skipStuck,
     Retry retry,
     Quantity maxConcurrentStaging,
-    boolean rollbackAll) {
+    boolean rollbackAll,
+    boolean forceDeleteAllowed) {
 
   /** Failed, skipped or stuck nodes to retry: {@code all} of them, or those named. */
   public record Retry(boolean all, Set<String> nodes) {
@@ -85,6 +89,7 @@ public record RolloutPolicy(
         false,
         Retry.NONE,
         null,
+        false,
         false);
   }
 
@@ -157,6 +162,10 @@ public record RolloutPolicy(
     return copy(c -> c.rollbackAll = r);
   }
 
+  public RolloutPolicy withForceDeleteAllowed(boolean allowed) {
+    return copy(c -> c.forceDeleteAllowed = allowed);
+  }
+
   /**
    * This policy with the fields {@code change} sets replaced; the one place that lists every
    * component, so adding one touches a single constructor call and the compact constructor still
@@ -183,7 +192,8 @@ public record RolloutPolicy(
         f.skipStuck,
         f.retry,
         f.maxConcurrentStaging,
-        f.rollbackAll);
+        f.rollbackAll,
+        f.forceDeleteAllowed);
   }
 
   /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
@@ -206,6 +216,7 @@ public record RolloutPolicy(
     Retry retry;
     Quantity maxConcurrentStaging;
     boolean rollbackAll;
+    boolean forceDeleteAllowed;
 
     Fields(RolloutPolicy p) {
       waves = p.waves;
@@ -226,6 +237,7 @@ public record RolloutPolicy(
       retry = p.retry;
       maxConcurrentStaging = p.maxConcurrentStaging;
       rollbackAll = p.rollbackAll;
+      forceDeleteAllowed = p.forceDeleteAllowed;
     }
   }
 }

@@ -48,6 +48,7 @@ public final class RolloutService {
   private final Clock clock;
   private final Supplier<String> leaderNode;
   private final ExecutorService stepPool;
+  private final boolean forceDeleteAllowed;
 
   /** The status to write and when to look again. */
   public record Result(OSImageStatus status, Duration recheckAfter) {}
@@ -62,10 +63,7 @@ public final class RolloutService {
     this(cluster, resolver, events, metrics, clock, leaderNode, null);
   }
 
-  /**
-   * @param stepPool carries out the steps of different nodes side by side (a wave of 100 nodes is
-   *     100 cordons, each a round trip to the API server); null applies them one after another
-   */
+  /** Without the right to delete pods (the chart's default). */
   public RolloutService(
       RolloutCluster cluster,
       CommitResolver resolver,
@@ -74,6 +72,25 @@ public final class RolloutService {
       Clock clock,
       Supplier<String> leaderNode,
       ExecutorService stepPool) {
+    this(cluster, resolver, events, metrics, clock, leaderNode, stepPool, false);
+  }
+
+  /**
+   * @param stepPool carries out the steps of different nodes side by side (a wave of 100 nodes is
+   *     100 cordons, each a round trip to the API server); null applies them one after another
+   * @param forceDeleteAllowed the operator was granted pod deletes (chart value
+   *     operator.drain.allowForceDelete), so {@code drain.onTimeout: Force} may delete
+   */
+  public RolloutService(
+      RolloutCluster cluster,
+      CommitResolver resolver,
+      EventSink events,
+      RolloutMetrics metrics,
+      Clock clock,
+      Supplier<String> leaderNode,
+      ExecutorService stepPool,
+      boolean forceDeleteAllowed) {
+    this.forceDeleteAllowed = forceDeleteAllowed;
     this.stepPool = stepPool;
     this.cluster = cluster;
     this.resolver = resolver;
@@ -87,7 +104,7 @@ public final class RolloutService {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     RolloutPolicy policy;
     try {
-      policy = PolicyMapper.toPolicy(image);
+      policy = PolicyMapper.toPolicy(image).withForceDeleteAllowed(forceDeleteAllowed);
     } catch (InvalidSpecException e) {
       events.warning(image, "InvalidSpec", e.getMessage());
       return new Result(StatusAggregator.invalidSpec(image, e.getMessage(), now), IDLE_POLL);

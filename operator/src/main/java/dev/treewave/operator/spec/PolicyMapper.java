@@ -61,7 +61,9 @@ public final class PolicyMapper {
         rollout.maxConcurrentStaging() != null
             ? quantity("spec.rollout.maxConcurrentStaging", rollout.maxConcurrentStaging())
             : null,
-        spec.isRollback());
+        spec.isRollback(),
+        // Not the spec's to grant: the operator's own setting, applied by RolloutService.
+        false);
   }
 
   /** "all", or node names separated by commas or spaces; absent or blank: none. */

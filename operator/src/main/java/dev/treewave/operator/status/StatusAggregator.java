@@ -93,7 +93,8 @@ public final class StatusAggregator {
                 b ->
                     b.reason().equals("NoRollbackDeployment")
                         || b.reason().equals("RollbackFailed")
-                        || b.reason().equals("RollbackUnhealthy"))
+                        || b.reason().equals("RollbackUnhealthy")
+                        || b.reason().equals(RolloutPlan.FORCE_DRAIN_DISABLED))
             .toList();
     boolean stalled = phase == OSImagePhase.Failed || !human.isEmpty();
     boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");

@@ -415,7 +415,8 @@ class RolloutPlannerTest {
   void drainTimeoutWithForceDeletesTheRest() {
     SimulatedCluster cluster = new SimulatedCluster(2);
     cluster.node("node-00").behavior = Behavior.DRAIN_NEVER_FINISHES;
-    RolloutPolicy policy = DEFAULTS.withDrain(Duration.ofMinutes(5), true);
+    RolloutPolicy policy =
+        DEFAULTS.withDrain(Duration.ofMinutes(5), true).withForceDeleteAllowed(true);
 
     cluster.run(policy, 40);
 
@@ -425,6 +426,35 @@ class RolloutPlannerTest {
             .flatMap(p -> steps(p, NodeStep.Drain.class).stream())
             .anyMatch(NodeStep.Drain::force);
     assertThat(forced).isTrue();
+  }
+
+  @Test
+  void forceOnTimeoutWithoutTheRightToDeleteKeepsEvictingAndNamesTheSettingToChange() {
+    SimulatedCluster cluster = new SimulatedCluster(2);
+    cluster.node("node-00").behavior = Behavior.DRAIN_NEVER_FINISHES;
+    RolloutPolicy policy =
+        DEFAULTS.withDrain(Duration.ofMinutes(5), true).withForceDeleteAllowed(false);
+
+    RolloutPlan last = cluster.run(policy, 40);
+
+    assertThat(cluster.plans.stream().flatMap(p -> steps(p, NodeStep.Drain.class).stream()))
+        .as("a delete is never tried")
+        .isNotEmpty()
+        .noneMatch(NodeStep.Drain::force);
+    SimulatedCluster.Node stuck = cluster.node("node-00");
+    assertThat(stuck.booted).isEqualTo(OLD);
+    assertThat(stuck.unschedulable).as("still cordoned, still being drained").isTrue();
+    assertThat(stuck.outcome).as("neither skipped nor failed: waiting for a person").isNull();
+    assertThat(last.blockers())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.node()).isEqualTo("node-00");
+              assertThat(b.reason()).isEqualTo("ForceDrainDisabled");
+              assertThat(b.message())
+                  .contains("operator.drain.allowForceDelete=true", "onTimeout", "PT5M");
+              assertThat(b.since()).isNotNull();
+            });
   }
 
   @Test

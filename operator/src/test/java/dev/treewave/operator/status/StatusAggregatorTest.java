@@ -107,6 +107,35 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aForceDrainTheOperatorMayNotDoIsStalledNeedsAttentionAndNamesTheNode() {
+    Blocker forbidden =
+        new Blocker(
+            "n2",
+            RolloutPlan.FORCE_DRAIN_DISABLED,
+            "set operator.drain.allowForceDelete=true",
+            T0.minusSeconds(600));
+    OSImageStatus s =
+        StatusAggregator.fromPlan(
+            image(1),
+            T,
+            plan(Phase.ROLLING_OUT, new Counts(3, 1, 0, 1, 0, 0), List.of(forbidden), null),
+            List.of(),
+            T0);
+    assertThat(get(s, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(get(s, "Stalled").getReason()).isEqualTo("NeedsAttention");
+    assertThat(get(s, "Stalled").getMessage())
+        .contains("n2")
+        .contains("operator.drain.allowForceDelete=true");
+    assertThat(s.blockers())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.node()).isEqualTo("n2");
+              assertThat(b.reason()).isEqualTo("ForceDrainDisabled");
+            });
+  }
+
+  @Test
   void failedIsStalledAndDegraded() {
     OSImageStatus s =
         StatusAggregator.fromPlan(
