@@ -88,10 +88,10 @@ class AgentCodeUnderChartRbacIT {
     KubeKeySource keys = new KubeKeySource(agent);
     assertThat(
             new String(
-                keys.read(KeyReference.configMap(NS, "fleet-keys", "key.asc")),
+                keys.read(KeyReference.configMap(NS, InstalledChart.TRUSTED_KEYS, "key.asc")),
                 StandardCharsets.UTF_8))
         .isEqualTo("armored public key");
-    assertThatThrownBy(() -> keys.read(KeyReference.secret(NS, "fleet-keys", "key")))
+    assertThatThrownBy(() -> keys.read(KeyReference.secret(NS, InstalledChart.TRUSTED_KEYS, "key")))
         .isInstanceOf(KeyUnavailableException.class)
         .hasMessageContaining("forbidden");
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,16 +36,36 @@ final class Chart {
     TemplateCommand template =
         helm().template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion("1.32.5");
     if (!valuesYaml.isBlank()) {
-      try {
-        Path file = Files.createTempFile("treewave-values", ".yaml");
-        file.toFile().deleteOnExit();
-        Files.writeString(file, valuesYaml);
-        template.withValuesFile(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      template.withValuesFile(valuesFile(valuesYaml));
     }
     return template;
+  }
+
+  /** NOTES.txt as helm install prints it (a client-only dry run: no cluster). */
+  static String notes(String valuesYaml) {
+    InstallCommand install =
+        helm()
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion("1.32.5")
+            .clientOnly()
+            .dryRun();
+    if (!valuesYaml.isBlank()) {
+      install.withValuesFile(valuesFile(valuesYaml));
+    }
+    return install.call().getOutput();
+  }
+
+  private static Path valuesFile(String valuesYaml) {
+    try {
+      Path file = Files.createTempFile("treewave-values", ".yaml");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, valuesYaml);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The rendered documents, in order; empty documents are dropped. */

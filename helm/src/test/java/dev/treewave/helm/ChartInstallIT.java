@@ -143,8 +143,25 @@ class ChartInstallIT {
     KubernetesClient agent =
         plane.serviceAccountClient(NS, AGENT_SA, InstalledChart.agentPod(admin, "agent-k"));
     InstalledChart.fleetKeys(admin, "public key");
-    assertThat(agent.configMaps().inNamespace(NS).withName("fleet-keys").get().getData())
+    InstalledChart.configMap(admin, "dashboard-config", "not a key");
+    assertThat(
+            agent
+                .configMaps()
+                .inNamespace(NS)
+                .withName(InstalledChart.TRUSTED_KEYS)
+                .get()
+                .getData())
         .containsEntry("key.asc", "public key");
+    // Any other ConfigMap of the release namespace: not even named keys of another name.
+    assertDenied(() -> agent.configMaps().inNamespace(NS).withName("dashboard-config").get(), 403)
+        .hasMessageContaining(
+            "User \"system:serviceaccount:"
+                + NS
+                + ":"
+                + AGENT_SA
+                + "\" cannot get resource"
+                + " \"configmaps\"")
+        .hasMessageContaining("in the namespace \"" + NS + "\"");
     assertDenied(() -> agent.configMaps().inNamespace(NS).list(), 403);
     assertDenied(() -> agent.secrets().inNamespace(NS).withName("anything").get(), 403);
     assertDenied(
@@ -166,6 +183,9 @@ class ChartInstallIT {
       admin.pods().inNamespace("work").resource(workload("web-" + name, name)).create();
     }
     String commit = "e".repeat(64);
+    // Under the operator's admission policy, loaded: everything below must still go through.
+    InstalledChart.awaitOperatorPolicy(
+        admin, plane.serviceAccountClient(NS, OPERATOR_SA), "op-policy-probe");
     Process operator = startOperator();
     try {
       admin.genericKubernetesResources(OSIMAGES).resource(osImage("it", commit)).create();

@@ -70,6 +70,21 @@ class ChartTemplateTest {
   }
 
   @Test
+  void notesWarnThatTheReleaseNamespaceIsATrustBoundaryAndNameWidenedRights() {
+    String defaultNotes = Chart.notes("");
+    assertThat(defaultNotes)
+        .contains("namespace treewave-system is now a trust boundary equal to kube-system")
+        .contains("ConfigMaps in treewave-system: treewave-trusted-keys")
+        .doesNotContain("allowForceDelete=true")
+        .doesNotContain("admissionPolicy.enabled=false");
+    assertThat(
+            Chart.notes(
+                "operator: {drain: {allowForceDelete: true}, admissionPolicy: {enabled: false}}"))
+        .contains("operator.drain.allowForceDelete=true: the operator's token may delete any pod")
+        .contains("operator.admissionPolicy.enabled=false");
+  }
+
+  @Test
   void singleReplicaWithoutLeaderElectionPassesTheFlag() {
     JsonNode deployment =
         Chart.render("operator: {replicas: 1, leaderElection: {enabled: false}}")

@@ -20,6 +20,10 @@ import java.util.Map;
  */
 final class InstalledChart {
   static final String AGENT_SA = "tw-treewave-agent";
+  static final String OPERATOR_SA = "tw-treewave-operator";
+
+  /** The one ConfigMap of keys the chart's default agent.trustedKeys names. */
+  static final String TRUSTED_KEYS = "treewave-trusted-keys";
 
   private InstalledChart() {}
 
@@ -92,19 +96,60 @@ final class InstalledChart {
         .create();
   }
 
-  /** The ConfigMap {@code fleet-keys} in the chart's namespace, holding {@code key.asc}. */
+  /** The ConfigMap {@link #TRUSTED_KEYS} in the chart's namespace, holding {@code key.asc}. */
   static void fleetKeys(KubernetesClient admin, String keyAsc) {
+    configMap(admin, TRUSTED_KEYS, keyAsc);
+  }
+
+  /** A ConfigMap in the chart's namespace holding {@code key.asc}. */
+  static void configMap(KubernetesClient admin, String name, String keyAsc) {
     admin
         .configMaps()
         .inNamespace(Chart.NAMESPACE)
         .resource(
             new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName("fleet-keys")
+                .withName(name)
                 .endMetadata()
                 .addToData("key.asc", keyAsc)
                 .build())
         .serverSideApply();
+  }
+
+  /**
+   * What the Deployment would run on the node: a pod of the operator's ServiceAccount, so that its
+   * token can be bound to it as the kubelet binds it in production.
+   */
+  static Pod operatorPod(KubernetesClient admin, String name, String node) {
+    return admin
+        .pods()
+        .inNamespace(Chart.NAMESPACE)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .withServiceAccountName(OPERATOR_SA)
+                .addNewContainer()
+                .withName("operator")
+                .withImage("ghcr.io/treewave/treewave-operator:it")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** helm upgrade of the release with the chart's defaults plus one value set. */
+  static Release upgrade(ControlPlane plane, String key, Object value) {
+    return Chart.helm()
+        .upgrade()
+        .withName(Chart.RELEASE)
+        .withNamespace(Chart.NAMESPACE)
+        .withKubeConfigContents(plane.kubeconfigYaml())
+        .set(key, value)
+        .call();
   }
 
   /**
@@ -114,6 +159,29 @@ final class InstalledChart {
    * the policy and not that race. Any other error fails at once.
    */
   static void awaitAgentPolicyRefuses(Runnable probeWrite) {
+    awaitPolicyRefuses(probeWrite);
+  }
+
+  /**
+   * Waits until the operator's admission policy is loaded: the given operator client's relabelling
+   * of a probe Node (created here, a fresh label value on every try) is refused with 403.
+   */
+  static void awaitOperatorPolicy(KubernetesClient admin, KubernetesClient operator, String probe) {
+    node(admin, probe, Map.of("probe", "0"));
+    awaitPolicyRefuses(
+        () ->
+            operator
+                .nodes()
+                .withName(probe)
+                .edit(
+                    n -> {
+                      n.getMetadata().getLabels().put("probe", Long.toString(System.nanoTime()));
+                      return n;
+                    }));
+  }
+
+  /** As {@link #awaitAgentPolicyRefuses}, for any of the chart's policies. */
+  static void awaitPolicyRefuses(Runnable probeWrite) {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))

@@ -2,6 +2,7 @@ package dev.treewave.helm;
 
 import static dev.treewave.helm.Chart.Rule.of;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.treewave.helm.Chart.Rule;
@@ -24,9 +25,31 @@ class RbacTest {
             of("treewave.dev", "osimages/status", "patch"),
             of("treewave.dev", "osnodes", "get", "list", "watch", "create", "patch"),
             of("", "nodes", "get", "list", "watch", "patch"),
-            of("", "pods", "list", "delete"),
+            of("", "pods", "list"),
             of("", "pods/eviction", "create"),
             of("policy", "poddisruptionbudgets", "list"));
+  }
+
+  @Test
+  void podDeletesAreGrantedAndPassedToTheOperatorOnlyWhenForcedDrainsAreEnabled() {
+    assertThat(Rule.of(defaults.one("ClusterRole", "tw-treewave-operator")))
+        .noneMatch(r -> r.verbs().contains("delete"));
+    assertThat(operatorArgs(defaults)).doesNotContain("--allow-force-delete");
+
+    Chart.Rendered forced = Chart.render("operator: {drain: {allowForceDelete: true}}");
+    assertThat(Rule.of(forced.one("ClusterRole", "tw-treewave-operator")))
+        .contains(of("", "pods", "list", "delete"))
+        .filteredOn(r -> r.verbs().contains("delete"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.resources()).containsExactly("pods"));
+    assertThat(operatorArgs(forced)).contains("--allow-force-delete");
+  }
+
+  private static List<String> operatorArgs(Chart.Rendered rendered) {
+    return Chart.strings(
+        rendered
+            .one("Deployment", "tw-treewave-operator")
+            .at("/spec/template/spec/containers/0/args"));
   }
 
   @Test
@@ -62,7 +85,8 @@ class RbacTest {
   @Test
   void agentKeyAccessIsGetOnlyAndWhereConfigured() {
     assertThat(Rule.of(defaults.one("Role", "tw-treewave-agent-keys-0")))
-        .containsExactly(of("", "configmaps", "get"));
+        .as("by default exactly one named ConfigMap, never every ConfigMap of the namespace")
+        .containsExactly(of("", "configmaps", "get").named("treewave-trusted-keys"));
     Chart.Rendered rendered =
         Chart.render(
             """
@@ -79,9 +103,28 @@ class RbacTest {
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
     assertThat(Rule.of(rendered.one("Role", "tw-treewave-agent-keys-1")))
         .containsExactly(of("", "configmaps", "get").named("gpg-pub", "ed25519-pub"));
+    for (JsonNode role : rendered.ofKind("Role")) {
+      for (Rule rule : Rule.of(role)) {
+        if (rule.resources().contains("configmaps") || rule.resources().contains("secrets")) {
+          assertThat(rule.names()).as("keys are always named").isNotEmpty();
+        }
+      }
+    }
     assertThat(Chart.render("agent: {trustedKeys: []}").ofKind("Role"))
         .extracting(r -> r.at("/metadata/name").asText())
         .containsExactly("tw-treewave-operator", "tw-treewave-operator-events");
+  }
+
+  @Test
+  void anEntryWithoutNamesIsRefusedNotWidenedToEveryObject() {
+    assertThatThrownBy(
+            () ->
+                Chart.render("agent: {trustedKeys: [{namespace: '', kind: ConfigMap, names: []}]}"))
+        .hasMessageContaining("schema")
+        .hasMessageContaining("names");
+    assertThatThrownBy(() -> Chart.render("agent: {trustedKeys: [{namespace: '', kind: Secret}]}"))
+        .hasMessageContaining("schema")
+        .hasMessageContaining("names");
   }
 
   @Test

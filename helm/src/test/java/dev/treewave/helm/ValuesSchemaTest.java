@@ -27,6 +27,9 @@ class ValuesSchemaTest {
         "port out of range                | operator: {metricsPort: 70000}                         | metricsPort",
         "bad stalled duration             | monitoring: {prometheusRule: {stalledFor: soon}}       | stalledFor",
         "string for a boolean             | agent: {runOnControlPlane: 'yes'}                      | runOnControlPlane",
+        "trusted keys without names       | agent: {trustedKeys: [{namespace: x, kind: ConfigMap, names: []}]} | names",
+        "trusted key name not a name      | agent: {trustedKeys: [{namespace: x, kind: Secret, names: [A/b]}]} | names",
+        "string for forced drains         | operator: {drain: {allowForceDelete: 'yes'}}           | allowForceDelete",
       })
   void rejects(String what, String values, String mentioned) {
     assertThatThrownBy(() -> Chart.render(values))
