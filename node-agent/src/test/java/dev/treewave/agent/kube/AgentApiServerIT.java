@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -98,6 +99,7 @@ class AgentApiServerIT {
                   "--host-root=" + hostRoot,
                   "--reboot-strategy=none",
                   "--resync-interval=2s",
+                  "--heartbeat-interval=2s",
                   "--retry-backoff=500ms",
                   "--http-port=0"),
               host,
@@ -137,6 +139,23 @@ class AgentApiServerIT {
 
     OSNodeStatus status() {
       return OsNodes.status(plane.client(), node);
+    }
+
+    /**
+     * Waits until the restarted agent has written its status twice (its heartbeat is 2 s here): it
+     * has read its OSNode, decided and reported, and gone round once more, so anything it would
+     * have done on restart (such as asking for the reboot again) has been done by then.
+     */
+    void awaitPassesAfterRestart() {
+      Instant restarted = Instant.now();
+      await().atMost(Duration.ofSeconds(30)).until(() -> seenAfter(restarted));
+      Instant first = Instant.parse(status().lastSeen());
+      await().atMost(Duration.ofSeconds(30)).until(() -> seenAfter(first));
+    }
+
+    private boolean seenAfter(Instant t) {
+      OSNodeStatus s = status();
+      return s != null && s.lastSeen() != null && Instant.parse(s.lastSeen()).isAfter(t);
     }
 
     void instruct(Instruction instruction) {
@@ -201,7 +220,7 @@ class AgentApiServerIT {
     // Killing and restarting a finished agent changes nothing.
     second.stop();
     second.start();
-    Thread.sleep(3000); // a resync interval and more: the agent had every chance to act
+    second.awaitPassesAfterRestart();
     assertThat(second.status().agentState()).isEqualTo(AgentState.Booted);
     assertThat(second.rebooter.requests()).hasSize(1);
     assertThat(second.host.reboots()).isEqualTo(1);
@@ -267,7 +286,7 @@ class AgentApiServerIT {
 
     agent.stop(); // killed before the reboot happened
     agent.start();
-    Thread.sleep(3000);
+    agent.awaitPassesAfterRestart();
     assertThat(agent.status().agentState()).isEqualTo(AgentState.Rebooting);
     assertThat(agent.rebooter.requests()).as("no second request for a1").hasSize(1);
 
