@@ -1,0 +1,2 @@
+/** The agent's health and metrics endpoint. */
+package dev.treewave.agent.http;

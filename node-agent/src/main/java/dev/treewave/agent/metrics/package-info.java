@@ -1,0 +1,2 @@
+/** Prometheus metrics of the node agent. */
+package dev.treewave.agent.metrics;

@@ -1,0 +1,2 @@
+/** Prometheus metrics and the health endpoints the operator serves. */
+package dev.treewave.operator.metrics;
