@@ -17,6 +17,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "treewave-ostree",
     mixinStandardHelpOptions = true,
+    // -h/--help (and --version) on every subcommand, nested ones too, as ostree has them
+    scope = ScopeType.INHERIT,
     version = "treewave-ostree 0.1 (compatible with libostree 2022.7)")
 public final class OstreeCli implements Runnable {
   /**
@@ -101,6 +103,33 @@ public final class OstreeCli implements Runnable {
     return 1;
   }
 
+  /**
+   * A command line ostree would refuse: one line, exit code 1 as ostree's (picocli's default is 2).
+   * Unknown options and commands are named as ostree names them, an option without its value:
+   * {@code --sgin=SECRET} must not print the secret.
+   */
+  static int reportUsageError(CommandLine.ParameterException e, PrintWriter err) {
+    err.println("error: " + usageMessage(e));
+    return 1;
+  }
+
+  static String usageMessage(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      CommandLine cmd = u.getCommandLine();
+      if (first.startsWith("-") && first.length() > 1) {
+        int eq = first.indexOf('=');
+        return "Unknown option " + (eq > 0 ? first.substring(0, eq) : first);
+      }
+      if (!cmd.getSubcommands().isEmpty()) {
+        return cmd.getParent() == null
+            ? "Unknown command '" + first + "'"
+            : "Unknown \"" + cmd.getCommandName() + "\" subcommand '" + first + "'";
+      }
+    }
+    return e.getMessage();
+  }
+
   /** The first argument that is not an option of the root command (null if none). */
   static String subcommandName(String[] args) {
     for (int i = 0; i < args.length; i++) {
@@ -116,8 +145,8 @@ public final class OstreeCli implements Runnable {
     return null;
   }
 
-  /** Runs the CLI with the given streams; returns the exit code (for tests). */
-  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+  /** The command tree for {@code args}: only the named core command, or every command. */
+  static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new OstreeCli());
     Class<?> only = CORE.get(subcommandName(args));
     if (only != null) {
@@ -125,15 +154,18 @@ public final class OstreeCli implements Runnable {
     } else {
       CORE.values().forEach(cl::addSubcommand);
       dev.treewave.ostree.cli.transport.TransportCommands.register(cl);
+      cl.addSubcommand(new CommandLine.HelpCommand()); // help CMD
     }
+    return cl;
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code (for tests). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> reportFailure(e, err));
-    cl.setParameterExceptionHandler(
-        (e, a) -> {
-          err.println("error: " + e.getMessage());
-          return 2;
-        });
+    cl.setParameterExceptionHandler((e, a) -> reportUsageError(e, err));
     int code = cl.execute(args);
     out.flush();
     err.flush();

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -21,6 +20,7 @@ import picocli.CommandLine.ScopeType;
     name = "admin",
     description = "Manage a host system booted with ostree (deployments, boot entries)",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     subcommands = {
       AdminCommands.InitFs.class,
       AdminCommands.OsInit.class,
@@ -48,7 +48,7 @@ public final class AdminCommand implements Runnable {
       names = "--min-free-percent",
       paramLabel = "N",
       scope = ScopeType.INHERIT,
-      description = "Refuse to deploy below N% free space (default: 3)")
+      description = "Refuse to deploy below N%% free space (default: 3)")
   int minFreePercent = 3;
 
   @Option(
@@ -68,19 +68,10 @@ public final class AdminCommand implements Runnable {
    * returns the exit code. Errors are one line on {@code err}.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new AdminCommand());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-          err.println("error: " + msg.lines().findFirst().orElse(msg));
-          return 1;
-        });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    String[] withAdmin = new String[args.length + 1];
+    withAdmin[0] = "admin";
+    System.arraycopy(args, 0, withAdmin, 1, args.length);
+    return dev.treewave.ostree.cli.OstreeCli.run(withAdmin, out, err);
   }
 
   /**
