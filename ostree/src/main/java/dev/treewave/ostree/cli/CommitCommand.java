@@ -1,11 +1,14 @@
 package dev.treewave.ostree.cli;
 
+import dev.treewave.ostree.cli.transport.Signing;
 import dev.treewave.ostree.commit.CommitOptions;
 import dev.treewave.ostree.commit.CommitResult;
 import dev.treewave.ostree.commit.TreeCommitter;
 import dev.treewave.ostree.commit.TreeSource;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.repo.OstreeRepo;
+import dev.treewave.ostree.sign.Signatures;
+import dev.treewave.ostree.sign.Signer;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -76,11 +79,42 @@ final class CommitCommand extends RepoCommand {
       description = "File of paths (one a line) to leave out of the commit")
   java.nio.file.Path skipList;
 
+  @Option(
+      names = "--sign",
+      paramLabel = "KEY",
+      description = "Sign the commit with this secret key (base64, as ostree's; repeatable)")
+  List<String> signKeys = new ArrayList<>();
+
+  @Option(
+      names = "--sign-type",
+      paramLabel = "NAME",
+      defaultValue = "ed25519",
+      description = "Signature type to use (defaults to 'ed25519')")
+  String signType;
+
+  @Option(
+      names = "--keys-file",
+      paramLabel = "FILE",
+      description = "Sign with every secret key in FILE, one base64 key a line (not in ostree)")
+  java.nio.file.Path keysFile;
+
+  @Option(
+      names = "--gpg-sign",
+      paramLabel = "KEY-ID",
+      description = "GPG Key ID to sign the commit with (repeatable)")
+  List<String> gpgKeyIds = new ArrayList<>();
+
+  @Option(
+      names = "--gpg-homedir",
+      paramLabel = "HOMEDIR",
+      description = "GPG Homedir to use when looking for keyrings")
+  java.nio.file.Path gpgHomedir;
+
   @Parameters(arity = "0..1", paramLabel = "PATH")
   String path;
 
   @Override
-  int execute() {
+  int execute() throws java.io.IOException {
     OstreeRepo repo = repo();
     if (branch == null && !orphan) {
       throw new IllegalArgumentException(
@@ -133,13 +167,28 @@ final class CommitCommand extends RepoCommand {
     if (ownerGid != null) {
       b.ownerGid(ownerGid);
     }
+    // Keys are loaded before anything is written: a refused key leaves the repository untouched.
+    List<Signer> signers = signers();
     TreeCommitter committer = new TreeCommitter(repo, b.build());
     Progress progress = Progress.onTerminal(err(), "Committing: %d files");
     committer.onProgress(progress::update);
     CommitResult r = committer.commit();
     progress.done();
     r.warnings().forEach(w -> err().println("warning: " + w));
+    if (r.created()) { // as ostree: an unchanged tree skipped by --skip-if-unchanged is not signed
+      for (Signer s : signers) {
+        Signatures.signCommit(repo, r.commit(), s);
+      }
+    }
     out().println(r.commit().hex());
     return 0;
+  }
+
+  private List<Signer> signers() throws java.io.IOException {
+    List<Signer> all = new ArrayList<>(Signing.ed25519(signType, signKeys, keysFile));
+    for (String keyId : gpgKeyIds) {
+      all.add(Signing.gpg(keyId, gpgHomedir, null));
+    }
+    return all;
   }
 }

@@ -115,7 +115,7 @@ class OstreeCliTest {
     assertThat(exists.code()).isNotZero();
     assertThat(exists.err().lines().count()).isEqualTo(1);
     Run badFlag = cli("commit", "--repo=" + repo, "--bogus");
-    assertThat(badFlag.code()).isEqualTo(2);
+    assertThat(badFlag.code()).isEqualTo(1); // as ostree's "Unknown option --bogus"
     assertThat(badFlag.err()).startsWith("error: ");
     Run noBranch = cli("commit", "--repo=" + repo, "--tree=dir=" + tmp.resolve("tree"));
     assertThat(noBranch.err()).contains("--branch");
@@ -140,8 +140,125 @@ class OstreeCliTest {
       assertThat(help).contains(name);
     }
     Run r = cli("--repo=" + repo, "no-such-command");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("no-such-command");
     assertThat(ok("--repo=" + repo, "refs")).isEmpty();
+  }
+
+  /** Every command, nested ones too, by its words after the root ("admin", "status"). */
+  static List<List<String>> everyCommand() {
+    List<List<String>> all = new java.util.ArrayList<>();
+    collect(OstreeCli.commandLine(new String[0]), List.of(), all);
+    return all;
+  }
+
+  private static void collect(picocli.CommandLine cl, List<String> path, List<List<String>> into) {
+    cl.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              List<String> p = new java.util.ArrayList<>(path);
+              p.add(name);
+              into.add(p);
+              collect(sub, p, into);
+            });
+  }
+
+  @Test
+  void everyCommandAndSubcommandPrintsItsUsageOnHelpAndExitsZero() {
+    List<List<String>> commands = everyCommand();
+    assertThat(commands.stream().map(c -> String.join(" ", c)))
+        .contains("commit", "admin status", "admin kargs edit-in-place", "static-delta generate")
+        .contains("remote add", "summary", "trivial-httpd", "init", "fsck", "refs", "prune");
+    for (List<String> c : commands) {
+      for (String flag : List.of("--help", "-h")) {
+        List<String> args = new java.util.ArrayList<>(c);
+        args.add(flag);
+        Run r = cli(args.toArray(String[]::new));
+        String what = String.join(" ", args);
+        assertThat(r.code()).as("%s: %s", what, r.err()).isZero();
+        assertThat(r.err()).as(what).isEmpty(); // no picocli format warnings either
+        assertThat(r.out()).as(what).contains("Usage: treewave-ostree " + String.join(" ", c));
+      }
+    }
+    Run help = cli("help", "commit");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).startsWith("Usage: treewave-ostree commit").contains("--subject");
+    assertThat(ok("admin", "--help")).contains("N% free");
+  }
+
+  @Test
+  void usageErrorsExitOneOnOneLineAsOstree() {
+    for (String[] args :
+        List.of(
+            new String[] {"commit", "--repo=" + repo, "--bogus"},
+            new String[] {"no-such-command"},
+            new String[] {"remote", "no-such"},
+            new String[] {"rev-parse", "--repo=" + repo},
+            new String[] {"admin", "status", "--bogus"},
+            new String[] {})) {
+      Run r = cli(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("error: ").hasLineCount(1);
+    }
+    assertThat(cli("commit", "--bogus").err()).isEqualTo("error: Unknown option --bogus\n");
+    assertThat(cli("nope").err()).isEqualTo("error: Unknown command 'nope'\n");
+    assertThat(cli("remote", "nope").err())
+        .isEqualTo("error: Unknown \"remote\" subcommand 'nope'\n");
+  }
+
+  @Test
+  void commitSignsWithEd25519AndNeverEchoesTheSecretKey() throws Exception {
+    byte[] seed = new byte[32];
+    new java.security.SecureRandom().nextBytes(seed);
+    String secret = dev.treewave.ostree.sign.ed25519.Ed25519Keys.secretKeyString(seed);
+    String pub =
+        dev.treewave.ostree.sign.ed25519.Ed25519Keys.publicKeyString(
+            dev.treewave.ostree.sign.ed25519.Ed25519Keys.publicFromSeed(seed));
+    Path keys = tmp.resolve("keys");
+    byte[] seed2 = new byte[32];
+    seed2[0] = 7;
+    Files.writeString(
+        keys, "# two keys\n" + dev.treewave.ostree.sign.ed25519.Ed25519Keys.secretKeyString(seed2));
+    String t = "--tree=dir=" + tmp.resolve("tree");
+    String c =
+        ok("commit", "--repo=" + repo, "-b", "s", t, "--sign=" + secret, "--sign-type=ed25519")
+            .strip();
+    assertThat(ok("sign", "--repo=" + repo, "--verify", c, pub)).contains("verified successfully");
+    String c2 = ok("commit", "--repo=" + repo, "-b", "s2", t, "--keys-file=" + keys).strip();
+    assertThat(
+            ok(
+                "sign",
+                "--repo=" + repo,
+                "--verify",
+                c2,
+                dev.treewave.ostree.sign.ed25519.Ed25519Keys.publicKeyString(
+                    dev.treewave.ostree.sign.ed25519.Ed25519Keys.publicFromSeed(seed2))))
+        .contains("verified successfully");
+    assertThat(cli("sign", "--repo=" + repo, "--verify", c2, pub).code()).isEqualTo(1);
+
+    // refused: a corrupt key (public half altered), the wrong type, a misspelt option, and a
+    // key of the wrong length. None prints the key or writes a ref.
+    byte[] raw = java.util.Base64.getDecoder().decode(secret);
+    raw[40] ^= 1;
+    String corrupt = java.util.Base64.getEncoder().encodeToString(raw);
+    String shortKey = secret.substring(0, 40);
+    List<String[]> refused =
+        List.of(
+            new String[] {"commit", "--repo=" + repo, "-b", "r", t, "--sign=" + corrupt},
+            new String[] {"commit", "--repo=" + repo, "-b", "r", t, "--sign=" + shortKey},
+            new String[] {
+              "commit", "--repo=" + repo, "-b", "r", t, "--sign=" + secret, "--sign-type=rsa"
+            },
+            new String[] {"commit", "--repo=" + repo, "-b", "r", t, "--sgn=" + secret},
+            new String[] {"commit", "--repo=" + repo, "-b", "r", t, "--sign", secret, "extra"});
+    for (String[] args : refused) {
+      Run r = cli(args);
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).hasLineCount(1);
+      for (String k : List.of(secret, corrupt, shortKey, secret.substring(0, 16))) {
+        assertThat(r.err() + r.out()).doesNotContain(k);
+      }
+    }
+    assertThat(ok("refs", "--repo=" + repo)).doesNotContain("r\n");
   }
 }

@@ -10,15 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Turns CLI key options into signers. */
-final class Signing {
+/**
+ * Turns CLI key options into signers (for {@code sign}, {@code gpg-sign}, {@code summary -u} and
+ * {@code commit}). Error messages name a key by its id or file, never by the secret key itself.
+ */
+public final class Signing {
   private Signing() {}
 
   /**
    * A GPG signer for {@code keyId}: from an exported secret keyring file, or (like ostree's {@code
    * --gpg-homedir}) exported from a GnuPG home by running {@code gpg --export-secret-keys}.
    */
-  static Signer gpg(String keyId, Path homedir, Path secretKeyring) throws IOException {
+  public static Signer gpg(String keyId, Path homedir, Path secretKeyring) throws IOException {
     if (secretKeyring != null) {
       return GpgSigner.load(secretKeyring, keyId, null);
     }
@@ -54,7 +57,7 @@ final class Signing {
     return GpgSigner.fromBytes(key, keyId, null);
   }
 
-  static List<Signer> ed25519(String type, List<String> keys, Path keysFile) {
+  public static List<Signer> ed25519(String type, List<String> keys, Path keysFile) {
     List<Signer> out = new ArrayList<>();
     if (keys.isEmpty() && keysFile == null) {
       return out;
