@@ -16,8 +16,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
     name = "treewave-ostree",
-    mixinStandardHelpOptions = true,
-    // -h/--help (and --version) on every subcommand, nested ones too, as ostree has them
+    // the version string, and -h/--help and --version below, reach every subcommand, nested ones
+    // too, as ostree has them (not picocli's -V: ostree admin status -V is --verify)
     scope = ScopeType.INHERIT,
     version = "treewave-ostree 0.1 (compatible with libostree 2022.7)")
 public final class OstreeCli implements Runnable {
@@ -52,6 +52,20 @@ public final class OstreeCli implements Runnable {
       scope = ScopeType.INHERIT,
       description = "Path to the OSTree repository (default: $OSTREE_REPO)")
   Path repo;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "Show help options")
+  boolean help;
+
+  @Option(
+      names = "--version",
+      versionHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "Print version information and exit")
+  boolean version;
 
   @Override
   public void run() {
@@ -154,7 +168,7 @@ public final class OstreeCli implements Runnable {
     } else {
       CORE.values().forEach(cl::addSubcommand);
       dev.treewave.ostree.cli.transport.TransportCommands.register(cl);
-      cl.addSubcommand(new CommandLine.HelpCommand()); // help CMD
+      cl.addSubcommand(new HelpCommand());
     }
     return cl;
   }
@@ -170,5 +184,31 @@ public final class OstreeCli implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * {@code help [CMD [SUBCMD...]]}: the usage {@code CMD [SUBCMD...] --help} prints (ostree has no
+   * such command; picocli's own would clash with the inherited {@code -h} and stops at one level).
+   */
+  @Command(name = "help", description = "Show the help of a command: help [COMMAND [SUBCOMMAND]]")
+  static final class HelpCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(paramLabel = "COMMAND", arity = "0..*")
+    java.util.List<String> words = new java.util.ArrayList<>();
+
+    @Override
+    public void run() {
+      CommandLine target = spec.parent().commandLine();
+      for (String w : words) {
+        CommandLine sub = target.getSubcommands().get(w);
+        if (sub == null) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "Unknown command '" + String.join(" ", words) + "'");
+        }
+        target = sub;
+      }
+      target.usage(spec.commandLine().getOut());
+    }
   }
 }

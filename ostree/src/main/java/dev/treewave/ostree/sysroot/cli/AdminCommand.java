@@ -19,8 +19,6 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "admin",
     description = "Manage a host system booted with ostree (deployments, boot entries)",
-    mixinStandardHelpOptions = true,
-    scope = ScopeType.INHERIT,
     subcommands = {
       AdminCommands.InitFs.class,
       AdminCommands.OsInit.class,
