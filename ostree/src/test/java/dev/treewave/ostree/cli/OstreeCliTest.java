@@ -183,7 +183,10 @@ class OstreeCliTest {
     Run help = cli("help", "commit");
     assertThat(help.code()).isZero();
     assertThat(help.out()).startsWith("Usage: treewave-ostree commit").contains("--subject");
+    assertThat(ok("help", "admin", "status")).startsWith("Usage: treewave-ostree admin status");
+    assertThat(cli("help", "nope").code()).isEqualTo(1);
     assertThat(ok("admin", "--help")).contains("N% free");
+    assertThat(ok("commit", "--version")).contains("libostree 2022.7");
   }
 
   @Test
