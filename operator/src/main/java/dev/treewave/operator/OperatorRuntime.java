@@ -106,14 +106,17 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Drainer drainer;
   private final InformerReads reads;
   private final ExecutorService stepPool;
+  private final KubeEvents events;
 
   private OperatorRuntime(
       Operator operator,
       OpsServer ops,
       Drainer drainer,
       InformerReads reads,
-      ExecutorService stepPool) {
+      ExecutorService stepPool,
+      KubeEvents events) {
     this.stepPool = stepPool;
+    this.events = events;
     this.operator = operator;
     this.ops = ops;
     this.drainer = drainer;
@@ -135,11 +138,13 @@ public final class OperatorRuntime implements AutoCloseable {
     // Reconciles read Nodes, OSNodes and OSImages from these caches, not with a LIST each time.
     InformerReads reads = InformerReads.start(client, CACHE_SYNC_TIMEOUT);
     KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads, stepPool);
+    KubeEvents events =
+        new KubeEvents(client, settings.eventNamespace(), "treewave-operator", clock);
     RolloutService service =
         new RolloutService(
             cluster,
             resolver,
-            new KubeEvents(client, settings.eventNamespace(), "treewave-operator", clock),
+            events,
             metrics,
             clock,
             settings::nodeName,
@@ -171,7 +176,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new OpsServer(
             settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
     operator.start();
-    return new OperatorRuntime(operator, ops, drainer, reads, stepPool);
+    return new OperatorRuntime(operator, ops, drainer, reads, stepPool, events);
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -196,6 +201,7 @@ public final class OperatorRuntime implements AutoCloseable {
       drainer.close();
       reads.close();
       stepPool.shutdownNow();
+      events.close();
     }
   }
 }
