@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -50,6 +51,16 @@ public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> 
     patch.getMetadata().setName(image.getMetadata().getName());
     patch.setStatus(result.status());
     return UpdateControl.patchStatus(patch).rescheduleAfter(delay);
+  }
+
+  /** A reconcile that threw still says so in status; JOSDK retries it with back-off. */
+  @Override
+  public ErrorStatusUpdateControl<OSImage> updateErrorStatus(
+      OSImage image, Context<OSImage> context, Exception e) {
+    OSImage patch = new OSImage();
+    patch.getMetadata().setName(image.getMetadata().getName());
+    patch.setStatus(service.failedStatus(image, e));
+    return ErrorStatusUpdateControl.patchStatus(patch);
   }
 
   @Override

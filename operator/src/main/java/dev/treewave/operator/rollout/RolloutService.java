@@ -100,6 +100,20 @@ public final class RolloutService {
     this.leaderNode = leaderNode;
   }
 
+  /** The status to write when a reconcile threw: one line a person can act on. */
+  public OSImageStatus failedStatus(OSImage image, Exception e) {
+    return StatusAggregator.reconcileFailed(image, oneLine(e), clock.instant());
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    int newline = m.indexOf('\n');
+    if (newline >= 0) {
+      m = m.substring(0, newline);
+    }
+    return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+  }
+
   public Result reconcile(OSImage image) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     RolloutPolicy policy;

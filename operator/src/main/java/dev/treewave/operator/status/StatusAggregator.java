@@ -64,6 +64,27 @@ public final class StatusAggregator {
     return a.status(old, old != null ? old.phase() : OSImagePhase.Pending, null);
   }
 
+  /**
+   * Status after a reconcile that threw (the API server refused a write, a bug): everything else as
+   * it was, and Reconciling says why and that it is retried. Without this a failed step never
+   * reached status and the OSImage looked as if nothing were wrong.
+   */
+  public static OSImageStatus reconcileFailed(OSImage image, String message, Instant now) {
+    StatusAggregator a = new StatusAggregator(image, now);
+    a.set(
+        RECONCILING,
+        true,
+        "ReconcileError",
+        "the last reconcile failed and is retried: " + message);
+    OSImageStatus old = image.getStatus();
+    if (old != null) {
+      old.conditionsOrEmpty().stream()
+          .filter(c -> !RECONCILING.equals(c.getType()))
+          .forEach(a.conditions::add);
+    }
+    return a.status(old, old != null ? old.phase() : OSImagePhase.Pending, null);
+  }
+
   /** Status from a plan. */
   public static OSImageStatus fromPlan(
       OSImage image, String target, RolloutPlan plan, List<String> conflicts, Instant now) {

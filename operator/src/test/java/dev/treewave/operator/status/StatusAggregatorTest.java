@@ -218,4 +218,30 @@ class StatusAggregatorTest {
               assertThat(b.time()).isEqualTo(T0.toString());
             });
   }
+
+  @Test
+  void aFailedReconcileSaysWhyAndKeepsTheRestOfTheStatus() {
+    OSImage image = image(2);
+    image.setStatus(
+        StatusAggregator.fromPlan(
+            image,
+            T,
+            plan(Phase.ROLLING_OUT, new Counts(4, 1, 1, 2, 0, 0), List.of(), null),
+            List.of(),
+            T0));
+
+    OSImageStatus s =
+        StatusAggregator.reconcileFailed(
+            image, "Forbidden: nodes \"n-01\" is forbidden", T0.plusSeconds(5));
+
+    assertThat(s.phase()).isEqualTo(OSImagePhase.RollingOut);
+    assertThat(s.nodes()).isEqualTo(image.getStatus().nodes());
+    assertThat(get(s, "Reconciling").getReason()).isEqualTo("ReconcileError");
+    assertThat(get(s, "Reconciling").getMessage())
+        .isEqualTo(
+            "the last reconcile failed and is retried: Forbidden: nodes \"n-01\" is forbidden");
+    assertThat(get(s, "Ready")).isEqualTo(get(image.getStatus(), "Ready"));
+    assertThat(get(s, "Stalled")).isEqualTo(get(image.getStatus(), "Stalled"));
+    assertThat(s.conditions()).extracting(Condition::getType).doesNotHaveDuplicates();
+  }
 }
