@@ -141,6 +141,14 @@ final class RolloutFixture
 
   /** Starts the operator (stopping a running one first) with {@code clock} as its time source. */
   OperatorRuntime startOperator(Clock clock) {
+    return startOperator(clock, false);
+  }
+
+  /**
+   * As {@link #startOperator(Clock)}; {@code allowForceDelete} as the chart's
+   * operator.drain.allowForceDelete passes it.
+   */
+  OperatorRuntime startOperator(Clock clock, boolean allowForceDelete) {
     stopOperator();
     try {
       operator =
@@ -153,7 +161,9 @@ final class RolloutFixture
                   null,
                   "default",
                   new InetSocketAddress("127.0.0.1", 0),
-                  false),
+                  false,
+                  OperatorRuntime.LeaseTimings.DEFAULT,
+                  allowForceDelete),
               dev.treewave.operator.rollout.CommitResolver.pinned(),
               clock);
       return operator;

@@ -174,6 +174,48 @@ class RolloutIT {
   }
 
   @Test
+  void forceOnTimeoutWithoutTheGrantDeletesNothingAndNamesTheValueToSet() {
+    fx.nodes("g", 2);
+    // As above: the second eviction is refused for good, so only a delete could finish the drain.
+    Node g0 = fx.client().nodes().withName("g-00").get();
+    g0.getMetadata().getLabels().put("pin", "g-00");
+    fx.client().resource(g0).update();
+    fx.workloadOn("pinned-g", Map.of("pin", "g-00"), 2, 1);
+    watcher = fx.watch("g", 1);
+    fx.create(
+        RolloutFixture.image(
+            "force-g",
+            "g",
+            null,
+            null,
+            null,
+            new DrainSpec("15s", 0L, null, null, null, DrainTimeoutAction.Force)));
+    fx.startOperator(); // as the chart's default: operator.drain.allowForceDelete=false
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              OSImage image = fx.client().resources(OSImage.class).withName("force-g").get();
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(image.getStatus().blockers())
+                  .anySatisfy(
+                      b -> {
+                        assertThat(b.node()).isEqualTo("g-00");
+                        assertThat(b.reason()).isEqualTo("ForceDrainDisabled");
+                        assertThat(b.message()).contains("operator.drain.allowForceDelete=true");
+                      });
+              assertThat(RolloutFixture.condition(image, "Stalled"))
+                  .startsWith("True NeedsAttention");
+            });
+    // The pod the budget protects is still there, not deleted; the node stays cordoned.
+    assertThat(fx.podOn("apps", "pinned-g", "g-00")).isNotNull();
+    assertThat(fx.podOn("apps", "pinned-g", "g-00").getMetadata().getDeletionTimestamp()).isNull();
+    assertThat(fx.client().nodes().withName("g-00").get().getSpec().getUnschedulable()).isTrue();
+    assertThat(fx.reboots("g")).isEmpty();
+  }
+
+  @Test
   void pdbThatAllowsNoEvictionIsReportedAndTheNodeNeverCordoned() {
     fx.nodes("e", 2);
     Node e0 = fx.client().nodes().withName("e-00").get();
