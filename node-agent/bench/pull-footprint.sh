@@ -75,7 +75,7 @@ java $flags -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
   -Dkubernetes.auth.tryKubeConfig=false -Dkubernetes.auth.tryServiceAccount=false \
   -cp "node-agent/target/classes:$(cat "$work/runtime.cp")" dev.treewave.agent.AgentMain \
   --node-name=bench-node --host-root="$host" --proc="$work/proc" --reboot-strategy=none \
-  --http-port=0 --disk-reserve=64MiB --progress-interval=1s \
+  --http-port=0 --disk-reserve=64Mi --progress-interval=1s \
   >"$work/agent.out" 2>"$work/agent.err" &
 agent=$!
 pids+=("$agent")

@@ -1,6 +1,9 @@
 package dev.treewave.agent.config;
 
 import dev.treewave.agent.state.AgentSettings;
+import dev.treewave.api.v1alpha1.Durations;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -8,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@link AgentConfig} from environment variables and flags ({@code --name=value} or {@code
@@ -69,8 +70,8 @@ public final class AgentConfigParser {
     DISK_RESERVE(
         "disk-reserve",
         "TREEWAVE_DISK_RESERVE",
-        "1GiB",
-        "free space that must remain after a pull"),
+        "1Gi",
+        "free space that must remain after a pull, a Kubernetes quantity like 512Mi or 2Gi"),
     PROGRESS_INTERVAL(
         "progress-interval",
         "TREEWAVE_PROGRESS_INTERVAL",
@@ -99,9 +100,6 @@ public final class AgentConfigParser {
       this.help = help;
     }
   }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)(|B|KiB|MiB|GiB|TiB)");
 
   private AgentConfigParser() {}
 
@@ -258,45 +256,38 @@ public final class AgentConfigParser {
     }
   }
 
+  /** The project's one duration grammar (the operator's too): 500ms, 30s, 5m, 1h30m. */
   static Duration duration(Map<Option, String> values, Option option) throws ConfigException {
     String text = value(values, option);
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new ConfigException(
-          "--" + option.flag + " must be a duration like 500ms, 30s, 5m or 1h, got '" + text + "'");
-    }
-    long amount = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      default:
-        return Duration.ofHours(amount);
+          "--"
+              + option.flag
+              + " must be a duration like 500ms, 30s, 5m or 1h30m, got '"
+              + text
+              + "'");
     }
   }
 
+  /** A byte count as Kubernetes users write one (512Mi, 2Gi, 1G, 1000000). */
   static long size(Map<Option, String> values, Option option) throws ConfigException {
     String text = value(values, option);
-    Matcher m = SIZE.matcher(text);
-    if (!m.matches()) {
-      throw new ConfigException(
-          "--" + option.flag + " must be a size like 512MiB or 2GiB, got '" + text + "'");
+    BigDecimal bytes;
+    try {
+      bytes = Quantity.getAmountInBytes(new Quantity(text));
+    } catch (RuntimeException e) {
+      bytes = null;
     }
-    long amount = Long.parseLong(m.group(1));
-    int shift =
-        switch (m.group(2)) {
-          case "KiB" -> 10;
-          case "MiB" -> 20;
-          case "GiB" -> 30;
-          case "TiB" -> 40;
-          default -> 0;
-        };
-    if (amount > (Long.MAX_VALUE >> shift)) {
+    if (bytes == null || bytes.signum() < 0 || bytes.stripTrailingZeros().scale() > 0) {
+      throw new ConfigException(
+          "--" + option.flag + " must be a quantity like 512Mi or 2Gi, got '" + text + "'");
+    }
+    try {
+      return bytes.longValueExact();
+    } catch (ArithmeticException e) {
       throw new ConfigException("--" + option.flag + " is too large: " + text);
     }
-    return amount << shift;
   }
 }

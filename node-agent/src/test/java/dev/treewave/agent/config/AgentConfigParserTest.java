@@ -45,7 +45,7 @@ class AgentConfigParserTest {
             Map.of(
                 "NODE_NAME", "from-env",
                 "TREEWAVE_HOST_ROOT", "/env-root",
-                "TREEWAVE_DISK_RESERVE", "512MiB"),
+                "TREEWAVE_DISK_RESERVE", "512Mi"),
             "--node-name=from-flag",
             "--host-root",
             "/flag-root",
@@ -83,7 +83,13 @@ class AgentConfigParserTest {
     assertThatThrownBy(() -> AgentConfigParser.parse(env, "--keep-deployments=1"))
         .hasMessageContaining("at least 2");
     assertThatThrownBy(() -> AgentConfigParser.parse(env, "--disk-reserve=1GB"))
-        .hasMessageContaining("512MiB");
+        .hasMessageContaining("like 512Mi or 2Gi, got '1GB'");
+    assertThatThrownBy(() -> AgentConfigParser.parse(env, "--disk-reserve=-1Gi"))
+        .hasMessageContaining("like 512Mi or 2Gi");
+    assertThatThrownBy(() -> AgentConfigParser.parse(env, "--disk-reserve=1.5"))
+        .hasMessageContaining("like 512Mi or 2Gi");
+    assertThatThrownBy(() -> AgentConfigParser.parse(env, "--retry-backoff=1.5h"))
+        .hasMessageContaining("like 500ms, 30s, 5m or 1h30m, got '1.5h'");
     assertThatThrownBy(() -> AgentConfigParser.parse(env, "--retry-backoff=soon"))
         .hasMessageContaining("--retry-backoff");
     assertThatThrownBy(() -> AgentConfigParser.parse(env, "--colour=blue"))

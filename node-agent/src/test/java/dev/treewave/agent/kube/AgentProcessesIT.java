@@ -356,7 +356,7 @@ class AgentProcessesIT {
               "--resync-interval=2s",
               "--retry-backoff=300ms",
               "--max-attempts=1000",
-              "--disk-reserve=1MiB",
+              "--disk-reserve=1Mi",
               "--http-address=127.0.0.1",
               "--http-port=0");
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
