@@ -345,7 +345,7 @@ public final class OstreeRepo {
     try {
       spec = Refs.RefSpec.parse(rev);
     } catch (OstreeException e) {
-      throw new OstreeException("Invalid rev '" + rev + "'");
+      throw new OstreeException("Invalid refspec " + rev); // ostree's words
     }
     Optional<ObjectId> found = refs.read(spec.toString());
     if (found.isEmpty() && spec.remote().isEmpty() && rev.contains("/")) {

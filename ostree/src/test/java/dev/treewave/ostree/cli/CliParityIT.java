@@ -176,6 +176,8 @@ class CliParityIT {
     EXIT,
     /** Exit code and stdout, byte for byte. */
     STDOUT,
+    /** Exit code and stdout's lines as a set (ostree lists refs in hash-table order). */
+    LINES,
     /** Exit code, and stderr's first line (an error message). */
     ERROR
   }
@@ -226,7 +228,7 @@ class CliParityIT {
                 t2,
                 "--timestamp=2024-02-01 12:00:00 UTC",
                 "--add-metadata-string=version=1.1"),
-            new Row(Compare.STDOUT, "refs", "--repo={R}"),
+            new Row(Compare.LINES, "refs", "--repo={R}"),
             new Row(Compare.STDOUT, "rev-parse", "--repo={R}", "os/stable"),
             new Row(Compare.STDOUT, "rev-parse", "--repo={R}", "os/stable^"),
             new Row(Compare.STDOUT, "log", "--repo={R}", "os/stable"),
@@ -238,14 +240,22 @@ class CliParityIT {
             new Row(Compare.STDOUT, "ls", "--repo={R}", "os/stable^", "/sub"),
             new Row(Compare.STDOUT, "cat", "--repo={R}", "os/stable^", "/hello.txt"),
             new Row(Compare.STDOUT, "diff", "--repo={R}", "os/stable^", "os/stable"),
+            new Row(Compare.STDOUT, "diff", "--repo={R}", "os/stable"),
+            new Row(Compare.STDOUT, "ls", "--repo={R}", "-X", "os/stable"),
+            new Row(Compare.STDOUT, "static-delta", "list", "--repo={R}"),
             new Row(Compare.STDOUT, "checkout", "--repo={R}", "-U", "os/stable", "{D}/co"),
             new Row(Compare.STDOUT, "cat", "--repo={R}", "os/stable", "/sub/b"),
             // a ref only under refs/remotes resolves unqualified, as libostree's resolve_rev
             new Row(
                 Compare.STDOUT, "refs", "--repo={R}", "--create=origin:remote-only", "os/stable^"),
-            new Row(Compare.STDOUT, "refs", "--repo={R}"),
+            new Row(Compare.LINES, "refs", "--repo={R}"),
             new Row(Compare.STDOUT, "rev-parse", "--repo={R}", "remote-only"),
             new Row(Compare.STDOUT, "rev-parse", "--repo={R}", "origin:remote-only"),
+            new Row(Compare.STDOUT, "rev-parse", "--repo={R}", "origin/remote-only"),
+            new Row(Compare.ERROR, "rev-parse", "--repo={R}", "remote-only^"),
+            new Row(Compare.ERROR, "rev-parse", "--repo={R}", "refs/heads/os/stable"),
+            new Row(Compare.ERROR, "rev-parse", "--repo={R}", "origin:"),
+            new Row(Compare.ERROR, "rev-parse", "--repo={R}", "os//stable"),
             new Row(Compare.STDOUT, "log", "--repo={R}", "remote-only"),
             new Row(Compare.STDOUT, "show", "--repo={R}", "remote-only"),
             new Row(Compare.STDOUT, "ls", "--repo={R}", "-R", "remote-only"),
@@ -267,7 +277,7 @@ class CliParityIT {
             new Row(Compare.STDOUT, "prune", "--repo={R}", "--refs-only"),
             new Row(Compare.EXIT, "summary", "--repo={R}", "-u"),
             new Row(Compare.EXIT, "fsck", "--repo={R}"),
-            new Row(Compare.STDOUT, "refs", "--repo={R}"),
+            new Row(Compare.LINES, "refs", "--repo={R}"),
             // errors: exit code 1 and the same message where ostree's is ours
             new Row(Compare.ERROR, "rev-parse", "--repo={R}", "no-such-ref"),
             new Row(Compare.ERROR, "log", "--repo={R}", "no-such-ref"),
@@ -281,9 +291,13 @@ class CliParityIT {
             new Row(Compare.ERROR, "no-such-command"),
             new Row(Compare.EXIT, "rev-parse", "--repo={R}"),
             new Row(Compare.EXIT, "refs", "--repo={D}/not-a-repo"),
-            new Row(Compare.EXIT, "init", "--repo={D}/bad-mode", "--mode=bogus"),
+            new Row(Compare.ERROR, "init", "--repo={D}/bad-mode", "--mode=bogus"),
+            new Row(Compare.ERROR, "show", "--repo={R}", "--print-metadata-key=nope", "os/stable"),
+            new Row(Compare.ERROR, "reset", "--repo={R}", "os/stable", "no-such-ref"),
+            new Row(Compare.ERROR, "commit", "--repo={R}", "-b", "x", "--tree=dir={D}/no-such-dir"),
+            new Row(Compare.ERROR, "fsck", "--repo={R}", "--bogus"),
             new Row(Compare.EXIT, "commit", "--repo={R}", t1),
-            new Row(Compare.STDOUT, "refs", "--repo={R}"));
+            new Row(Compare.LINES, "refs", "--repo={R}"));
 
     Path theirRepo = tmp.resolve("theirs/repo");
     Path ourRepo = tmp.resolve("ours/repo");
@@ -300,11 +314,17 @@ class CliParityIT {
           .isEqualTo(theirs.exit());
       switch (row.compare()) {
         case STDOUT -> soft.assertThat(mine.out()).as("stdout of %s", what).isEqualTo(theirs.out());
+        case LINES ->
+            soft.assertThat(mine.out().lines().sorted().toList())
+                .as("stdout lines of %s", what)
+                .isEqualTo(theirs.out().lines().sorted().toList());
         case ERROR -> {
           soft.assertThat(theirs.exit()).as(what).isEqualTo(1);
-          soft.assertThat(firstErrorLine(mine.err()))
+          // each side's own directory is named {D}
+          soft.assertThat(firstErrorLine(mine.err()).replace(ourRepo.getParent().toString(), "{D}"))
               .as("error of %s", what)
-              .isEqualTo(firstErrorLine(theirs.err()));
+              .isEqualTo(
+                  firstErrorLine(theirs.err()).replace(theirRepo.getParent().toString(), "{D}"));
         }
         case EXIT -> {}
       }
