@@ -1,12 +1,13 @@
 package dev.treewave.ostree.interop;
 
+import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code ostree} CLI (the oracle) and captures its output. */
 final class OstreeCliRunner {
@@ -22,22 +23,9 @@ final class OstreeCliRunner {
     List<String> cmd = new ArrayList<>();
     cmd.add(ostree.toString());
     cmd.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(cwd.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.PIPE)
-            .redirectError(ProcessBuilder.Redirect.PIPE)
-            .start();
-    var out = p.getInputStream().readAllBytes();
-    var err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("ostree " + String.join(" ", args) + " hung");
-    }
-    return new Result(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    Processes.Result r =
+        Processes.run(new ProcessBuilder(cmd).directory(cwd.toFile()), Duration.ofMinutes(10));
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 
   /** Runs and requires success; returns stdout. */

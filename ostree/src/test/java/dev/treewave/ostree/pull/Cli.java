@@ -1,13 +1,13 @@
 package dev.treewave.ostree.pull;
 
+import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code ostree} (the oracle) and other tools in tests. */
 public final class Cli {
@@ -33,32 +33,10 @@ public final class Cli {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().putAll(env);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      var errF =
-          java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return p.getErrorStream().readAllBytes();
-                } catch (IOException e) {
-                  return new byte[0];
-                }
-              });
-      byte[] out = p.getInputStream().readAllBytes();
-      byte[] err = errF.join();
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new AssertionError("command hung: " + cmd);
-      }
-      return new Result(
-          p.exitValue(),
-          new String(out, StandardCharsets.UTF_8),
-          new String(err, StandardCharsets.UTF_8));
+      Processes.Result r = Processes.run(pb, Duration.ofMinutes(10));
+      return new Result(r.exitCode(), r.stdout(), r.stderr());
     } catch (IOException e) {
       throw new AssertionError("could not run " + cmd, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

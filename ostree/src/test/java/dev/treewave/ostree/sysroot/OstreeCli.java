@@ -1,12 +1,12 @@
 package dev.treewave.ostree.sysroot;
 
+import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code ostree} CLI (the oracle) and other helper programs in tests. */
 final class OstreeCli {
@@ -35,23 +35,10 @@ final class OstreeCli {
 
   static Result run(List<String> cmd) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      byte[] err = p.getErrorStream().readAllBytes();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new AssertionError("command hung: " + cmd);
-      }
-      return new Result(
-          p.exitValue(),
-          new String(out, StandardCharsets.UTF_8),
-          new String(err, StandardCharsets.UTF_8));
+      Processes.Result r = Processes.run(new ProcessBuilder(cmd), Duration.ofMinutes(5));
+      return new Result(r.exitCode(), r.stdout(), r.stderr());
     } catch (IOException e) {
       throw new AssertionError("could not run " + cmd, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 }
