@@ -326,7 +326,25 @@ class ChartInstallIT {
             .withReason("RolloutStaging")
             .withMessage("staging")
             .build();
-    assertThat(operator.v1().events().inNamespace("default").resource(event).create()).isNotNull();
+    var created = operator.v1().events().inNamespace("default").resource(event).create();
+    // A repeat is counted on the Event already written (KubeEvents), without reading it.
+    operator
+        .v1()
+        .events()
+        .inNamespace("default")
+        .resource(created)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"count\":2}");
+    assertThat(
+            plane
+                .client()
+                .v1()
+                .events()
+                .inNamespace("default")
+                .withName(created.getMetadata().getName())
+                .get()
+                .getCount())
+        .isEqualTo(2);
+    assertDenied(() -> operator.v1().events().inNamespace("default").withName("x").get(), 403);
     assertDenied(
         () -> operator.v1().events().inNamespace("kube-system").resource(event).create(), 403);
   }

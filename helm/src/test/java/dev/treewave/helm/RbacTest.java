@@ -68,7 +68,7 @@ class RbacTest {
   void operatorMayCreateEventsInDefaultWhereClusterScopedObjectsEventsLive() {
     JsonNode role = defaults.one("Role", "tw-treewave-operator-events");
     assertThat(role.at("/metadata/namespace").asText()).isEqualTo("default");
-    assertThat(Rule.of(role)).containsExactly(of("", "events", "create"));
+    assertThat(Rule.of(role)).containsExactly(of("", "events", "create", "patch"));
     JsonNode binding = defaults.one("RoleBinding", "tw-treewave-operator-events");
     assertThat(binding.at("/metadata/namespace").asText()).isEqualTo("default");
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);

@@ -124,11 +124,19 @@ public final class KubeEvents implements EventSink, AutoCloseable {
   private boolean bump(Written before, String now) {
     String patch = "{\"count\":" + (before.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
     try {
+      // Through resource(stub): by name alone, fabric8 would GET the Event first, which the
+      // chart's RBAC does not grant (create and patch only).
       client
           .v1()
           .events()
           .inNamespace(namespace)
-          .withName(before.eventName())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(before.eventName())
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       return true;
     } catch (KubernetesClientException e) {
