@@ -234,95 +234,140 @@ public final class Bsdiff {
 
   /**
    * Sorts the group {@code sa[start..start+len)} by the rank {@code h} bytes on (ternary split).
+   *
+   * <p>Larsson and Sadakane's split recurses into the lesser part, then ranks the equal part, then
+   * goes on with the greater part; the order matters, as ranks updated on the way are read by the
+   * rest of the group. Here the pending "rank the equal part, then split the greater part" steps
+   * wait on an explicit stack instead of the thread's: on repetitive input the lesser parts nest
+   * about as deep as the group is long, which overflowed the call stack. Each pending step is three
+   * ints and steps nest only inside strictly smaller groups, so the stack stays below the group.
    */
   private static void split(int[] sa, int[] rank, int start, int len, int h) {
+    IntStack pending = new IntStack();
     while (true) {
       if (len < 16) {
-        for (int k = start; k < start + len; ) {
-          int j = 1;
-          int x = rank[sa[k] + h];
-          for (int i = 1; k + i < start + len; i++) {
-            int v = rank[sa[k + i] + h];
-            if (v < x) {
-              x = v;
-              j = 0;
-            }
-            if (v == x) {
-              int t = sa[k + j];
-              sa[k + j] = sa[k + i];
-              sa[k + i] = t;
-              j++;
-            }
+        insertionSplit(sa, rank, start, len, h);
+      } else {
+        int x = rank[sa[start + len / 2] + h];
+        int jj = 0;
+        int kk = 0;
+        for (int i = start; i < start + len; i++) {
+          int v = rank[sa[i] + h];
+          if (v < x) {
+            jj++;
           }
-          for (int i = 0; i < j; i++) {
-            rank[sa[k + i]] = k + j - 1;
+          if (v == x) {
+            kk++;
           }
-          if (j == 1) {
-            sa[k] = -1;
-          }
-          k += j;
         }
-        return;
+        jj += start;
+        kk += jj;
+        int i = start;
+        int j = 0;
+        int k = 0;
+        while (i < jj) {
+          int v = rank[sa[i] + h];
+          if (v < x) {
+            i++;
+          } else if (v == x) {
+            int t = sa[i];
+            sa[i] = sa[jj + j];
+            sa[jj + j] = t;
+            j++;
+          } else {
+            int t = sa[i];
+            sa[i] = sa[kk + k];
+            sa[kk + k] = t;
+            k++;
+          }
+        }
+        while (jj + j < kk) {
+          if (rank[sa[jj + j] + h] == x) {
+            j++;
+          } else {
+            int t = sa[jj + j];
+            sa[jj + j] = sa[kk + k];
+            sa[kk + k] = t;
+            k++;
+          }
+        }
+        pending.push(jj, kk, start + len);
+        if (jj > start) {
+          len = jj - start; // the lesser part first, as the recursive original did
+          continue;
+        }
       }
-      int x = rank[sa[start + len / 2] + h];
-      int jj = 0;
-      int kk = 0;
-      for (int i = start; i < start + len; i++) {
-        int v = rank[sa[i] + h];
+      // the innermost pending group: rank its equal part, then split its greater part
+      while (true) {
+        if (pending.isEmpty()) {
+          return;
+        }
+        int end = pending.pop();
+        int kk = pending.pop();
+        int jj = pending.pop();
+        for (int i = 0; i < kk - jj; i++) {
+          rank[sa[jj + i]] = kk - 1;
+        }
+        if (jj == kk - 1) {
+          sa[jj] = -1;
+        }
+        if (end > kk) {
+          start = kk;
+          len = end - kk;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Small groups: repeated selection of the least rank, as in the original. */
+  private static void insertionSplit(int[] sa, int[] rank, int start, int len, int h) {
+    for (int k = start; k < start + len; ) {
+      int j = 1;
+      int x = rank[sa[k] + h];
+      for (int i = 1; k + i < start + len; i++) {
+        int v = rank[sa[k + i] + h];
         if (v < x) {
-          jj++;
+          x = v;
+          j = 0;
         }
         if (v == x) {
-          kk++;
-        }
-      }
-      jj += start;
-      kk += jj;
-      int i = start;
-      int j = 0;
-      int k = 0;
-      while (i < jj) {
-        int v = rank[sa[i] + h];
-        if (v < x) {
-          i++;
-        } else if (v == x) {
-          int t = sa[i];
-          sa[i] = sa[jj + j];
-          sa[jj + j] = t;
+          int t = sa[k + j];
+          sa[k + j] = sa[k + i];
+          sa[k + i] = t;
           j++;
-        } else {
-          int t = sa[i];
-          sa[i] = sa[kk + k];
-          sa[kk + k] = t;
-          k++;
         }
       }
-      while (jj + j < kk) {
-        if (rank[sa[jj + j] + h] == x) {
-          j++;
-        } else {
-          int t = sa[jj + j];
-          sa[jj + j] = sa[kk + k];
-          sa[kk + k] = t;
-          k++;
-        }
+      for (int i = 0; i < j; i++) {
+        rank[sa[k + i]] = k + j - 1;
       }
-      if (jj > start) {
-        split(sa, rank, start, jj - start, h);
+      if (j == 1) {
+        sa[k] = -1;
       }
-      for (i = 0; i < kk - jj; i++) {
-        rank[sa[jj + i]] = kk - 1;
+      k += j;
+    }
+  }
+
+  /** A growable stack of ints (the pending steps of {@link #split}). */
+  private static final class IntStack {
+    private int[] items = new int[48];
+    private int size;
+
+    void push(int a, int b, int c) {
+      if (size + 3 > items.length) {
+        items = java.util.Arrays.copyOf(items, items.length * 2);
       }
-      if (jj == kk - 1) {
-        sa[jj] = -1;
-      }
-      if (start + len > kk) {
-        int end = start + len;
-        start = kk;
-        len = end - kk;
-        continue; // the greater part, iteratively
-      }
-      return;
+      items[size++] = a;
+      items[size++] = b;
+      items[size++] = c;
+    }
+
+    int pop() {
+      return items[--size];
+    }
+
+    boolean isEmpty() {
+      return size == 0;
     }
   }
 }

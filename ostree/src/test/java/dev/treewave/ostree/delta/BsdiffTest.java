@@ -89,4 +89,41 @@ class BsdiffTest {
     List<RollingDiff.Segment> rolling = RollingDiff.diff(old, neu);
     assertThat(RollingDiff.copied(rolling)).isLessThan(neu.length / 2);
   }
+
+  /** Runs {@code work} on a thread with a 256 KiB stack, rethrowing what it threw. */
+  private static void onSmallStack(Runnable work) throws InterruptedException {
+    Throwable[] failure = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                work.run();
+              } catch (Throwable e) {
+                failure[0] = e;
+              }
+            },
+            "bsdiff-small-stack",
+            256 * 1024);
+    t.start();
+    t.join();
+    assertThat(failure[0]).isNull();
+  }
+
+  @Test
+  void repetitiveInputsNeedNoDeepCallStack() throws InterruptedException {
+    // long runs and short periods give the suffix sort its largest groups to split
+    byte[] zeros = new byte[4 << 20];
+    onSmallStack(() -> assertThat(Bsdiff.suffixArray(zeros)).hasSize(zeros.length + 1));
+    Random r = new Random(4);
+    byte[] period = new byte[64];
+    r.nextBytes(period);
+    byte[] old = new byte[1 << 20];
+    for (int i = 0; i < old.length; i++) {
+      old[i] = period[i % period.length];
+    }
+    byte[] neu = old.clone();
+    neu[neu.length / 2] ^= 1;
+    onSmallStack(() -> roundTrip(old, neu));
+  }
 }
