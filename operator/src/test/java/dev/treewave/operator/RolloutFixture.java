@@ -27,9 +27,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -100,6 +102,39 @@ final class RolloutFixture
       plane.close();
       plane = null;
     }
+  }
+
+  /**
+   * A new namespace and a client for its admin: a ServiceAccount bound there to the built-in {@code
+   * admin} ClusterRole, which is what a tenant with namespace rights gets.
+   */
+  KubernetesClient tenantAdmin(String namespace) {
+    plane.createNamespace(namespace);
+    client
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("tenant-admin")
+                .withNamespace(namespace)
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("tenant-admin")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "admin")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("tenant-admin")
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    return plane.serviceAccountClient(namespace, "tenant-admin");
   }
 
   /** Starts the simulated agents (they serve every OSNode in the cluster). */
@@ -270,8 +305,12 @@ final class RolloutFixture
 
   /** A DaemonSet on the pool's nodes; returns once every node of the pool runs a Ready pod. */
   void daemonSet(String namespace, String name, String pool) {
-    client
-        .resource(
+    daemonSet(client, namespace, name, pool);
+  }
+
+  /** As {@link #daemonSet(String, String, String)}, created by the identity {@code as}. */
+  void daemonSet(KubernetesClient as, String namespace, String name, String pool) {
+    as.resource(
             new DaemonSetBuilder()
                 .withNewMetadata()
                 .withName(name)

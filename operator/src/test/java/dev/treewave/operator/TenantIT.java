@@ -15,10 +15,11 @@ import dev.treewave.testing.kube.KwokNodes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,9 @@ class TenantIT {
   @Test
   void lookAlikePodsInATenantNamespaceDoNotCountInTheHealthGate() {
     fx.nodes("t", 2);
-    namespace("tenant-t");
+    KubernetesClient tenant = fx.tenantAdmin("tenant-t");
     fx.daemonSet("apps", "cni-t", "t");
-    fx.daemonSet("tenant-t", "cni-t", "t");
+    fx.daemonSet(tenant, "tenant-t", "cni-t", "t");
     // The tenant's copy on t-00 is NotReady for good; the gate must not look at it.
     fx.markNotReady(fx.podOn("tenant-t", "cni-t", "t-00"));
     BudgetWatcher watcher = fx.watch("t", 1);
@@ -67,9 +68,9 @@ class TenantIT {
   @Test
   void aTenantPdbBlockingEveryDrainIsNamedWithItsNamespaceUntilTheDrainDeadline() {
     fx.nodes("u", 1);
-    namespace("tenant-u");
-    pinnedPod("tenant-u", "batch-0", "u-00");
-    fx.client()
+    KubernetesClient tenant = fx.tenantAdmin("tenant-u");
+    pinnedPod(tenant, "tenant-u", "batch-0", "u-00");
+    tenant
         .resource(
             new PodDisruptionBudgetBuilder()
                 .withNewMetadata()
@@ -113,7 +114,7 @@ class TenantIT {
   @Test
   void aPodLandingOnTheCordonedNodeAfterItsDrainIsEvictedBeforeTheReboot() {
     fx.nodes("v", 1);
-    namespace("tenant-v");
+    KubernetesClient tenant = fx.tenantAdmin("tenant-v");
     FakeAgentsAccess.holdActivation(fx.client(), "v-00", true);
     try {
       BudgetWatcher watcher = fx.watch("v", 1);
@@ -130,7 +131,7 @@ class TenantIT {
               });
 
       // nodeName bypasses the scheduler, so the cordon does not keep this pod away.
-      pinnedPod("tenant-v", "sneaky-0", "v-00");
+      pinnedPod(tenant, "tenant-v", "sneaky-0", "v-00");
 
       await()
           .atMost(Duration.ofMinutes(1))
@@ -156,16 +157,51 @@ class TenantIT {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
+  @Test
+  void aTenantAdminCannotTouchRolloutsNodesOrTheAgentsCredentials() {
+    fx.nodes("w", 1);
+    KubernetesClient tenant = fx.tenantAdmin("tenant-w");
+    OSImage image = RolloutFixture.image("mine-w", "w", null, null, null, null);
 
-  private static void namespace(String name) {
-    fx.client()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+    assertThat(refusal(() -> tenant.resource(image).create()))
+        .contains("osimages.treewave.dev is forbidden")
+        .contains("system:serviceaccount:tenant-w:tenant-admin");
+    assertThat(refusal(() -> tenant.resources(OSNode.class).list()))
+        .contains("osnodes.treewave.dev is forbidden");
+    assertThat(refusal(() -> tenant.nodes().withName("w-00").edit(n -> n)))
+        .contains("nodes \"w-00\" is forbidden");
+    // Minting a token for the agent (or reading one) would let the tenant speak for a node.
+    assertThat(
+            refusal(
+                () ->
+                    tenant
+                        .serviceAccounts()
+                        .inNamespace("treewave-system")
+                        .withName("default")
+                        .tokenRequest(
+                            new io.fabric8.kubernetes.api.model.authentication.TokenRequest())))
+        .contains("is forbidden");
+    assertThat(refusal(() -> tenant.secrets().inNamespace("treewave-system").list()))
+        .contains("secrets is forbidden");
+    // What it may do in its own namespace still works: the rows above are not an empty client.
+    pinnedPod(tenant, "tenant-w", "own-0", "w-00");
   }
 
+  /** The API server's refusal message for what {@code call} tried; fails if it was allowed. */
+  private static String refusal(Runnable call) {
+    try {
+      call.run();
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
+      return e.getMessage();
+    }
+    throw new AssertionError("the tenant was allowed");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
   /** A bare pod bound to {@code node} by name, as a tenant can create one. */
-  private static void pinnedPod(String namespace, String name, String node) {
+  private static void pinnedPod(KubernetesClient as, String namespace, String name, String node) {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -182,7 +218,7 @@ class TenantIT {
             .endContainer()
             .endSpec()
             .build();
-    fx.client().resource(pod).create();
+    as.resource(pod).create();
   }
 
   /** "node reason: message" for each blocker in the OSImage's status. */
