@@ -6,11 +6,7 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.gvariant.GVariant;
-import dev.treewave.ostree.gvariant.GVariantFormatException;
-import dev.treewave.ostree.repo.ArchiveFormat;
 import dev.treewave.ostree.repo.ContentObject;
-import dev.treewave.ostree.repo.CorruptObjectException;
-import dev.treewave.ostree.repo.ObjectNotFoundException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import java.io.ByteArrayOutputStream;
@@ -130,8 +126,6 @@ public final class DeltaGenerator {
     List<DeltaSuperblock.Fallback> fallbacks = new ArrayList<>();
     Map<Integer, byte[]> inlineParts = new java.util.concurrent.ConcurrentSkipListMap<>();
     Compressibility probe = new Compressibility();
-    newInflater = new java.util.zip.Inflater(true);
-    oldInflater = new java.util.zip.Inflater(true);
     try (PartWriters writers = new PartWriters(PartWriters.defaultThreads());
         PartBuilder packed =
             new PartBuilder(
@@ -149,8 +143,6 @@ public final class DeltaGenerator {
       throw new DeltaException("Writing delta " + name + ": " + e.getMessage(), e);
     } finally {
       probe.close();
-      newInflater.end();
-      oldInflater.end();
     }
   }
 
@@ -193,7 +185,7 @@ public final class DeltaGenerator {
       if (base.files().contains(id)) {
         continue;
       }
-      try (ContentObject co = open(id, newInflater)) {
+      try (ContentObject co = repo.openContent(id)) {
         if (co.header().isSymlink()) {
           symlinks.add(id);
           continue;
@@ -241,7 +233,7 @@ public final class DeltaGenerator {
       part.flushIfFull();
     }
     for (ObjectId id : symlinks) {
-      try (ContentObject co = open(id, newInflater)) {
+      try (ContentObject co = repo.openContent(id)) {
         part.addContent(id, co.header(), InputStream.nullInputStream(), 0);
       } catch (IOException e) {
         throw new DeltaException("Reading object " + id + ": " + e.getMessage(), e);
@@ -268,7 +260,7 @@ public final class DeltaGenerator {
       return false;
     }
     DiffInput old;
-    try (ContentObject co = open(oldId, oldInflater)) {
+    try (ContentObject co = repo.openContent(oldId)) {
       if (co.header().isSymlink() || co.size() > MAX_DIFF_SIZE) {
         return false;
       }
@@ -308,35 +300,6 @@ public final class DeltaGenerator {
       return DiffInput.of(readExactly(content, n, buf), n);
     }
     return DiffInput.spool(content, size, repo.path().resolve("tmp"));
-  }
-
-  // One inflater each for the new object and the old version it is diffed against (both are open
-  // at once), reset per object: a fresh Inflater per object keeps its native zlib state and window
-  // (~40 KB) until a collection runs its cleaner, which for a few hundred objects shows in RSS.
-  // (made per generate() call, ended with it; a generator runs one generation at a time)
-  private java.util.zip.Inflater newInflater;
-  private java.util.zip.Inflater oldInflater;
-
-  /** A content object; in an archive repo read with one of the generator's inflaters. */
-  private ContentObject open(ObjectId id, java.util.zip.Inflater inflater) {
-    if (repo.mode() != RepoMode.ARCHIVE) {
-      return repo.openContent(id);
-    }
-    Path p = repo.objectPath(ObjectType.FILE, id);
-    try {
-      inflater.reset();
-      return ArchiveFormat.read(
-          new java.io.BufferedInputStream(Files.newInputStream(p), 16 * 1024),
-          ArchiveFormat.MAX_HEADER,
-          inflater,
-          64 * 1024);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ObjectNotFoundException(ObjectType.FILE, id);
-    } catch (GVariantFormatException | ClassCastException e) {
-      throw new CorruptObjectException(ObjectType.FILE, id, e.getMessage());
-    } catch (IOException e) {
-      throw new DeltaException("Reading content object " + id + ": " + e.getMessage(), e);
-    }
   }
 
   /** Files up to this size are read into the heap (a small share of it). */

@@ -7,7 +7,6 @@ import dev.treewave.ostree.repo.ArchiveFormat;
 import dev.treewave.ostree.repo.ContentObject;
 import dev.treewave.ostree.repo.CorruptObjectException;
 import java.util.Optional;
-import java.util.zip.Inflater;
 
 /**
  * An archive-mode repository behind a {@link Transport}: metadata at {@code objects/XX/Y.TYPE},
@@ -16,13 +15,6 @@ import java.util.zip.Inflater;
 public final class ArchiveSource implements ObjectSource {
   /** Header limit for fetched {@code .filez}: a remote is trusted less than the local repo. */
   static final int MAX_FETCHED_HEADER = 1024 * 1024;
-
-  /**
-   * One raw-deflate inflater per fetching thread, reset per object: a fresh one per object costs a
-   * native allocation, its zlib window and a Cleaner registration, thousands of times per pull.
-   */
-  private static final ThreadLocal<Inflater> INFLATERS =
-      ThreadLocal.withInitial(() -> new Inflater(true));
 
   private final Transport transport;
   private final Transport contentTransport;
@@ -70,9 +62,7 @@ public final class ArchiveSource implements ObjectSource {
             in -> {
               ContentObject co;
               try {
-                Inflater inflater = INFLATERS.get();
-                inflater.reset();
-                co = ArchiveFormat.read(in, MAX_FETCHED_HEADER, inflater, 16 * 1024);
+                co = ArchiveFormat.read(in, MAX_FETCHED_HEADER, 16 * 1024);
               } catch (GVariantFormatException e) {
                 throw new CorruptObjectException(ObjectType.FILE, id, e.getMessage());
               }

@@ -9,8 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Reads the archive-mode content format ({@code .filez}, also what HTTP pulls fetch): {@code
@@ -36,16 +34,15 @@ public final class ArchiveFormat {
    * remote less than its own repo). {@code raw} is closed on error, and at once for a symlink.
    */
   public static ContentObject read(InputStream raw, int maxHeader) throws IOException {
-    return read(raw, maxHeader, new Inflater(true), 64 * 1024);
+    return read(raw, maxHeader, 64 * 1024);
   }
 
   /**
-   * As above, inflating with the caller's {@code inflater} (raw deflate, freshly reset; a puller
-   * reuses one per thread rather than allocating native zlib state per object) through an input
-   * buffer of {@code bufferSize} bytes.
+   * As above, inflating through an input buffer of {@code bufferSize} bytes. The inflater comes
+   * from {@link InflaterPool} and goes back there when the returned object is closed.
    */
-  public static ContentObject read(
-      InputStream raw, int maxHeader, Inflater inflater, int bufferSize) throws IOException {
+  public static ContentObject read(InputStream raw, int maxHeader, int bufferSize)
+      throws IOException {
     try {
       DataInputStream in = new DataInputStream(raw);
       int len = in.readInt();
@@ -74,7 +71,7 @@ public final class ArchiveFormat {
         raw.close();
         return new ContentObject(header, 0, InputStream.nullInputStream());
       }
-      InputStream body = new InflaterInputStream(raw, inflater, bufferSize);
+      InputStream body = InflaterPool.inflating(raw, bufferSize);
       return new ContentObject(header, size, new BoundedStream(body, size));
     } catch (IOException | RuntimeException e) {
       raw.close();
