@@ -1,6 +1,7 @@
 package dev.treewave.agent.host;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Runs a host command and waits for it; a port so reboot strategies can be tested. */
@@ -17,7 +18,8 @@ public interface CommandRunner {
     return argv -> {
       Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
       process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes());
+      // Reboot and systemctl messages: UTF-8, as the agent image's locale (C.UTF-8) says.
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Result(process.waitFor(), output.strip());
     };
   }
