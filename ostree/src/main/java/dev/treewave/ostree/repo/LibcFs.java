@@ -45,6 +45,12 @@ final class LibcFs implements NativeFs {
       if (!Platform.isLinux() || !Platform.is64Bit()) {
         throw new UnsupportedOperationException("not 64-bit Linux");
       }
+      // Without this property JNA fills its library search path by starting "/sbin/ldconfig -p",
+      // a process per JVM (some 40 ms of a short command) only to find libc, which dlopen finds
+      // by its soname anyway. An explicit setting is left alone.
+      if (System.getProperty("jna.platform.library.path") == null) {
+        System.setProperty("jna.platform.library.path", "");
+      }
       Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
       fs = Optional.of(new LibcFs());
     } catch (LinkageError | RuntimeException e) {
