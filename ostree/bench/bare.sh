@@ -50,7 +50,7 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 head="| measurement | ostree wall (s) | treewave wall (s) | ratio | ostree CPU (s) | treewave CPU (s) |"
 [ -n "$before" ] && head="$head before wall (s) | before CPU (s) | after/before wall |"
-echo "$head"; echo "$head" | sed 's/[^|]*|/ --- |/g; s/^ //'
+echo "$head"; echo "$head" | sed 's/[^|]\{1,\}|/ --- |/g'
 for m in bare-commit bare-checkout bare-fsck; do
   ow=$(cut -d' ' -f1 "$work/$m.ostree" | median); tw=$(cut -d' ' -f1 "$work/$m.ours" | median)
   oc=$(cut -d' ' -f2 "$work/$m.ostree" | median); tc=$(cut -d' ' -f2 "$work/$m.ours" | median)
