@@ -27,21 +27,18 @@ public final class FileAttributes {
   private FileAttributes() {}
 
   /** uid, gid and st_mode of a path, without following symlinks. */
-  public record Stat(
-      int uid, int gid, int mode, long size, long inode, int nlink, long ctimeNanos) {}
+  public record Stat(int uid, int gid, int mode, long size, long inode, int nlink) {}
 
   public static Stat stat(Path p) throws IOException {
     Map<String, Object> a =
-        Files.readAttributes(
-            p, "unix:uid,gid,mode,size,ino,nlink,ctime", LinkOption.NOFOLLOW_LINKS);
+        Files.readAttributes(p, "unix:uid,gid,mode,size,ino,nlink", LinkOption.NOFOLLOW_LINKS);
     return new Stat(
         (Integer) a.get("uid"),
         (Integer) a.get("gid"),
         (Integer) a.get("mode"),
         (Long) a.get("size"),
         (Long) a.get("ino"),
-        (Integer) a.get("nlink"),
-        ((FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        (Integer) a.get("nlink"));
   }
 
   /** Sets the permission bits (07777) of a non-symlink. */
