@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -115,6 +117,24 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts everything; on failure stops what was started and rethrows. */
+  /**
+   * Edits an OSImage as a person or a GitOps tool would, again on a conflict: the operator writes
+   * status all the time, and every status write moves the resourceVersion an edit is checked
+   * against. kubectl retries such a conflict too.
+   */
+  public static OSImage editImage(
+      KubernetesClient client, String name, UnaryOperator<OSImage> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(OSImage.class).withName(name).edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public static LocalCluster start(Options options) throws Exception {
     LocalCluster cluster = new LocalCluster(options);
     try {

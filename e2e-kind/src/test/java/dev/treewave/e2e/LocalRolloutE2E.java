@@ -130,14 +130,13 @@ class LocalRolloutE2E {
       OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
       // A GitOps revert: the same OSImage pins the old commit again.
       var spec = cluster.image(IMAGE, v1, false, 1).getSpec();
-      client
-          .resources(OSImage.class)
-          .withName(IMAGE)
-          .edit(
-              i -> {
-                i.setSpec(spec);
-                return i;
-              });
+      LocalCluster.editImage(
+          client,
+          IMAGE,
+          i -> {
+            i.setSpec(spec);
+            return i;
+          });
       awaitTarget(v1, image.getMetadata().getGeneration());
       OSImage done = awaitPhase(OSImagePhase.Completed);
 
@@ -203,14 +202,13 @@ class LocalRolloutE2E {
             null);
     try (RolloutWatch watch =
         new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
-      client
-          .resources(OSImage.class)
-          .withName(IMAGE)
-          .edit(
-              i -> {
-                i.setSpec(guarded);
-                return i;
-              });
+      LocalCluster.editImage(
+          client,
+          IMAGE,
+          i -> {
+            i.setSpec(guarded);
+            return i;
+          });
       OSImage failed = awaitPhase(OSImagePhase.Failed);
       String canary = failed.getStatus().lastFailure().node();
       assertThat(failed.getStatus().lastFailure().reason()).isEqualTo("HealthGateFailed");
@@ -257,14 +255,13 @@ class LocalRolloutE2E {
     OSImageSpec spec = cluster.image(IMAGE, untrusted, false, 1).getSpec();
     try (RolloutWatch watch =
         new RolloutWatch(client, IMAGE, cluster.workloadReplicas(), System.out::println)) {
-      client
-          .resources(OSImage.class)
-          .withName(IMAGE)
-          .edit(
-              i -> {
-                i.setSpec(spec);
-                return i;
-              });
+      LocalCluster.editImage(
+          client,
+          IMAGE,
+          i -> {
+            i.setSpec(spec);
+            return i;
+          });
       await()
           .atMost(Duration.ofMinutes(2))
           .untilAsserted(

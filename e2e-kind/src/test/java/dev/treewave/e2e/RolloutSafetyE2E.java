@@ -237,20 +237,19 @@ class RolloutSafetyE2E {
       // v2 again: the nodes rolled back from it in the second scenario keep that record, so the
       // retry annotation brings them back into the rollout (as a person would).
       OSImageSpec forward = cluster.image(IMAGE, v2, false, BUDGET).getSpec();
-      client
-          .resources(OSImage.class)
-          .withName(IMAGE)
-          .edit(
-              i -> {
-                i.setSpec(forward);
-                Map<String, String> a = new HashMap<>();
-                if (i.getMetadata().getAnnotations() != null) {
-                  a.putAll(i.getMetadata().getAnnotations());
-                }
-                a.put(OSImage.RETRY_ANNOTATION, "all");
-                i.getMetadata().setAnnotations(a);
-                return i;
-              });
+      LocalCluster.editImage(
+          client,
+          IMAGE,
+          i -> {
+            i.setSpec(forward);
+            Map<String, String> a = new HashMap<>();
+            if (i.getMetadata().getAnnotations() != null) {
+              a.putAll(i.getMetadata().getAnnotations());
+            }
+            a.put(OSImage.RETRY_ANNOTATION, "all");
+            i.getMetadata().setAnnotations(a);
+            return i;
+          });
       String[] activating = new String[1];
       await()
           .atMost(DEADLINE)
@@ -392,14 +391,13 @@ class RolloutSafetyE2E {
   }
 
   private static void setSpec(OSImageSpec spec) {
-    client
-        .resources(OSImage.class)
-        .withName(IMAGE)
-        .edit(
-            i -> {
-              i.setSpec(spec);
-              return i;
-            });
+    LocalCluster.editImage(
+        client,
+        IMAGE,
+        i -> {
+          i.setSpec(spec);
+          return i;
+        });
   }
 
   private static OSImage awaitCompleted(String target) {
