@@ -9,15 +9,11 @@ import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.StuckNodeAction;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.testing.kube.ControlPlane;
-import dev.treewave.testing.kube.ControlPlaneOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -49,15 +45,8 @@ class CrdValidationIT {
 
   @BeforeAll
   static void startAndInstall() throws IOException {
-    plane = ControlPlane.start(ControlPlaneOptions.apiServerOnly().withName("CrdValidationIT"));
+    plane = CommittedCrds.start("CrdValidationIT");
     client = plane.client();
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("crds.committed")))) {
-      for (Path file : files.sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          plane.installCrd(in);
-        }
-      }
-    }
   }
 
   @AfterAll

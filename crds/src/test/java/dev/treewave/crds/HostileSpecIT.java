@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.treewave.testing.kube.ControlPlane;
-import dev.treewave.testing.kube.ControlPlaneOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,15 +51,8 @@ class HostileSpecIT {
 
   @BeforeAll
   static void startAndInstall() throws IOException {
-    plane = ControlPlane.start(ControlPlaneOptions.apiServerOnly().withName("HostileSpecIT"));
+    plane = CommittedCrds.start("HostileSpecIT");
     client = plane.client();
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("crds.committed")))) {
-      for (Path file : files.sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          plane.installCrd(in);
-        }
-      }
-    }
   }
 
   @AfterAll
