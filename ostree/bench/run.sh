@@ -4,7 +4,7 @@
 # bare-user commit, and hardlink checkout (-U) from bare-user. Each measurement alternates the two
 # tools and repeats RUNS times; the median is reported with the ratio ours/ostree.
 # Usage: ostree/bench/run.sh [TREE]   (default: the cached Debian minbase fixture)
-# Needs: ./mvnw -B -pl ostree -am package -DskipTests (bin/treewave-ostree), ostree, GNU time.
+# Needs: ./mvnw -B -pl ostree-cli -am package -DskipTests (bin/treewave-ostree), ostree, GNU time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tree="${1:-$("$root/ostree/bench/fixture.sh")}"

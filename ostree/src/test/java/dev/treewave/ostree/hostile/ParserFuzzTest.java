@@ -27,7 +27,7 @@ class ParserFuzzTest {
     String iterations = System.getProperty("treewave.fuzz.iterations", "1000");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ForkedCli.AGENT_FLAGS);
+    cmd.addAll(AgentJvm.FLAGS);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
     cmd.addAll(List.of(ParserFuzz.class.getName(), seed, iterations, tmp.toString()));
     Path out = tmp.resolve("fuzz.out");

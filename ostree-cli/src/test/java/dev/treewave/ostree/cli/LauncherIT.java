@@ -1,0 +1,155 @@
+package dev.treewave.ostree.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/treewave-ostree} on the packaged jar: it builds its class-data-sharing archive on
+ * first use, and whether the archive is missing, fresh or garbage, stdout carries only the
+ * command's output and the exit code is the command's.
+ */
+class LauncherIT {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path LAUNCHER = ROOT.resolve("bin/treewave-ostree");
+  static final Path JSA = ROOT.resolve("ostree-cli/target/treewave-ostree.jsa");
+
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile());
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("launcher hung");
+    }
+    return new Result(p.exitValue(), out, Files.readString(tmp.resolve("err")));
+  }
+
+  @Test
+  void buildsItsArchiveAndKeepsStdoutCleanWithOrWithoutIt() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "x");
+    Files.deleteIfExists(JSA);
+
+    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
+    assertThat(JSA).isNotEmptyFile(); // built by the first run
+    Result commit = run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree);
+    assertThat(commit.code()).as(commit.err()).isZero();
+    String id = commit.out().strip();
+    assertThat(id).matches("[0-9a-f]{64}");
+
+    Result withArchive = run("rev-parse", "--repo=" + repo, "b");
+    assertThat(withArchive.out()).isEqualTo(id + "\n");
+    assertThat(withArchive.err()).isEmpty();
+
+    Result checkout = run("checkout", "--repo=" + repo, "-U", "b", tmp.resolve("co").toString());
+    assertThat(checkout.code()).as(checkout.err()).isZero();
+    assertThat(checkout.out()).isEmpty();
+    assertThat(tmp.resolve("co/f")).hasContent("x");
+
+    Files.write(JSA, new byte[4096]); // garbage archive, newer than the jar: used, rejected
+    Result garbage = run("rev-parse", "--repo=" + repo, "b");
+    assertThat(garbage.out()).isEqualTo(id + "\n");
+    assertThat(garbage.err()).isEmpty();
+
+    Result missing = run("rev-parse", "--repo=" + repo, "nope");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.out()).isEmpty();
+    assertThat(missing.err()).startsWith("error: ").hasLineCount(1);
+    Files.deleteIfExists(JSA);
+  }
+
+  /** The JVM flags the launcher picks, seen through a stand-in {@code java} that prints them. */
+  String flagsFor(String... args) throws IOException, InterruptedException {
+    Path bin = Files.createDirectories(tmp.resolve("fake-bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    java.toFile().setExecutable(true);
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    pb.environment().put("TREEWAVE_CDS", "0");
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    return out;
+  }
+
+  @Test
+  void picksJitAndHeapFlagsPerCommand() throws Exception {
+    String hotLoopsOnly = "-XX:Tier4InvocationThreshold=500000";
+    assertThat(flagsFor("static-delta", "generate", "--repo=r", "--to=t"))
+        .contains("-Xmx64m", hotLoopsOnly)
+        .doesNotContain("TieredStopAtLevel");
+    assertThat(flagsFor("static-delta", "--repo=r", "generate", "--to=t")).contains("-Xmx64m");
+    // SHA-256 is the one thing compiled by C2 at once; "quiet" must precede it (stdout stays clean)
+    String shaEarly = "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01";
+    assertThat(flagsFor("commit", "--repo=r", "-b", "b"))
+        .contains(hotLoopsOnly, shaEarly)
+        .containsSubsequence("-XX:CompileCommand=quiet", shaEarly);
+    assertThat(flagsFor("pull", "--repo=r", "origin", "b")).contains(hotLoopsOnly);
+    assertThat(flagsFor("checkout", "--repo=r", "-U", "b", "co"))
+        .contains("-XX:TieredStopAtLevel=1", "-XX:Tier3InvocationThreshold=50", "-Xmn8m")
+        .doesNotContain("-Xmx64m", hotLoopsOnly);
+    assertThat(flagsFor("log", "--repo=r", "b"))
+        .contains("-XX:TieredStopAtLevel=1")
+        .doesNotContain("Tier3InvocationThreshold", hotLoopsOnly);
+    assertThat(flagsFor("static-delta", "list", "--repo=r")).doesNotContain("-Xmx64m");
+  }
+
+  /**
+   * Java writes file names in sun.jnu.encoding, which comes from the locale; a container without
+   * LANG gets ASCII. A checkout of a UTF-8 name then fails in one line that names the fix and
+   * leaves nothing behind; with LANG=C.UTF-8 it works.
+   */
+  @Test
+  void withoutAUtf8LocaleANonAsciiNameFailsCleanlyAndNamesTheFix() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt"), "x");
+    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
+    assertThat(run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree).code()).isZero();
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "checkout",
+                "--repo=" + repo,
+                "-U",
+                "b",
+                tmp.resolve("co").toString())
+            .redirectError(tmp.resolve("err").toFile());
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    Process p = pb.start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isNotZero();
+    assertThat(Files.readString(tmp.resolve("err")))
+        .contains("cannot be encoded with sun.jnu.encoding=")
+        .contains("LANG=C.UTF-8")
+        .hasLineCount(1);
+    assertThat(tmp.resolve("co")).doesNotExist();
+
+    Result ok = run("checkout", "--repo=" + repo, "-U", "b", tmp.resolve("co2").toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(tmp.resolve("co2").resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt")).exists();
+  }
+}
