@@ -7,7 +7,7 @@ import dev.treewave.ostree.pull.Cli;
 import dev.treewave.ostree.pull.TreeFixture;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
-import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.testing.http.StaticRepoServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

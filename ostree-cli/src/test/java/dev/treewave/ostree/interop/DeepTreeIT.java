@@ -18,7 +18,7 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.repo.Transaction;
 import dev.treewave.ostree.repo.TreeRemoval;
-import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.testing.http.StaticRepoServer;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

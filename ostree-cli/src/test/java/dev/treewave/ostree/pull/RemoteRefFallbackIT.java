@@ -10,7 +10,7 @@ import dev.treewave.ostree.cli.OstreeCli;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
-import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.testing.http.StaticRepoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;

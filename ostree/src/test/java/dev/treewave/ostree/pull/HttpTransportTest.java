@@ -2,7 +2,7 @@ package dev.treewave.ostree.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.testing.http.StaticRepoServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.treewave.ostree.cli.remote;
 
-import dev.treewave.ostree.serve.StaticRepoServer;
+import dev.treewave.testing.http.StaticRepoServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.treewave.ostree.serve;
+package dev.treewave.testing.http;
 
 import java.io.EOFException;
 import java.io.IOException;

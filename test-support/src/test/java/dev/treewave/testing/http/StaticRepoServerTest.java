@@ -1,4 +1,4 @@
-package dev.treewave.ostree.serve;
+package dev.treewave.testing.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
