@@ -1,13 +1,14 @@
 package dev.treewave.ostree.sign;
 
+import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway GnuPG home with one freshly generated signing key (made by the real {@code gpg}).
@@ -112,25 +113,11 @@ public final class GnuPgHome implements AutoCloseable {
   static byte[] runBytes(Path home, String... cmd) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(List.of(cmd));
     pb.environment().put("GNUPGHOME", home.toString());
-    pb.redirectErrorStream(false);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    try {
-      if (!p.waitFor(2, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new AssertionError("gpg hung: " + String.join(" ", cmd));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
+    Processes.Result r = Processes.run(pb, Duration.ofMinutes(2));
+    if (r.exitCode() != 0) {
+      throw new AssertionError(String.join(" ", cmd) + " failed: " + r.stderr());
     }
-    if (p.exitValue() != 0) {
-      throw new AssertionError(
-          String.join(" ", cmd) + " failed: " + new String(err, StandardCharsets.UTF_8));
-    }
-    return out;
+    return r.stdoutBytes();
   }
 
   @Override
