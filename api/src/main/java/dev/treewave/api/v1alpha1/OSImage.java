@@ -56,6 +56,14 @@ public class OSImage extends CustomResource<OSImageSpec, OSImageStatus> {
    */
   public static final String RETRY_ANNOTATION = "treewave.dev/retry";
 
+  /**
+   * Aborts the rollout while present; its value says why (for status). No node is cordoned, staged
+   * or activated any more, and nodes cordoned but not yet told to reboot are uncordoned; nodes
+   * already rebooting finish. Unlike {@code spec.paused} it does not let nodes in flight go on.
+   * Removing it resumes.
+   */
+  public static final String ABORT_ANNOTATION = "treewave.dev/abort";
+
   public OSImage() {}
 
   public OSImage(String name, OSImageSpec spec) {

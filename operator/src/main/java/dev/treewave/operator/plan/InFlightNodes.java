@@ -142,8 +142,9 @@ final class InFlightNodes {
 
   private void drain(NodeView node, AgentView agent) {
     boolean rollback = agent.outcome() != null && agent.outcome().kind() == Kind.ROLLBACK_REQUESTED;
-    if (stopForward && !rollback) {
-      // Never to be activated: still on its old OS, so nothing is left to drain for.
+    if ((stopForward || policy.aborted()) && !rollback) {
+      // Never to be activated (failure policy tripped, or a person aborted): still on its old OS,
+      // so nothing is left to drain for.
       steps.add(new NodeStep.Release(node.name(), null));
       return;
     }

@@ -36,6 +36,9 @@ public final class RolloutPlanner {
   /** The OSImage annotation that retries nodes (see the api's OSImage.RETRY_ANNOTATION). */
   static final String RETRY_ANNOTATION = "treewave.dev/retry";
 
+  /** The OSImage annotation that aborts the rollout (see the api's OSImage.ABORT_ANNOTATION). */
+  static final String ABORT_ANNOTATION = "treewave.dev/abort";
+
   private RolloutPlanner() {}
 
   public static RolloutPlan plan(RolloutSnapshot snapshot) {
@@ -81,7 +84,7 @@ public final class RolloutPlanner {
 
     steps.addAll(inFlight.steps);
     blockers.addAll(inFlight.blockers);
-    if (!rollbackAll) {
+    if (!rollbackAll && !policy.aborted()) {
       stage(snapshot, waves, states, steps);
     }
     withdrawStaleStages(snapshot, steps);
@@ -305,6 +308,15 @@ public final class RolloutPlanner {
     }
     if (progress.current() >= waves.size()) {
       return Gate.closed(Phase.COMPLETED, "every targeted node is done");
+    }
+    if (policy.aborted()) {
+      return Gate.closed(
+          Phase.PAUSED,
+          "aborted by the annotation "
+              + ABORT_ANNOTATION
+              + " ("
+              + policy.abortReason()
+              + "): nodes not yet rebooting were released; remove it to go on");
     }
     if (policy.paused()) {
       return Gate.closed(Phase.PAUSED, "paused by spec.paused");

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * @param forceDeleteAllowed the operator may delete pods (the chart's
  *     operator.drain.allowForceDelete, which also grants it); without it a {@code Force} drain
  *     timeout keeps evicting and names the node instead of deleting
+ * @param abortReason a person aborted the rollout (the OSImage's abort annotation, with their
+ *     words), or null: no node is cordoned, staged or activated any more and nodes not yet told to
+ *     activate are released; nodes already rebooting finish
  */
 public record RolloutPolicy(
     List<WaveRule> waves,
@@ -43,7 +46,8 @@ public record RolloutPolicy(
     Retry retry,
     Quantity maxConcurrentStaging,
     boolean rollbackAll,
-    boolean forceDeleteAllowed) {
+    boolean forceDeleteAllowed,
+    String abortReason) {
 
   /** Failed, skipped or stuck nodes to retry: {@code all} of them, or those named. */
   public record Retry(boolean all, Set<String> nodes) {
@@ -90,7 +94,8 @@ public record RolloutPolicy(
         Retry.NONE,
         null,
         false,
-        false);
+        false,
+        null);
   }
 
   public RolloutPolicy withWaves(List<WaveRule> w) {
@@ -166,6 +171,14 @@ public record RolloutPolicy(
     return copy(c -> c.forceDeleteAllowed = allowed);
   }
 
+  public RolloutPolicy withAbortReason(String reason) {
+    return copy(c -> c.abortReason = reason);
+  }
+
+  public boolean aborted() {
+    return abortReason != null;
+  }
+
   /**
    * This policy with the fields {@code change} sets replaced; the one place that lists every
    * component, so adding one touches a single constructor call and the compact constructor still
@@ -193,7 +206,8 @@ public record RolloutPolicy(
         f.retry,
         f.maxConcurrentStaging,
         f.rollbackAll,
-        f.forceDeleteAllowed);
+        f.forceDeleteAllowed,
+        f.abortReason);
   }
 
   /** A mutable scratch copy of the components, alive only inside {@link #copy}. */
@@ -217,6 +231,7 @@ public record RolloutPolicy(
     Quantity maxConcurrentStaging;
     boolean rollbackAll;
     boolean forceDeleteAllowed;
+    String abortReason;
 
     Fields(RolloutPolicy p) {
       waves = p.waves;
@@ -238,6 +253,7 @@ public record RolloutPolicy(
       maxConcurrentStaging = p.maxConcurrentStaging;
       rollbackAll = p.rollbackAll;
       forceDeleteAllowed = p.forceDeleteAllowed;
+      abortReason = p.abortReason;
     }
   }
 }

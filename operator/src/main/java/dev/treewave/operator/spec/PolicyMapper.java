@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -63,7 +64,22 @@ public final class PolicyMapper {
             : null,
         spec.isRollback(),
         // Not the spec's to grant: the operator's own setting, applied by RolloutService.
-        false);
+        false,
+        abortReason(image));
+  }
+
+  /** The abort annotation's value (blank: "no reason given"), or null when absent. */
+  static String abortReason(OSImage image) {
+    Map<String, String> annotations = image.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(OSImage.ABORT_ANNOTATION);
+    if (value == null) {
+      return null;
+    }
+    String oneLine = value.strip().replaceAll("\\s+", " ");
+    if (oneLine.isEmpty()) {
+      return "no reason given";
+    }
+    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
   }
 
   /** "all", or node names separated by commas or spaces; absent or blank: none. */

@@ -195,6 +195,48 @@ class RolloutPlannerTest {
   }
 
   @Test
+  void abortReleasesNodesNotYetRebootingAndDisruptsNoMore() {
+    SimulatedCluster cluster = new SimulatedCluster(3);
+    cluster.nodes.values().forEach(n -> n.staged = TARGET);
+    cluster.step(DEFAULTS); // cordons node-00, before any Activate
+    RolloutPolicy aborted = DEFAULTS.withAbortReason("bad kernel on the canary");
+
+    RolloutPlan plan = cluster.run(aborted, 10);
+
+    assertThat(cluster.node("node-00").reboots).as("never told to reboot").isZero();
+    assertThat(cluster.node("node-00").unschedulable).as("released").isFalse();
+    assertThat(cluster.nodes.values()).allSatisfy(n -> assertThat(n.unschedulable).isFalse());
+    assertThat(cluster.node("node-01").cordons).isZero();
+    assertThat(plan.phase()).isEqualTo(Phase.PAUSED);
+    assertThat(plan.waitingFor()).contains("treewave.dev/abort", "bad kernel on the canary");
+    assertThat(steps(plan, NodeStep.Stage.class)).isEmpty();
+  }
+
+  @Test
+  void abortLetsARebootingNodeFinishAndReleasesItHealthy() {
+    SimulatedCluster cluster = new SimulatedCluster(3);
+    cluster.nodes.values().forEach(n -> n.staged = TARGET);
+    RolloutPlan activated = null;
+    for (int i = 0; i < 10 && activated == null; i++) {
+      RolloutPlan plan = cluster.step(DEFAULTS);
+      if (!steps(plan, NodeStep.Activate.class).isEmpty()) {
+        activated = plan;
+      } else {
+        cluster.agentsAct();
+      }
+    }
+    assertThat(activated).as("the canary was told to reboot").isNotNull();
+
+    RolloutPlan plan = cluster.run(DEFAULTS.withAbortReason("paging"), 10);
+
+    assertThat(cluster.node("node-00").booted).isEqualTo(TARGET);
+    assertThat(cluster.node("node-00").reboots).isEqualTo(1);
+    assertThat(cluster.node("node-00").unschedulable).isFalse();
+    assertThat(cluster.node("node-01").cordons).isZero();
+    assertThat(plan.waitingFor()).contains("paging");
+  }
+
+  @Test
   void timedPauseAfterAWaveHoldsTheNextWaveUntilItEnds() {
     SimulatedCluster cluster = new SimulatedCluster(3);
     RolloutPolicy policy =

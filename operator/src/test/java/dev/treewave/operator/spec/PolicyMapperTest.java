@@ -163,4 +163,19 @@ class PolicyMapperTest {
     image.getMetadata().setAnnotations(Map.of(OSImage.RETRY_ANNOTATION, "all"));
     assertThat(PolicyMapper.toPolicy(image).retry().all()).isTrue();
   }
+
+  @Test
+  void abortAnnotationCarriesItsReasonOnOneBoundedLine() {
+    OSImage image = image(null, null);
+    assertThat(PolicyMapper.toPolicy(image).aborted()).isFalse();
+
+    image.getMetadata().setAnnotations(Map.of(OSImage.ABORT_ANNOTATION, ""));
+    assertThat(PolicyMapper.toPolicy(image).abortReason()).isEqualTo("no reason given");
+
+    image.getMetadata().setAnnotations(Map.of(OSImage.ABORT_ANNOTATION, " kernel\n panics "));
+    assertThat(PolicyMapper.toPolicy(image).abortReason()).isEqualTo("kernel panics");
+
+    image.getMetadata().setAnnotations(Map.of(OSImage.ABORT_ANNOTATION, "x".repeat(10_000)));
+    assertThat(PolicyMapper.toPolicy(image).abortReason()).hasSize(203);
+  }
 }
