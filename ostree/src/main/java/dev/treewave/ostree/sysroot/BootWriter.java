@@ -28,11 +28,13 @@ final class BootWriter {
   private final SysrootPaths paths;
   private final SysrootFs fs;
   private final TreeSource tree;
+  private final GrubBackend grub;
 
   BootWriter(SysrootPaths paths, SysrootFs fs, TreeSource tree) {
     this.paths = paths;
     this.fs = fs;
     this.tree = tree;
+    this.grub = new GrubBackend(paths, fs);
   }
 
   /** Gives each deployment its bootserial: a counter per (stateroot, bootcsum) in list order. */
@@ -49,7 +51,11 @@ final class BootWriter {
 
   Written write(SysrootState current, List<Deployment> requested) throws IOException {
     List<Deployment> list = assignBootserials(requested);
-    boolean fullSwap = needsFullSwap(current.deployments(), list);
+    boolean grubActive = grub.active();
+    // With GRUB, a new default re-arms the boot counter in a new loader.N: a full swap.
+    boolean fullSwap =
+        needsFullSwap(current.deployments(), list)
+            || grubActive && !current.deployments().get(0).id().equals(list.get(0).id());
     int bootversion = fullSwap ? 1 - current.bootversion() : current.bootversion();
     int subbootversion =
         fullSwap
@@ -58,7 +64,10 @@ final class BootWriter {
                     .readSubbootversion(bootversion)
             : 1 - current.subbootversion();
     if (fullSwap) {
-      writeLoaderDir(bootversion, list);
+      List<BootEntry> entries = writeLoaderDir(bootversion, list);
+      if (grubActive) {
+        grub.writeLoaderFiles(bootversion, entries, grub.nextEnv(current, list));
+      }
     }
     writeBootlinkDir(bootversion, subbootversion, list);
     // New deployment refs before the switch: every commit either list boots stays referenced.
@@ -99,7 +108,9 @@ final class BootWriter {
     return false;
   }
 
-  private void writeLoaderDir(int bootversion, List<Deployment> list) throws IOException {
+  /** Writes the BLS entries of {@code loader.N}; returns them in boot order. */
+  private List<BootEntry> writeLoaderDir(int bootversion, List<Deployment> list)
+      throws IOException {
     Path loader = paths.loaderDir(bootversion);
     fs.deleteTree(loader);
     fs.createDirectory(loader, 0755);
@@ -107,6 +118,7 @@ final class BootWriter {
     fs.createDirectory(entries, 0755);
     boolean multipleStateroots = list.stream().map(Deployment::osname).distinct().count() > 1;
     int n = list.size();
+    List<BootEntry> written = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Deployment d = list.get(i);
       KernelLayout kernel = KernelLayout.find(paths.deployDir(d.id()));
@@ -124,7 +136,9 @@ final class BootWriter {
       fs.writeAtomically(
           entries.resolve("ostree-" + (n - i) + "-" + d.osname() + ".conf"),
           entry.serialize().getBytes(StandardCharsets.UTF_8));
+      written.add(entry);
     }
+    return written;
   }
 
   private BootEntry entryFor(

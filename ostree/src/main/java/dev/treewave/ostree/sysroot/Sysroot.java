@@ -551,6 +551,34 @@ public final class Sysroot {
     }
   }
 
+  /**
+   * Marks this boot good for the bootloader's boot counting: with the GRUB backend (see {@link
+   * #bootloader()}) the active {@code loader.N/grubenv} loses {@code boot_counter} and gets {@code
+   * boot_success=1}, so GRUB stops counting down towards the fallback. Only when the booted
+   * deployment is the default. Returns whether the block changed.
+   */
+  public boolean markBootSuccessful() throws IOException {
+    try (FileLock lock = lock()) {
+      GrubBackend grub = new GrubBackend(paths, fs);
+      return grub.active() && grub.markBootSuccessful(state());
+    }
+  }
+
+  /**
+   * The bootloader configuration this sysroot writes besides BLS entries: {@code "grub2"} when
+   * {@code boot/grub/grub.cfg} is the symlink {@code ../loader/grub.cfg} (each {@code loader.N}
+   * then gets a generated {@code grub.cfg} and a boot-counting {@code grubenv}), else {@code
+   * "none"}.
+   */
+  public String bootloader() {
+    return new GrubBackend(paths, fs).active() ? "grub2" : "none";
+  }
+
+  /** The active GRUB environment block (empty without the GRUB backend or before a deploy). */
+  public GrubEnv grubEnv() throws IOException {
+    return new GrubBackend(paths, fs).readEnv(state().bootversion());
+  }
+
   /** {@code admin cleanup}: removes unreferenced deployments, kernels and boot directories. */
   public void cleanup() throws IOException {
     try (FileLock lock = lock()) {

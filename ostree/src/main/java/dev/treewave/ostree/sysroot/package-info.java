@@ -24,8 +24,12 @@
  *
  * <p>Effects go through two ports: {@link dev.treewave.ostree.sysroot.SysrootFs} (every filesystem
  * change, one call per step, so tests can crash an operation between any two steps) and {@link
- * dev.treewave.ostree.sysroot.TreeSource} (the system repository). Not implemented: bootloader
- * back-ends other than plain BLS (grub2/syslinux/u-boot config files), devicetree {@code dtb/}
- * directories, overlay initrds, SELinux relabelling.
+ * dev.treewave.ostree.sysroot.TreeSource} (the system repository).
+ *
+ * <p>Bootloaders: BLS entries always; with GRUB 2 (when {@code boot/grub/grub.cfg} is the symlink
+ * {@code ../loader/grub.cfg}) also a generated {@code grub.cfg} and a boot-counting {@code grubenv}
+ * in each {@code loader.N}, swapped with the entries ({@code GrubBackend}). Not implemented:
+ * syslinux/u-boot/zipl config files, systemd-boot counting, devicetree {@code dtb/} directories,
+ * overlay initrds, SELinux relabelling.
  */
 package dev.treewave.ostree.sysroot;
