@@ -74,6 +74,14 @@ public interface HostOs {
    */
   void makeDefault(String commit) throws HostOsException;
 
+  /**
+   * Tells the bootloader that this boot is good: with boot counting (GRUB's {@code grubenv} counter
+   * armed when a new default was written) the counter is cleared, so the bootloader stops counting
+   * down towards the previous deployment. Only acts when the booted deployment is the default;
+   * idempotent. Returns whether anything changed (false where nothing counts boots).
+   */
+  boolean markBootSuccessful() throws HostOsException;
+
   /** Removes a deployment that is neither booted, default, staged nor pinned. */
   void undeploy(Deployment deployment) throws HostOsException;
 

@@ -64,6 +64,11 @@ public final class NotOstreeHost implements HostOs {
   }
 
   @Override
+  public boolean markBootSuccessful() {
+    return false;
+  }
+
+  @Override
   public long pruneRepository() throws HostOsException {
     throw refused();
   }

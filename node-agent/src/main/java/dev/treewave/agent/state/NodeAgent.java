@@ -315,9 +315,19 @@ public final class NodeAgent {
     }
   }
 
-  /** Idempotent upkeep in resting states: safe default after a failed boot, retention. */
+  /**
+   * Idempotent upkeep in resting states: the bootloader told the boot is good, safe default after a
+   * failed boot, retention.
+   */
   private Outcome keepHouse(AgentState state, HostFacts facts) {
     try {
+      Optional<Deployment> running = facts.deployments().booted();
+      if (running.isPresent()
+          && facts.deployments().defaultDeployment().equals(running)
+          && host.markBootSuccessful()) {
+        // The agent is up on the default deployment: stop the bootloader's countdown to fallback.
+        LOG.info("Marked the boot of {} successful", running.get().directoryName());
+      }
       if (state instanceof BootFailed) {
         Optional<Deployment> booted = facts.deployments().booted();
         if (booted.isPresent() && !facts.deployments().defaultDeployment().equals(booted)) {

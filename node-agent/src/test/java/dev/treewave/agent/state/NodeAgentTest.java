@@ -97,6 +97,9 @@ class NodeAgentTest {
 
     assertThat(booted).isEqualTo(new Booted(activate("a1", B).ref(), B));
     assertThat(node.host.reboots()).isEqualTo(1);
+    assertThat(node.host.markedGood())
+        .as("the good boot of B is marked for the bootloader's boot counting")
+        .contains(B + "@2");
     assertThat(node.rebooter.requests()).hasSize(1).allMatch(r -> r.contains("a1"));
     assertThat(node.host.deployments().bootedCommit()).contains(B);
     assertThat(node.host.downloads(B)).as("activation reuses the staged deployment").isEqualTo(1);
@@ -204,6 +207,7 @@ class NodeAgentTest {
     assertThat(node.host.deployments().defaultDeployment().orElseThrow().commit())
         .as("the next reboot must not try the failing deployment again")
         .isEqualTo(A);
+    assertThat(node.host.markedGood()).noneMatch(m -> m.startsWith(B));
     assertThat(node.reporter.last().lastCompletedInstructionId()).isEqualTo("a1");
     // Looking again changes nothing: no second reboot for the same instruction.
     node.kill();

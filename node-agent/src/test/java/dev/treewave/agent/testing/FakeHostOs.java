@@ -64,6 +64,7 @@ public final class FakeHostOs implements HostOs {
   private int reboots;
   private boolean fallBackOnNextBoot;
   private int nextSerial;
+  private final Set<String> markedGood = new java.util.LinkedHashSet<>();
 
   public FakeHostOs(Crashpoints crashpoints) {
     this.crashpoints = crashpoints;
@@ -279,6 +280,20 @@ public final class FakeHostOs implements HostOs {
     }
     deployments.remove(deployment);
     crashpoints.hit("undeploy.after");
+  }
+
+  @Override
+  public boolean markBootSuccessful() {
+    Optional<Deployment> booted = booted();
+    if (booted.isEmpty() || !deployments.get(0).equals(booted.get())) {
+      return false;
+    }
+    return markedGood.add(booted.get().commit() + "@" + bootCount);
+  }
+
+  /** {@code COMMIT@BOOTCOUNT} of every boot the agent marked good. */
+  public Set<String> markedGood() {
+    return Set.copyOf(markedGood);
   }
 
   @Override

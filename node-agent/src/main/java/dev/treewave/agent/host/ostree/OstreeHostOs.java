@@ -331,6 +331,15 @@ public final class OstreeHostOs implements HostOs {
   }
 
   @Override
+  public boolean markBootSuccessful() throws HostOsException {
+    try {
+      return sysroot.markBootSuccessful();
+    } catch (IOException | RuntimeException e) {
+      throw classify("marking the boot successful in " + hostRoot, e);
+    }
+  }
+
+  @Override
   public void undeploy(Deployment deployment) throws HostOsException {
     try {
       for (DeploymentStatus s : sysroot.status()) {
