@@ -1,8 +1,8 @@
 package dev.treewave.operator;
 
 import dev.treewave.operator.kube.Drainer;
+import dev.treewave.operator.kube.EventSourceReads;
 import dev.treewave.operator.kube.HttpCommitResolver;
-import dev.treewave.operator.kube.InformerReads;
 import dev.treewave.operator.kube.KubeEvents;
 import dev.treewave.operator.kube.KubeKeys;
 import dev.treewave.operator.kube.KubeRolloutCluster;
@@ -27,8 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wires the operator together and runs it until closed. Used by main and by the ITs. */
 public final class OperatorRuntime implements AutoCloseable {
-  private static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
-
   /** API round trips in flight at once for one reconcile's steps (cordons, instructions). */
   private static final int STEP_THREADS = 8;
 
@@ -104,7 +102,6 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Operator operator;
   private final OpsServer ops;
   private final Drainer drainer;
-  private final InformerReads reads;
   private final ExecutorService stepPool;
   private final KubeEvents events;
 
@@ -112,7 +109,6 @@ public final class OperatorRuntime implements AutoCloseable {
       Operator operator,
       OpsServer ops,
       Drainer drainer,
-      InformerReads reads,
       ExecutorService stepPool,
       KubeEvents events) {
     this.stepPool = stepPool;
@@ -120,7 +116,6 @@ public final class OperatorRuntime implements AutoCloseable {
     this.operator = operator;
     this.ops = ops;
     this.drainer = drainer;
-    this.reads = reads;
   }
 
   public static OperatorRuntime start(KubernetesClient client, Settings settings)
@@ -135,8 +130,9 @@ public final class OperatorRuntime implements AutoCloseable {
     RolloutMetrics metrics = new RolloutMetrics(registry);
     Drainer drainer = new Drainer(client, clock);
     ExecutorService stepPool = Executors.newFixedThreadPool(STEP_THREADS, daemon("treewave-step"));
-    // Reconciles read Nodes, OSNodes and OSImages from these caches, not with a LIST each time.
-    InformerReads reads = InformerReads.start(client, CACHE_SYNC_TIMEOUT);
+    // Reconciles read Nodes, OSNodes and OSImages from the caches of the reconciler's event
+    // sources (attached when it registers), not with a LIST each time.
+    EventSourceReads reads = new EventSourceReads();
     KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer, reads, stepPool);
     KubeEvents events =
         new KubeEvents(client, settings.eventNamespace(), "treewave-operator", clock);
@@ -157,7 +153,10 @@ public final class OperatorRuntime implements AutoCloseable {
               // it never touches spec, and it behaves the same on every API server we test on.
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withUseSSAToPatchPrimaryResource(false);
+                  .withUseSSAToPatchPrimaryResource(false)
+                  // Our writes wait in the event sources' temporary caches until the watch shows
+                  // that version or a later one (EventSourceReads): that takes comparing versions.
+                  .withParseResourceVersions(true);
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
@@ -171,12 +170,12 @@ public final class OperatorRuntime implements AutoCloseable {
                         settings.exitOnLostLease()));
               }
             });
-    operator.register(new OSImageReconciler(service, cluster, metrics));
+    operator.register(new OSImageReconciler(service, cluster, metrics, reads::attach));
     OpsServer ops =
         new OpsServer(
             settings.metricsBind(), registry, () -> operator.getRuntimeInfo().isStarted());
     operator.start();
-    return new OperatorRuntime(operator, ops, drainer, reads, stepPool, events);
+    return new OperatorRuntime(operator, ops, drainer, stepPool, events);
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -199,7 +198,6 @@ public final class OperatorRuntime implements AutoCloseable {
     } finally {
       ops.close();
       drainer.close();
-      reads.close();
       stepPool.shutdownNow();
       events.close();
     }

@@ -6,16 +6,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Where a reconcile reads OSImages, OSNodes and Nodes from: straight from the API server (the plan
- * preview, one-off commands) or from informer caches ({@link InformerReads}, the running operator,
- * where listing every Node on every reconcile would dominate the API server's load).
+ * preview, one-off commands) or from the caches of the informers JOSDK runs for the reconciler
+ * ({@link EventSourceReads}, the running operator, where listing every Node on every reconcile
+ * would dominate the API server's load).
  */
 public interface ClusterReads {
   List<OSImage> osImages();
 
-  List<OSNode> osNodes();
+  /** Looks OSNodes up by name (null: none), including those this operator has just created. */
+  Function<String, OSNode> osNodes();
 
   List<Node> nodes();
 
@@ -23,8 +28,12 @@ public interface ClusterReads {
    * Tells the reads about an object this operator just wrote, as the API server returned it, so the
    * next read sees the write even if the watch has not delivered it yet. A cache that lagged behind
    * our own cordon could otherwise let the planner disrupt one node too many.
+   *
+   * @return whether the write changed the object (a version the reads had not seen), so the caller
+   *     should look at the cluster again: the watch event of an object handed over here does not
+   *     wake the reconciler
    */
-  void wrote(HasMetadata written);
+  boolean wrote(HasMetadata written);
 
   /** Lists from the API server on every call. */
   static ClusterReads direct(KubernetesClient client) {
@@ -35,8 +44,11 @@ public interface ClusterReads {
       }
 
       @Override
-      public List<OSNode> osNodes() {
-        return client.resources(OSNode.class).list().getItems();
+      public Function<String, OSNode> osNodes() {
+        Map<String, OSNode> byName =
+            client.resources(OSNode.class).list().getItems().stream()
+                .collect(Collectors.toMap(o -> o.getMetadata().getName(), o -> o));
+        return byName::get;
       }
 
       @Override
@@ -45,7 +57,9 @@ public interface ClusterReads {
       }
 
       @Override
-      public void wrote(HasMetadata written) {}
+      public boolean wrote(HasMetadata written) {
+        return true; // no cache to compare with; nothing watches for us either
+      }
     };
   }
 }

@@ -15,6 +15,7 @@ import dev.treewave.operator.plan.NodeState;
 import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
 import dev.treewave.operator.rollout.RolloutCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -64,16 +65,43 @@ public final class KubeRolloutCluster implements RolloutCluster {
   }
 
   @Override
-  public ClusterRead prepare(OSImage image, String target) {
-    return read(image, target, true);
+  public boolean ensureOSNodes(OSImage image, String target) {
+    Owned owned = owned(image);
+    Function<String, OSNode> osNodes = reads.osNodes();
+    // Side by side: a new rollout creates an OSNode per node.
+    List<Supplier<Boolean>> writes = new ArrayList<>();
+    for (OwnedNode n : owned.nodes()) {
+      OSNode existing = osNodes.apply(n.node().getMetadata().getName());
+      writes.add(() -> ensureOSNode(image, target, n.node(), existing));
+    }
+    return Parallel.all(pool, writes).contains(true);
   }
 
-  /** The same view as {@link #prepare} without writing anything: for the plan preview. */
-  public ClusterRead observe(OSImage image, String target) {
-    return read(image, target, false);
+  @Override
+  public ClusterRead read(OSImage image, String target) {
+    Owned owned = owned(image);
+    Function<String, OSNode> osNodes = reads.osNodes();
+    // Side by side: a draining node lists its pods.
+    List<Supplier<NodeView>> views = new ArrayList<>();
+    for (OwnedNode n : owned.nodes()) {
+      OSNode osNode = osNodes.apply(n.node().getMetadata().getName());
+      views.add(() -> view(image, target, n.node(), osNode, n.ours()));
+    }
+    return new ClusterRead(Parallel.all(pool, views), NodeOwnership.describe(owned.lost()));
   }
 
-  private ClusterRead read(OSImage image, String target, boolean write) {
+  /**
+   * @param nodes the nodes {@code image} owns, in the reads' order
+   * @param lost the nodes it selects that another OSImage owns
+   */
+  private record Owned(List<OwnedNode> nodes, List<NodeOwnership.Lost> lost) {}
+
+  /**
+   * @param ours {@code image} has the node cordoned
+   */
+  private record OwnedNode(Node node, boolean ours) {}
+
+  private Owned owned(OSImage image) {
     String me = image.getMetadata().getName();
     List<OSImage> live =
         reads.osImages().stream()
@@ -81,11 +109,8 @@ public final class KubeRolloutCluster implements RolloutCluster {
             .toList();
     Set<String> liveImages =
         live.stream().map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
-    Map<String, OSNode> osNodes =
-        reads.osNodes().stream()
-            .collect(Collectors.toMap(o -> o.getMetadata().getName(), Function.identity()));
     LabelSelector selector = image.getSpec().nodeSelector();
-    List<Supplier<NodeView>> views = new ArrayList<>();
+    List<OwnedNode> nodes = new ArrayList<>();
     List<NodeOwnership.Lost> lost = new ArrayList<>();
     for (Node node : reads.nodes()) {
       String name = node.getMetadata().getName();
@@ -99,15 +124,9 @@ public final class KubeRolloutCluster implements RolloutCluster {
         lost.add(new NodeOwnership.Lost(name, owner, owner.equals(cordonedBy)));
         continue;
       }
-      OSNode existing = osNodes.get(name);
-      // Side by side: a new rollout creates an OSNode per node, a draining node lists its pods.
-      views.add(
-          () -> {
-            OSNode osNode = write ? ensureOSNode(image, target, node, existing) : existing;
-            return view(image, target, node, osNode, ours);
-          });
+      nodes.add(new OwnedNode(node, ours));
     }
-    return new ClusterRead(Parallel.all(pool, views), NodeOwnership.describe(lost));
+    return new Owned(nodes, lost);
   }
 
   /** The live OSImages whose node selector matches {@code node}. */
@@ -161,8 +180,12 @@ public final class KubeRolloutCluster implements RolloutCluster {
         node, osNode, imageName, target, toEvict.isEmpty(), toEvict, List.of(), podsHealthy);
   }
 
-  /** Creates or refreshes the OSNode's base spec; the instruction is left as it is. */
-  private OSNode ensureOSNode(OSImage image, String target, Node node, OSNode existing) {
+  /**
+   * Creates or refreshes the OSNode's base spec; the instruction is left as it is.
+   *
+   * @return whether the OSNode was created or changed
+   */
+  private boolean ensureOSNode(OSImage image, String target, Node node, OSNode existing) {
     OSImageSpec spec = image.getSpec();
     Instruction current =
         existing != null && existing.getSpec() != null ? existing.getSpec().instruction() : null;
@@ -193,7 +216,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
       return wrote(client.resource(created).create());
     }
     if (Objects.equals(existing.getSpec(), wanted)) {
-      return existing;
+      return false;
     }
     return wrote(
         client
@@ -220,45 +243,45 @@ public final class KubeRolloutCluster implements RolloutCluster {
   }
 
   @Override
-  public void apply(OSImage image, NodeStep step, Instant now) {
+  public boolean apply(OSImage image, NodeStep step, Instant now) {
     String me = image.getMetadata().getName();
     if (step instanceof NodeStep.Stage s) {
-      instruct(s.node(), NodeAction.Stage, s.commit(), now, null);
+      return instruct(s.node(), NodeAction.Stage, s.commit(), now, null);
     } else if (step instanceof NodeStep.Activate a) {
-      instruct(a.node(), NodeAction.Activate, a.commit(), now, null);
+      return instruct(a.node(), NodeAction.Activate, a.commit(), now, null);
     } else if (step instanceof NodeStep.Rollback r) {
-      instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
+      return instruct(r.node(), NodeAction.Rollback, r.commit(), now, r.outcome());
     } else if (step instanceof NodeStep.Withdraw w) {
       // A merge patch with null removes the field: the agent sees no instruction and goes Idle.
-      wrote(
+      return wrote(
           client
               .resource(new OSNode(w.node(), null))
               .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"instruction\":null}}"));
     } else if (step instanceof NodeStep.RecordOutcome r) {
-      patchOSNode(r.node(), null, r.outcome());
+      return patchOSNode(r.node(), null, r.outcome());
     } else if (step instanceof NodeStep.Retry r) {
-      retry(r.node(), r.commit(), now);
+      return retry(r.node(), r.commit(), now);
     } else if (step instanceof NodeStep.Cordon c) {
-      wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
+      return wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
     } else if (step instanceof NodeStep.Drain d) {
       drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
+      return false; // pods are not watched: the in-flight poll looks again
     } else if (step instanceof NodeStep.Release r) {
-      if (r.outcome() != null) {
-        patchOSNode(r.node(), null, r.outcome());
-      }
-      wrote(client.nodes().withName(r.node()).edit(n -> release(n, me)));
+      boolean recorded = r.outcome() != null && patchOSNode(r.node(), null, r.outcome());
+      return wrote(client.nodes().withName(r.node()).edit(n -> release(n, me))) || recorded;
     }
+    return false;
   }
 
-  private void instruct(
+  private boolean instruct(
       String node, NodeAction action, String commit, Instant now, Outcome outcome) {
     String id =
         action.name().toLowerCase() + "-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
-    patchOSNode(node, new Instruction(id, action, commit, now.toString()), outcome);
+    return patchOSNode(node, new Instruction(id, action, commit, now.toString()), outcome);
   }
 
   /** Drops the recorded outcome and issues a fresh Stage, in one merge patch (null deletes). */
-  private void retry(String node, String commit, Instant now) {
+  private boolean retry(String node, String commit, Instant now) {
     String id = "stage-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
     Map<String, Object> annotations = new LinkedHashMap<>();
     annotations.put(Annotations.OUTCOME, null);
@@ -268,7 +291,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
         "spec",
         Map.of("instruction", new Instruction(id, NodeAction.Stage, commit, now.toString())));
     patch.put("metadata", Map.of("annotations", annotations));
-    wrote(
+    return wrote(
         client
             .resource(new OSNode(node, null))
             .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
@@ -297,7 +320,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
    * Sets the instruction and/or records the outcome with one JSON merge patch: no read first, since
    * the operator owns the OSNode's spec and these annotations, and both are whole-value sets.
    */
-  private void patchOSNode(String node, Instruction instruction, Outcome outcome) {
+  private boolean patchOSNode(String node, Instruction instruction, Outcome outcome) {
     Map<String, Object> patch = new LinkedHashMap<>();
     if (instruction != null) {
       patch.put("spec", Map.of("instruction", instruction));
@@ -311,7 +334,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
       patch.put("metadata", Map.of("annotations", a));
     }
     // Through resource(stub): by name alone, fabric8 would GET the object before patching it.
-    wrote(
+    return wrote(
         client
             .resource(new OSNode(node, null))
             .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
@@ -321,9 +344,9 @@ public final class KubeRolloutCluster implements RolloutCluster {
     wrote(client.resources(OSNode.class).withName(node).edit(change));
   }
 
-  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T wrote(T written) {
-    reads.wrote(written);
-    return written;
+  /** Hands our write to the reads (see {@link ClusterReads#wrote}); true if it changed it. */
+  private boolean wrote(HasMetadata written) {
+    return reads.wrote(written);
   }
 
   private static Node cordon(Node n, String me, Instant now) {
@@ -356,9 +379,10 @@ public final class KubeRolloutCluster implements RolloutCluster {
   @Override
   public void releaseAll(OSImage image) {
     String me = image.getMetadata().getName();
+    // From the API server, not the caches: this runs once, and nothing we cordoned may stay so.
     for (Node node : client.nodes().list().getItems()) {
       if (me.equals(annotation(node, Annotations.CORDONED_BY))) {
-        client.nodes().withName(node.getMetadata().getName()).edit(n -> release(n, me));
+        wrote(client.nodes().withName(node.getMetadata().getName()).edit(n -> release(n, me)));
       }
     }
     for (OSNode o : client.resources(OSNode.class).list().getItems()) {

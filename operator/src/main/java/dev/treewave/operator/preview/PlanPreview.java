@@ -24,7 +24,7 @@ public final class PlanPreview {
       KubernetesClient client, OSImage image, String target, String leaderNode) {
     try (Drainer drainer = new Drainer(client, Clock.systemUTC())) {
       KubeRolloutCluster cluster = new KubeRolloutCluster(client, drainer);
-      RolloutCluster.ClusterRead read = cluster.observe(image, target);
+      RolloutCluster.ClusterRead read = cluster.read(image, target);
       RolloutPlan plan =
           DrainPreCheck.plan(
               new RolloutSnapshot(

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +33,26 @@ public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> 
   private final RolloutService service;
   private final RolloutCluster cluster;
   private final RolloutMetrics metrics;
+  private final Consumer<InformerCaches> cachesReady;
 
+  /** For tests that call {@link #reconcile} by hand: nobody reads the event sources' caches. */
   public OSImageReconciler(RolloutService service, RolloutCluster cluster, RolloutMetrics metrics) {
+    this(service, cluster, metrics, caches -> {});
+  }
+
+  /**
+   * @param cachesReady receives the event sources' caches when JOSDK registers them, before the
+   *     first reconcile: the reads of every reconcile come from there
+   */
+  public OSImageReconciler(
+      RolloutService service,
+      RolloutCluster cluster,
+      RolloutMetrics metrics,
+      Consumer<InformerCaches> cachesReady) {
     this.service = service;
     this.cluster = cluster;
     this.metrics = metrics;
+    this.cachesReady = cachesReady;
   }
 
   @Override
@@ -86,8 +102,10 @@ public class OSImageReconciler implements Reconciler<OSImage>, Cleaner<OSImage> 
                         ? Set.of()
                         : Set.of(new ResourceID(o.getSpec().osImage())))
             .build();
-    return List.of(
-        new InformerEventSource<>(nodes, context), new InformerEventSource<>(osNodes, context));
+    InformerEventSource<Node, OSImage> nodeSource = new InformerEventSource<>(nodes, context);
+    InformerEventSource<OSNode, OSImage> osNodeSource = new InformerEventSource<>(osNodes, context);
+    cachesReady.accept(new InformerCaches(context.getPrimaryCache(), nodeSource, osNodeSource));
+    return List.of(nodeSource, osNodeSource);
   }
 
   /**

@@ -10,19 +10,33 @@ import java.util.List;
 public interface RolloutCluster {
 
   /**
+   * Makes sure each node {@code image} targets and owns has an OSNode that names {@code image} and
+   * {@code target}, creating or updating it (ownership as in {@link #read}); reads nothing back.
+   *
+   * @return whether an OSNode was created or changed: see {@link #apply} for why that matters
+   */
+  boolean ensureOSNodes(OSImage image, String target);
+
+  /**
    * Finds the nodes {@code image} targets and owns (see {@link
    * dev.treewave.operator.plan.NodeOwnership}: a node being updated stays with its updater, else
-   * the earliest-created OSImage selecting it owns it), makes sure each has an OSNode that names
-   * {@code image} and {@code target} (creating or updating it), and returns them as views; nodes
-   * {@code image} still has cordoned are included even if no longer selected.
+   * the earliest-created OSImage selecting it owns it) and returns them as views with their
+   * OSNodes; nodes {@code image} still has cordoned are included even if no longer selected. Writes
+   * nothing, and sees this operator's own earlier writes.
    */
-  ClusterRead prepare(OSImage image, String target);
+  ClusterRead read(OSImage image, String target);
 
   /** Pods on the node that would block its drain right now (PDBs, drain settings). */
   List<String> drainBlockers(OSImage image, String node);
 
-  /** Carries out one planned step. Idempotent. */
-  void apply(OSImage image, NodeStep step, Instant now);
+  /**
+   * Carries out one planned step. Idempotent.
+   *
+   * @return whether the step changed a Node or OSNode. The watch event of such a change does not
+   *     wake the reconciler (the cache already holds it), so the caller looks again itself, as soon
+   *     as the next step may be due.
+   */
+  boolean apply(OSImage image, NodeStep step, Instant now);
 
   /**
    * Removes the retry annotation once its retries are applied, unless a person changed it meanwhile

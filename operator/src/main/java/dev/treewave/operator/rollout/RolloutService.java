@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +51,11 @@ public final class RolloutService {
   private final ExecutorService stepPool;
   private final boolean forceDeleteAllowed;
 
-  /** The status to write and when to look again. */
+  /**
+   * The status to write and when to look again: at once after a pass that changed a Node or OSNode,
+   * since the informers do not wake us for our own writes (we hand them to the caches ourselves),
+   * and the next step is often due right away (cordoned, so drain).
+   */
   public record Result(OSImageStatus status, Duration recheckAfter) {}
 
   public RolloutService(
@@ -144,7 +149,8 @@ public final class RolloutService {
               + target
               + " mid-rollout: waves kept, nodes in flight finish their step first");
     }
-    RolloutCluster.ClusterRead read = cluster.prepare(image, target);
+    boolean changed = cluster.ensureOSNodes(image, target);
+    RolloutCluster.ClusterRead read = cluster.read(image, target);
     RolloutSnapshot snapshot =
         new RolloutSnapshot(
             now,
@@ -157,7 +163,8 @@ public final class RolloutService {
     RolloutPlan plan = DrainPreCheck.plan(snapshot, node -> cluster.drainBlockers(image, node));
     Map<String, NodeView> views = new HashMap<>();
     read.nodes().forEach(n -> views.put(n.name(), n));
-    Map<String, RuntimeException> failed = applyAll(image, plan.steps(), now);
+    Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
+    changed |= applyAll(image, plan.steps(), now, failed);
     for (NodeStep step : plan.steps()) {
       if (failed.containsKey(step.node())) {
         continue;
@@ -190,7 +197,7 @@ public final class RolloutService {
     StepEvents.announcePhase(events, image, image.getStatus(), status);
     StepEvents.announceBlockers(events, image, image.getStatus(), status, plan.newFailures());
     StepEvents.announceConflict(events, image, image.getStatus(), status);
-    return new Result(status, recheckAfter(plan, now));
+    return new Result(status, changed ? Duration.ZERO : recheckAfter(plan, now));
   }
 
   /**
@@ -216,19 +223,25 @@ public final class RolloutService {
    * Applies the steps: one node's steps in plan order, different nodes in parallel on the pool.
    * Every node's steps are attempted even if another node's fail.
    *
-   * @return the first failure per node whose steps did not all go through
+   * @param failed receives the first failure per node whose steps did not all go through
+   * @return whether a step changed a Node or OSNode (see {@link RolloutCluster#apply})
    */
-  private Map<String, RuntimeException> applyAll(OSImage image, List<NodeStep> steps, Instant now) {
+  private boolean applyAll(
+      OSImage image, List<NodeStep> steps, Instant now, Map<String, RuntimeException> failed) {
     Map<String, List<NodeStep>> byNode = new LinkedHashMap<>();
     steps.forEach(s -> byNode.computeIfAbsent(s.node(), n -> new ArrayList<>()).add(s));
-    Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
+    AtomicBoolean changed = new AtomicBoolean();
     Map<String, Future<?>> running = new LinkedHashMap<>();
     byNode.forEach(
         (node, own) -> {
           Runnable apply =
               () -> {
                 try {
-                  own.forEach(s -> cluster.apply(image, s, now));
+                  for (NodeStep s : own) {
+                    if (cluster.apply(image, s, now)) {
+                      changed.set(true);
+                    }
+                  }
                 } catch (RuntimeException e) {
                   failed.put(node, e);
                 }
@@ -249,7 +262,7 @@ public final class RolloutService {
         failed.putIfAbsent(r.getKey(), new IllegalStateException(e.getCause()));
       }
     }
-    return failed;
+    return changed.get();
   }
 
   /**

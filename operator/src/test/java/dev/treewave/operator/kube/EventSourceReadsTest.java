@@ -4,35 +4,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.treewave.api.v1alpha1.OSNode;
+import dev.treewave.operator.rollout.OSImageReconciler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The running operator's read path: informer caches that follow the API server, with our own writes
- * visible at once and never hiding a later version.
+ * The running operator's read path: the caches of the reconciler's own event sources, started by
+ * JOSDK, following the API server, with our own writes visible at once and never hiding a later
+ * version.
  */
 @EnableKubernetesMockClient(crud = true)
-class InformerReadsTest {
+class EventSourceReadsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   KubernetesClient client;
-  private InformerReads reads;
+  private final EventSourceReads reads = new EventSourceReads();
+  private Operator operator;
 
   @BeforeEach
   void start() {
     client.resource(node("node-a")).create();
-    reads = InformerReads.start(client, WAIT);
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withParseResourceVersions(true));
+    // No OSImage exists, so nothing is reconciled: only the event sources run.
+    operator.register(new OSImageReconciler(null, null, null, reads::attach));
+    operator.start();
   }
 
   @AfterEach
   void stop() {
-    reads.close();
+    operator.stop();
   }
 
   @Test
@@ -54,7 +68,7 @@ class InformerReadsTest {
                   .hasValueSatisfying(
                       n -> assertThat(n.getMetadata().getLabels()).containsEntry("pool", "blue"));
               assertThat(find("node-b")).isPresent();
-              assertThat(reads.osNodes()).hasSize(1);
+              assertThat(reads.osNodes().apply("node-a")).isNotNull();
             });
 
     client.nodes().withName("node-b").delete();
@@ -68,10 +82,18 @@ class InformerReadsTest {
     Node cordoned = copy(cached, Long.parseLong(cached.getMetadata().getResourceVersion()) + 1000);
     cordoned.getSpec().setUnschedulable(true);
 
-    reads.wrote(cordoned);
+    assertThat(reads.wrote(cordoned)).isTrue();
 
     assertThat(find("node-a"))
         .hasValueSatisfying(n -> assertThat(n.getSpec().getUnschedulable()).isTrue());
+  }
+
+  @Test
+  void aWriteThatChangedNothingIsNoNews() {
+    Node cached = find("node-a").orElseThrow();
+
+    assertThat(reads.wrote(copy(cached, Long.parseLong(cached.getMetadata().getResourceVersion()))))
+        .isFalse();
   }
 
   @Test
@@ -92,14 +114,14 @@ class InformerReadsTest {
   }
 
   @Test
-  void anObjectWeCreatedIsListedAtOnceAndDroppedWhenDeleted() {
+  void anObjectWeCreatedIsSeenAtOnceAndDroppedWhenDeleted() {
     OSNode created = client.resource(new OSNode("node-a", null)).create();
     reads.wrote(created);
 
-    assertThat(reads.osNodes()).extracting(o -> o.getMetadata().getName()).contains("node-a");
+    assertThat(reads.osNodes().apply("node-a")).isNotNull();
 
     client.resources(OSNode.class).withName("node-a").delete();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reads.osNodes()).isEmpty());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(reads.osNodes().apply("node-a")).isNull());
   }
 
   private Optional<Node> find(String name) {
@@ -125,10 +147,8 @@ class InformerReadsTest {
   private static Node label(Node n, String key, String value) {
     n.getMetadata()
         .setLabels(
-            new java.util.HashMap<>(
-                n.getMetadata().getLabels() == null
-                    ? java.util.Map.of()
-                    : n.getMetadata().getLabels()));
+            new HashMap<>(
+                n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
     n.getMetadata().getLabels().put(key, value);
     return n;
   }
