@@ -77,6 +77,20 @@ class SysrootCrashIT {
   }
 
   @Test
+  void deployWithGrubIsAtomicAtEveryStep() throws IOException {
+    // With the GRUB backend, loader.N also holds grub.cfg and the armed grubenv: after any crash
+    // GRUB's menu is the same list as the BLS entries, armed exactly when the new list is active.
+    Path base = baseWithTwo("deploy-grub", true);
+    int n =
+        interruptEverywhere(
+            "deploy (grub)",
+            base,
+            false,
+            s -> s.deploy(DeployOptions.of("testos/v3").withOsname(FakeOs.OS)));
+    assertThat(n).isGreaterThan(20);
+  }
+
+  @Test
   void stageAndFinalizeAreAtomicAtEveryStep() throws IOException {
     Path base = baseWithTwo("stage");
     Files.createDirectories(base.resolve("run"));
@@ -182,7 +196,16 @@ class SysrootCrashIT {
 
   /** [v2, v1] with admin changes in v1's /etc that v2 inherited. */
   private static Path baseWithTwo(String name) throws IOException {
+    return baseWithTwo(name, false);
+  }
+
+  /** As above; with {@code grub}, GRUB's config is libostree's symlink into boot/loader. */
+  private static Path baseWithTwo(String name, boolean grub) throws IOException {
     Path root = newSysroot(name);
+    if (grub) {
+      Files.createDirectories(root.resolve("boot/grub"));
+      Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
+    }
     Sysroot s = sysroot(root, new LocalSysrootFs(), false);
     s.deploy(
         DeployOptions.of("testos/v1")
@@ -282,7 +305,51 @@ class SysrootCrashIT {
             .map(Deployment::dirName)
             .toList();
     assertThat(ours).as(where + ": our loader").isEqualTo(status);
+    if (Files.isSymbolicLink(work.resolve("boot/grub/grub.cfg"))) {
+      assertGrubMatches(work, status, oldList, newList, where);
+    }
     return status;
+  }
+
+  private static final Pattern GRUB_LINUX = Pattern.compile("(?m)^  linux '/boot([^']+)'");
+
+  /**
+   * GRUB's menu (what {@code boot/grub/grub.cfg} resolves to) boots the kernels of the BLS entries
+   * in the same order, and its environment block is whole and armed (nothing is booted here, so
+   * every list written got a new default).
+   */
+  private static void assertGrubMatches(
+      Path work, List<String> status, List<String> oldList, List<String> newList, String where)
+      throws IOException {
+    String cfg = Files.readString(work.resolve("boot/grub/grub.cfg"));
+    List<String> menu = new ArrayList<>();
+    Matcher m = GRUB_LINUX.matcher(cfg);
+    while (m.find()) {
+      menu.add(m.group(1));
+    }
+    List<String> bls = new ArrayList<>();
+    try (var s = Files.list(work.resolve("boot/loader/entries"))) {
+      s.map(
+              p -> {
+                try {
+                  return BootEntry.parse(Files.readString(p));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .sorted(
+              Comparator.comparingInt(
+                      (BootEntry e) -> Integer.parseInt(e.get("version").orElseThrow()))
+                  .reversed())
+          .forEach(e -> bls.add(e.get("linux").orElseThrow()));
+    }
+    assertThat(menu).as(where + ": grub.cfg kernels").isEqualTo(bls);
+    GrubEnv env = GrubEnv.parse(Files.readAllBytes(work.resolve("boot/loader/grubenv")));
+    assertThat(env.get("boot_counter")).as(where + ": grubenv armed").contains("3");
+    assertThat(cfg)
+        .as(where)
+        .contains(
+            "set tw_env=/boot/" + Files.readSymbolicLink(work.resolve("boot/loader")) + "/grubenv");
   }
 
   private static final Pattern STATUS_LINE =
