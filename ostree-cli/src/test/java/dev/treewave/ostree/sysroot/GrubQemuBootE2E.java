@@ -1,0 +1,234 @@
+package dev.treewave.ostree.sysroot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.treewave.testing.RequiredTool;
+import dev.treewave.testing.qemu.BiosDisk;
+import dev.treewave.testing.qemu.QemuVm;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real boots through a real bootloader: a PC BIOS (SeaBIOS in qemu) loads GRUB 2 from the MBR of a
+ * raw disk ({@link BiosDisk}), GRUB reads the {@code grub.cfg} that {@code treewave-ostree admin
+ * deploy} wrote into the active {@code boot/loader.N} and boots its default entry, whose initramfs
+ * runs the real {@code ostree-prepare-root}; the booted system reports on the serial console which
+ * deployment its {@code /} is. v1, then v2 chosen by GRUB; then a broken v3 (its init exits, the
+ * kernel panics and reboots): GRUB counts the tries down in its {@code grubenv} and, when they are
+ * used up, boots v2 by itself. The real {@code ostree admin status} reads the disk afterwards.
+ */
+class GrubQemuBootE2E {
+
+  private static final Duration BOOT = Duration.ofMinutes(5);
+  private static final String OS = "proofos";
+  private static final long DISK = 384L * 1024 * 1024;
+  private static final Pattern REPORTED = Pattern.compile("TREEWAVE-PROOF motd: .*\\n");
+
+  private ScratchDir scratch;
+  private Path root;
+  private Path disk;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    scratch = new ScratchDir("grub-boot");
+    root = scratch.resolve("sysroot");
+    disk = scratch.resolve("disk.img");
+  }
+
+  @AfterEach
+  void tearDown() {
+    scratch.close();
+  }
+
+  @Test
+  void grubBootsTheNewDefaultAndFallsBackByItselfFromABrokenOne() throws IOException {
+    OstreeCli.ostree();
+    RequiredTool.require("cpio", ProofOs.HINT);
+    RequiredTool.require("grub-mkimage", BiosDisk.HINT);
+    String kver = ProofOs.kernelVersion();
+    QemuVm.Accel accel = QemuVm.accel(ProofOs.kernel(kver));
+    Path initramfs = ProofOs.initramfs(scratch.path, kver, "/dev/vda1");
+    Path repo = root.resolve("ostree/repo");
+    Files.createDirectories(root);
+    ours("admin", "init-fs", root.toString());
+    ours("admin", "os-init", "--sysroot=" + root, OS);
+    // What a GRUB install on an OSTree system has: GRUB's config is the loader's (libostree's
+    // symlink), so the boot/loader swap switches GRUB's menu too.
+    Files.createDirectories(root.resolve("boot/grub"));
+    Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
+    Files.writeString(repo.resolve("config"), "[sysroot]\ntreewave-boot-tries=2\n", appendTo());
+
+    String v1 = commit(repo, tree("v1", kver, initramfs, null), "1");
+    ours(
+        "admin",
+        "deploy",
+        "--sysroot=" + root,
+        "--os=" + OS,
+        "--karg=root=/dev/vda1",
+        "--karg=rw",
+        "--karg=console=ttyS0",
+        "--karg=panic=1",
+        "--karg=quiet",
+        OS + "/stable");
+    assertThat(bootOnce("v1", accel)).isEqualTo(v1 + ".0");
+
+    String v2 = commit(repo, tree("v2", kver, initramfs, null), "2");
+    ours("admin", "deploy", "--sysroot=" + root, "--os=" + OS, OS + "/stable");
+    assertThat(grubEnvOnHost()).containsEntry("boot_counter", "2");
+    assertThat(bootOnce("v2", accel)).isEqualTo(v2 + ".0");
+    // GRUB's save_env wrote the decremented counter into the disk's block in place.
+    assertThat(grubEnvOnDisk().vars())
+        .containsEntry("boot_counter", "1")
+        .containsEntry("boot_success", "0");
+
+    // v3's init exits at once: the kernel panics and (panic=1) reboots.
+    String v3 =
+        commit(
+            repo,
+            tree(
+                "v3",
+                kver,
+                initramfs,
+                "#!/bin/busybox sh\necho TREEWAVE-PROOF v3 init gives up\nexit 1\n"),
+            "3");
+    ours("admin", "deploy", "--sysroot=" + root, "--os=" + OS, OS + "/stable");
+    BiosDisk.build(disk, root, DISK);
+    long t0 = System.nanoTime();
+    try (QemuVm vm = QemuVm.boot(QemuVm.Options.disk("v3", disk, accel))) {
+      int from = 0;
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        from = vm.await(Pattern.compile("treewave: loading .* 3 \\(ostree:0\\)"), from, BOOT).end();
+        from = vm.await(Pattern.compile("v3 init gives up"), from, BOOT).end();
+        from = vm.await(Pattern.compile("Kernel panic"), from, BOOT).end();
+      }
+      from = vm.await(Pattern.compile("boot counter exhausted"), from, BOOT).end();
+      from = vm.await(Pattern.compile("treewave: loading .* 2 \\(ostree:1\\)"), from, BOOT).end();
+      vm.await(REPORTED, from, BOOT);
+      assertThat(vm.awaitExit(Duration.ofMinutes(1))).as("v2 powered off").isPresent();
+      String afterFallback = vm.console().substring(from);
+      assertThat(ProofOs.bootedDeployment(afterFallback)).isEqualTo(v2 + ".0");
+      assertThat(vm.console()).doesNotContain("TREEWAVE-PROOF prepare-root failed");
+      System.out.printf(
+          "[e2e] v3 x2 then fallback to v2 (%s): %d ms%n",
+          accel, (System.nanoTime() - t0) / 1_000_000);
+    }
+    assertThat(grubEnvOnDisk().vars())
+        .containsEntry("boot_counter", "0")
+        .containsEntry("boot_success", "0");
+
+    // Real ostree reads the disk as we deployed it: v3 default, v2 its rollback (mounting a loop
+    // device needs root, as SmallFilesystem's tmpfs does).
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "mounting the disk image needs root");
+    String theirs = theirStatusOnDisk();
+    assertThat(theirs.indexOf(v3 + ".0")).isGreaterThanOrEqualTo(0);
+    assertThat(theirs.indexOf(v2 + ".0")).isGreaterThan(theirs.indexOf(v3 + ".0"));
+    assertThat(theirs).isEqualTo(ours("admin", "status", "--sysroot=" + root));
+  }
+
+  /** Builds the disk from the sysroot, boots it once; returns the reported deployment. */
+  private String bootOnce(String label, QemuVm.Accel accel) throws IOException {
+    long b0 = System.nanoTime();
+    BiosDisk.build(disk, root, DISK);
+    System.out.printf(
+        "[e2e] disk for %s built in %d ms%n", label, (System.nanoTime() - b0) / 1_000_000);
+    long t0 = System.nanoTime();
+    try (QemuVm vm = QemuVm.boot(QemuVm.Options.disk(label, disk, accel))) {
+      vm.await(Pattern.compile("treewave: loading .*\\(ostree:0\\)"), 0, BOOT);
+      Matcher done = vm.await(REPORTED, 0, BOOT);
+      assertThat(vm.awaitExit(Duration.ofMinutes(1))).as("%s powered off", label).isPresent();
+      String console = vm.console();
+      assertThat(console)
+          .contains("TREEWAVE-PROOF /run/ostree-booted present")
+          .contains("TREEWAVE-PROOF motd: " + label)
+          .doesNotContain("boot counter exhausted");
+      System.out.printf(
+          "[e2e] boot of %s (%s): %d ms to the report%n",
+          label, accel, (System.nanoTime() - t0) / 1_000_000);
+      return ProofOs.bootedDeployment(console.substring(0, done.end()));
+    }
+  }
+
+  private Path tree(String label, String kver, Path initramfs, String proof) throws IOException {
+    Path t = ProofOs.tree(scratch.resolve("tree-" + label), kver, initramfs, proof);
+    Files.writeString(t.resolve("usr/etc/motd"), label + "\n");
+    Files.writeString(
+        t.resolve("usr/lib/os-release"), "PRETTY_NAME=\"treewave boot proof\"\nID=proof\n");
+    return t;
+  }
+
+  private String commit(Path repo, Path tree, String version) {
+    return ours(
+            "--repo=" + repo,
+            "commit",
+            "--branch=" + OS + "/stable",
+            "--owner-uid=0",
+            "--owner-gid=0",
+            "--add-metadata-string=version=" + version,
+            "--tree=dir=" + tree)
+        .strip();
+  }
+
+  private java.util.Map<String, String> grubEnvOnHost() throws IOException {
+    return GrubEnv.parse(Files.readAllBytes(root.resolve("boot/loader/grubenv"))).vars();
+  }
+
+  private GrubEnv grubEnvOnDisk() throws IOException {
+    // the disk was made from the sysroot: its boot/loader link is the host's
+    String active = Files.readSymbolicLink(root.resolve("boot/loader")).toString();
+    return GrubEnv.parse(BiosDisk.readFile(disk, "/boot/" + active + "/grubenv"));
+  }
+
+  /**
+   * {@code ostree admin status} on the disk image. The guest powered off without unmounting, so its
+   * ext4 journal needs replaying, which a read-only mount refuses: a copy is mounted instead and
+   * the VM's disk itself stays untouched.
+   */
+  private String theirStatusOnDisk() throws IOException {
+    Path copy = scratch.resolve("disk-copy.img");
+    OstreeCli.run(List.of("cp", "--sparse=always", disk.toString(), copy.toString())).ok();
+    Path mnt = scratch.resolve("mnt");
+    Files.createDirectories(mnt);
+    OstreeCli.run(
+            List.of(
+                "mount",
+                "-o",
+                "loop,offset=" + BiosDisk.PARTITION_OFFSET,
+                copy.toString(),
+                mnt.toString()))
+        .ok();
+    try {
+      return OstreeCli.ostree("admin", "status", "--sysroot=" + mnt)
+          .ok()
+          .out()
+          .replace(mnt.toString(), root.toString());
+    } finally {
+      OstreeCli.run(List.of("umount", mnt.toString())).ok();
+      Files.delete(copy);
+    }
+  }
+
+  private static java.nio.file.OpenOption[] appendTo() {
+    return new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.APPEND};
+  }
+
+  private static String ours(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
+    assertThat(code).as("treewave-ostree %s: %s", String.join(" ", args), err).isZero();
+    return out.toString();
+  }
+}
