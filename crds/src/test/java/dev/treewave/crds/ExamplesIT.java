@@ -2,6 +2,7 @@ package dev.treewave.crds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.treewave.testing.MarkdownBlocks;
 import dev.treewave.testing.kube.ControlPlane;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +82,8 @@ class ExamplesIT {
     int checked = 0;
     try (Stream<Path> pages = Files.list(docs)) {
       for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
-        for (String yaml : yamlBlocks(Files.readAllLines(page, StandardCharsets.UTF_8))) {
+        for (String yaml :
+            MarkdownBlocks.fenced(Files.readAllLines(page, StandardCharsets.UTF_8), "yaml")) {
           if (!yaml.contains("kind: OSImage")) {
             continue;
           }
@@ -100,21 +101,5 @@ class ExamplesIT {
       }
     }
     assertThat(checked).as("OSImages in docs/").isPositive();
-  }
-
-  private static List<String> yamlBlocks(List<String> lines) {
-    List<String> blocks = new ArrayList<>();
-    StringBuilder block = null;
-    for (String line : lines) {
-      if (block == null && line.equals("```yaml")) {
-        block = new StringBuilder();
-      } else if (block != null && line.equals("```")) {
-        blocks.add(block.toString());
-        block = null;
-      } else if (block != null) {
-        block.append(line).append('\n');
-      }
-    }
-    return blocks;
   }
 }

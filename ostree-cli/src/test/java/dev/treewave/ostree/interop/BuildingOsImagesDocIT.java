@@ -3,6 +3,7 @@ package dev.treewave.ostree.interop;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.treewave.testing.MarkdownBlocks;
 import dev.treewave.testing.Processes;
 import dev.treewave.testing.http.StaticRepoServer;
 import dev.treewave.testing.kube.ControlPlaneBinaries;
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,23 +30,6 @@ class BuildingOsImagesDocIT {
   @TempDir Path work;
   private final OstreeCliRunner ostree = new OstreeCliRunner();
 
-  /** The fenced {@code sh} blocks of a Markdown page, in order. */
-  static List<String> shellBlocks(List<String> lines) {
-    List<String> blocks = new ArrayList<>();
-    StringBuilder block = null;
-    for (String line : lines) {
-      if (block == null && line.equals("```sh")) {
-        block = new StringBuilder();
-      } else if (block != null && line.equals("```")) {
-        blocks.add(block.toString());
-        block = null;
-      } else if (block != null) {
-        block.append(line).append('\n');
-      }
-    }
-    return blocks;
-  }
-
   @AfterEach
   void stopTheServerThePageStarted() throws IOException {
     Path pid = work.resolve("httpd.pid");
@@ -58,7 +41,7 @@ class BuildingOsImagesDocIT {
 
   @Test
   void thePageBuildsSignsAndServesARepositoryRealOstreePulls() throws Exception {
-    List<String> blocks = shellBlocks(Files.readAllLines(DOC, UTF_8));
+    List<String> blocks = MarkdownBlocks.fenced(Files.readAllLines(DOC, UTF_8), "sh");
     assertThat(blocks).as("shell blocks in " + DOC).hasSizeGreaterThanOrEqualTo(8);
     Path script = work.resolve("page.sh");
     Files.writeString(script, "set -euo pipefail\n" + String.join("\n", blocks), UTF_8);
