@@ -147,6 +147,30 @@ class OstreeHostOsIT {
   }
 
   @Test
+  void withGrubActivationArmsTheBootCounterAndOnlyAGoodBootOfTheDefaultClearsIt() throws Exception {
+    Files.createDirectories(root.resolve("boot/grub"));
+    Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
+    host.pull(request(v2), p -> {});
+    host.stage(new StageRequest(OS, v2, KernelArgs.NONE));
+    host.makeDefault(v2);
+    assertThat(grubEnv()).containsEntry("boot_counter", "3").containsEntry("boot_success", "0");
+    assertThat(host.markBootSuccessful()).as("still on v1: v2 has not booted yet").isFalse();
+    assertThat(grubEnv()).containsEntry("boot_counter", "3");
+
+    boot();
+    assertThat(host.inspect().deployments().bootedCommit()).contains(v2);
+    assertThat(host.markBootSuccessful()).isTrue();
+    assertThat(grubEnv()).doesNotContainKey("boot_counter").containsEntry("boot_success", "1");
+    assertThat(host.markBootSuccessful()).isFalse();
+  }
+
+  private java.util.Map<String, String> grubEnv() throws java.io.IOException {
+    return dev.treewave.ostree.sysroot.GrubEnv.parse(
+            Files.readAllBytes(root.resolve("boot/loader/grubenv")))
+        .vars();
+  }
+
+  @Test
   void refusesUnsignedCommitsAndUnknownDeployments() {
     assertThatThrownBy(() -> host.pull(request(unsigned), p -> {}))
         .isInstanceOf(HostOsException.class)
