@@ -15,10 +15,12 @@ import dev.treewave.agent.host.ostree.OstreeHostOs;
 import dev.treewave.ostree.sysroot.BootedSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +35,58 @@ public final class AgentMain {
 
   private AgentMain() {}
 
+  /** A usage error (bad flag or value): as picocli, and the operator, exit with it. */
+  static final int USAGE_ERROR = 2;
+
+  /** The host cannot be opened (no boot id in the given /proc): a failure, not a usage error. */
+  static final int HOST_ERROR = 1;
+
   public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.print(AgentConfigParser.usage());
-      return;
+    PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
+    PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+    int code = launch(System.getenv(), out, err, AgentMain::serve, args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** The agent once configured and its host opened; returns when the pod is stopped. */
+  interface Agent {
+    void serve(AgentConfig config, HostOs host) throws Exception;
+  }
+
+  /**
+   * Parses the arguments over this environment and starts the agent: {@code --help} prints the
+   * flags (exit 0); a bad flag or value is one line on {@code err} (exit 2); a host that cannot be
+   * opened is one line too (exit 1).
+   */
+  static int launch(
+      Map<String, String> env, PrintWriter out, PrintWriter err, Agent agent, String... args)
+      throws Exception {
+    if (AgentConfigParser.helpRequested(args)) {
+      out.print(AgentConfigParser.usage());
+      out.flush();
+      return 0;
     }
     AgentConfig config;
+    try {
+      config = AgentConfigParser.parse(env, args);
+    } catch (ConfigException e) {
+      err.println("treewave-node-agent: " + e.getMessage());
+      return USAGE_ERROR;
+    }
     HostOs host;
     try {
-      config = AgentConfigParser.parse(System.getenv(), args);
       host = openHost(config);
     } catch (ConfigException e) {
-      System.err.println("treewave-node-agent: " + e.getMessage());
-      System.exit(2);
-      return;
+      err.println("treewave-node-agent: " + e.getMessage());
+      return HOST_ERROR;
     }
+    agent.serve(config, host);
+    return 0;
+  }
+
+  private static void serve(AgentConfig config, HostOs host) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
     AgentRuntime runtime =
         AgentRuntime.start(client, config, host, rebooter(config), Clock.systemUTC());
