@@ -2,11 +2,9 @@ package dev.treewave.crds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.treewave.testing.FileCopies;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,27 +26,12 @@ class CrdDriftTest {
 
   @Test
   void generatesBothResources() throws IOException {
-    assertThat(names(generated))
+    assertThat(FileCopies.names(generated, ".yml"))
         .containsExactly("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml");
   }
 
   @Test
   void committedCopyIsWhatTheGeneratorProduces() throws IOException {
-    assertThat(names(committed)).as(FIX).isEqualTo(names(generated));
-    for (String name : names(generated)) {
-      assertThat(Files.readString(committed.resolve(name)))
-          .as(FIX + " (" + name + ")")
-          .isEqualTo(Files.readString(generated.resolve(name)));
-    }
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".yml"))
-          .sorted()
-          .toList();
-    }
+    FileCopies.assertSameFiles(generated, committed, ".yml", FIX);
   }
 }

@@ -1,12 +1,8 @@
 package dev.treewave.helm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.treewave.testing.FileCopies;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,22 +16,10 @@ class ChartDriftTest {
 
   @Test
   void chartCrdsAreTheGeneratedOnes() throws IOException {
-    String fix = "run: cp crds/src/main/resources/crds/*.yml helm/treewave/crds/";
-    assertThat(names(CHART_CRDS)).as(fix).isEqualTo(names(COMMITTED)).isNotEmpty();
-    for (String name : names(COMMITTED)) {
-      assertThat(Files.readString(CHART_CRDS.resolve(name)))
-          .as(fix + " (" + name + ")")
-          .isEqualTo(Files.readString(COMMITTED.resolve(name)));
-    }
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".yml"))
-          .sorted()
-          .toList();
-    }
+    FileCopies.assertSameFiles(
+        COMMITTED,
+        CHART_CRDS,
+        ".yml",
+        "run: cp crds/src/main/resources/crds/*.yml helm/treewave/crds/");
   }
 }
