@@ -14,6 +14,7 @@ import dev.treewave.api.v1alpha1.WaveStatus;
 import dev.treewave.operator.kube.Annotations;
 import dev.treewave.operator.plan.RolloutPolicy;
 import dev.treewave.operator.plan.WaveRule;
+import dev.treewave.operator.rollout.FakeAgents;
 import dev.treewave.operator.spec.GoDuration;
 import dev.treewave.operator.spec.PolicyMapper;
 import dev.treewave.testing.kube.ControlPlane;
@@ -127,7 +128,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       createNodes(plane, nodes);
       say(nodes + " kwok nodes Ready in " + secondsSince(t) + " s");
 
-      try (SimulatedAgents agents = new SimulatedAgents(admin, duration(stage), duration(reboot));
+      try (FakeAgents agents = new FakeAgents(admin);
           OperatorProcess operator =
               OperatorProcess.start(
                   operatorClasspath,
@@ -135,7 +136,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                   kubeconfig,
                   freePort(),
                   work.resolve("operator.log"))) {
-        agents.start();
+        agents.start(duration(stage), duration(reboot));
         operator.awaitReady(Duration.ofMinutes(3));
         operator.sampleHeap();
         double cpuBefore = operator.cpuSeconds();
@@ -175,7 +176,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
             String.format(
                 "operator RSS: peak %.1f MiB, at the end %.1f MiB; CPU during the rollout %.1f s",
                 rss[0] / 1024.0, rss[1] / 1024.0, cpu));
-        say("agents: " + agents.reboots() + " reboots, " + agents.retries() + " status retries");
+        say(
+            "agents: "
+                + agents.rebootCount()
+                + " reboots, "
+                + agents.retries()
+                + " status retries");
         say("load average: start " + load + ", end " + loadAfter);
         say(
             String.format(
