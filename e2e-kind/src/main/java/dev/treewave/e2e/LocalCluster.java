@@ -45,6 +45,10 @@ import java.util.stream.Stream;
  * CRDs, a PDB-protected Deployment spread over the nodes, one node agent per node on its own
  * scratch sysroot (booted into v1), and the operator. Shared by the {@code *E2E} tests and the
  * demo.
+ *
+ * <p>The operator's ITs use their own {@code RolloutFixture} instead: a control plane per test
+ * class with scripted agents, where a rollout takes seconds; this one runs real agents on real
+ * sysroots, which only the E2Es and the demo need.
  */
 public final class LocalCluster implements AutoCloseable {
 

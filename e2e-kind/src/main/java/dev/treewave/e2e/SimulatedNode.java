@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * asks for a reboot, the agent is stopped, the default boot entry's options become the new kernel
  * command line (so the sysroot now reports that deployment as booted), a new boot id is written and
  * the agent starts again.
+ *
+ * <p>node-agent's test {@code ScratchHost} is the host part alone (for an agent in its own JVM or
+ * the adapter under test); they are not one class because this one runs in the demo ({@code
+ * bin/demo}, e2e-kind's main code), which cannot depend on node-agent's tests.
  */
 public final class SimulatedNode implements AutoCloseable {
 

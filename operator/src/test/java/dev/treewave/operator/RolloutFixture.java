@@ -59,6 +59,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code @RegisterExtension static final RolloutFixture fx = new RolloutFixture();}): it starts
  * the control plane before the class, the simulated agents before each test, releases everything
  * after each test, and stops every process it started after the class.
+ *
+ * <p>Not merged with e2e-kind's {@code LocalCluster}, though both start a control plane with the
+ * CRDs and a PDB-protected workload: this one drives scripted agents ({@link
+ * dev.treewave.operator.rollout.FakeAgents}) per test, with pools, tenants, DaemonSets and a budget
+ * watcher, so each operator IT stays seconds long; {@code LocalCluster} is the whole system (a
+ * signed repository, one real agent per node on its own sysroot, the operator in or out of process)
+ * for the E2Es and the demo, in e2e-kind's main code, which cannot depend on the operator's tests.
  */
 final class RolloutFixture
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {

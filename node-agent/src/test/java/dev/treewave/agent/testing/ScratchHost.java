@@ -25,6 +25,13 @@ import java.util.UUID;
  * code, and a fake {@code /proc} beside it holding the kernel command line ({@code ostree=} names
  * the booted deployment) and the boot id. The test plays the bootloader with {@link #bootDefault}.
  * An agent process is pointed at it with {@code --host-root=root --proc=proc}.
+ *
+ * <p>Not merged with e2e-kind's {@code SimulatedNode}, which shares the bootloader's few lines:
+ * that one is a whole machine (sysroot, its in-JVM agent and an automatic bootloader that restarts
+ * the agent) for the E2Es and the demo, and lives in e2e-kind's main code because {@code bin/demo}
+ * runs it; this one is only the host, for the adapter under test or an agent in its own JVM, laid
+ * out as a real {@code /proc} so {@code --proc} reads it. The only module both could share is
+ * node-agent's main jar, which must not carry a simulated bootloader.
  */
 public final class ScratchHost {
 
