@@ -14,6 +14,7 @@ import dev.treewave.api.v1alpha1.Wave;
 import dev.treewave.operator.OperatorRuntime;
 import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
 import dev.treewave.ostree.sign.ed25519.Ed25519Verifier;
+import dev.treewave.ostree.sysroot.LocalSysrootFs;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.ControlPlaneOptions;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -526,16 +527,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static void clearImmutable(Path dir) {
-    try {
-      new ProcessBuilder("chattr", "-i", dir.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor();
-    } catch (IOException e) {
-      // no chattr: the flag cannot have been set either
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // The sysroot's own file-system port (an ioctl, not chattr); false where the flag cannot be
+    // set, so it was not set either.
+    new LocalSysrootFs().setImmutable(dir, false);
   }
 }

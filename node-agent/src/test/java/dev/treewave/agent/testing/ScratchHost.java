@@ -150,7 +150,7 @@ public final class ScratchHost {
   }
 
   /** Deployment directories are made immutable (as ostree does); a test undoes that to clean up. */
-  public void unlock() throws IOException, InterruptedException {
+  public void unlock() throws IOException {
     Path deploy = root.resolve("ostree/deploy");
     if (!Files.isDirectory(deploy)) {
       return;
@@ -163,7 +163,7 @@ public final class ScratchHost {
         }
         try (var dirs = Files.list(dir)) {
           for (Path d : dirs.filter(Files::isDirectory).toList()) {
-            new ProcessBuilder("chattr", "-i", d.toString()).start().waitFor();
+            new LocalSysrootFs().setImmutable(d, false);
           }
         }
       }

@@ -99,7 +99,7 @@ class OstreeHostOsIT {
     server.close();
     try (var dirs = Files.list(root.resolve("ostree/deploy/" + OS + "/deploy"))) {
       for (Path d : dirs.toList()) {
-        new ProcessBuilder("chattr", "-i", d.toString()).start().waitFor();
+        new LocalSysrootFs().setImmutable(d, false);
       }
     }
   }
