@@ -56,6 +56,24 @@ public final class Processes {
     }
   }
 
+  /**
+   * Runs the command like {@link #run} and fails the test unless it exits 0: the {@link
+   * AssertionError} names the command, its exit code and what it printed (stderr, else stdout).
+   */
+  public static Result check(ProcessBuilder builder, Duration timeout) throws IOException {
+    Result r = run(builder, timeout);
+    if (r.exitCode() != 0) {
+      String said = r.stderr().isBlank() ? r.stdout() : r.stderr();
+      throw new AssertionError(
+          String.join(" ", builder.command())
+              + " exited with "
+              + r.exitCode()
+              + ": "
+              + said.strip());
+    }
+    return r;
+  }
+
   private static CompletableFuture<byte[]> drain(InputStream stream) {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     Thread t =

@@ -36,4 +36,17 @@ class ProcessesTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).isEmpty();
   }
+
+  @Test
+  void checkFailsTheTestNamingTheCommandAndWhatItSaid() throws Exception {
+    assertThat(Processes.check(new ProcessBuilder("echo", "hi"), Duration.ofSeconds(30)).stdout())
+        .isEqualTo("hi\n");
+    assertThatThrownBy(
+            () ->
+                Processes.check(
+                    new ProcessBuilder("sh", "-c", "echo broken >&2; exit 4"),
+                    Duration.ofSeconds(30)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("sh -c echo broken >&2; exit 4 exited with 4: broken");
+  }
 }
