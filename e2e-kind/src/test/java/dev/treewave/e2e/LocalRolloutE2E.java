@@ -13,6 +13,7 @@ import dev.treewave.api.v1alpha1.OSImageSpec;
 import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
 import dev.treewave.api.v1alpha1.WaveState;
+import dev.treewave.testing.Processes;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -340,19 +341,20 @@ class LocalRolloutE2E {
                 .toList();
       }
       assertThat(pings).as(node.name() + " deployments of " + commit).hasSize(1);
-      Process p =
-          new ProcessBuilder(
-                  "getfattr",
-                  "--absolute-names",
-                  "-e",
-                  "hex",
-                  "-n",
-                  OsRepository.CAPABILITY_XATTR,
-                  pings.get(0).toString())
-              .redirectErrorStream(true)
-              .start();
-      String value = new String(p.getInputStream().readAllBytes()).strip();
-      assertThat(p.waitFor()).as(node.name() + ": " + value).isZero();
+      Processes.Result getfattr =
+          Processes.run(
+              new ProcessBuilder(
+                      "getfattr",
+                      "--absolute-names",
+                      "-e",
+                      "hex",
+                      "-n",
+                      OsRepository.CAPABILITY_XATTR,
+                      pings.get(0).toString())
+                  .redirectErrorStream(true),
+              Duration.ofMinutes(1));
+      String value = getfattr.stdout().strip();
+      assertThat(getfattr.exitCode()).as(node.name() + ": " + value).isZero();
       assertThat(value)
           .as(node.name())
           .contains(OsRepository.CAPABILITY_XATTR + "=" + OsRepository.NET_RAW_CAPABILITY);

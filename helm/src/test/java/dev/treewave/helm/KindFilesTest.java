@@ -3,14 +3,15 @@ package dev.treewave.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.treewave.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -94,11 +95,11 @@ class KindFilesTest {
               "down.sh",
               "demo.sh");
       for (Path script : scripts) {
-        Process bash =
-            new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes());
-        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(bash.exitValue()).as(script + ": " + out).isZero();
+        Processes.Result bash =
+            Processes.run(
+                new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true),
+                Duration.ofSeconds(30));
+        assertThat(bash.exitCode()).as(script + ": " + bash.stdout()).isZero();
       }
     }
   }

@@ -2,13 +2,13 @@ package dev.treewave.ostree.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.treewave.testing.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,15 +29,10 @@ class LauncherIT {
   Result run(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("TREEWAVE_JAVA_OPTS");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("launcher hung");
-    }
-    return new Result(p.exitValue(), out, Files.readString(tmp.resolve("err")));
+    Processes.Result r = Processes.run(pb, Duration.ofMinutes(5));
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 
   @Test
@@ -87,10 +82,7 @@ class LauncherIT {
     pb.environment().remove("TREEWAVE_JAVA_OPTS");
     pb.environment().put("TREEWAVE_CDS", "0");
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    return out;
+    return Processes.run(pb, Duration.ofMinutes(1)).stdout();
   }
 
   @Test
@@ -130,19 +122,17 @@ class LauncherIT {
 
     ProcessBuilder pb =
         new ProcessBuilder(
-                LAUNCHER.toString(),
-                "checkout",
-                "--repo=" + repo,
-                "-U",
-                "b",
-                tmp.resolve("co").toString())
-            .redirectError(tmp.resolve("err").toFile());
+            LAUNCHER.toString(),
+            "checkout",
+            "--repo=" + repo,
+            "-U",
+            "b",
+            tmp.resolve("co").toString());
     pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
     pb.environment().remove("TREEWAVE_JAVA_OPTS");
-    Process p = pb.start();
-    p.getInputStream().readAllBytes();
-    assertThat(p.waitFor()).isNotZero();
-    assertThat(Files.readString(tmp.resolve("err")))
+    Processes.Result r = Processes.run(pb, Duration.ofMinutes(5));
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr())
         .contains("cannot be encoded with sun.jnu.encoding=")
         .contains("LANG=C.UTF-8")
         .hasLineCount(1);

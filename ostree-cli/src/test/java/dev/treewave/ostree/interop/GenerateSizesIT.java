@@ -9,10 +9,12 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.testing.Processes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,11 +121,9 @@ class GenerateSizesIT {
         both(r[0], r[1], "commit", "-b", "os/e", "--tree=dir=" + empty, TS, "--generate-sizes");
     assertThat(fromEmpty.ours()).isEqualTo(fromEmpty.theirs());
     Path tar = tmp.resolve("tree.tar");
-    Process p =
-        new ProcessBuilder("tar", "-cf", tar.toString(), "-C", tree.toString(), ".")
-            .inheritIO()
-            .start();
-    assertThat(p.waitFor()).isZero();
+    Processes.check(
+        new ProcessBuilder("tar", "-cf", tar.toString(), "-C", tree.toString(), "."),
+        Duration.ofMinutes(2));
     Pair fromTar =
         both(r[0], r[1], "commit", "-b", "os/t", "--tree=tar=" + tar, TS, "--generate-sizes");
     assertThat(fromTar.ours()).isEqualTo(fromTar.theirs());

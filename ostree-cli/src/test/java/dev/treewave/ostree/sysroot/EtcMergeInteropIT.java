@@ -3,12 +3,14 @@ package dev.treewave.ostree.sysroot;
 import static dev.treewave.ostree.sysroot.OstreeCli.ostree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.treewave.testing.Processes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -104,17 +106,13 @@ class EtcMergeInteropIT {
         "cd \"$1\" && find . -mindepth 1 -printf '%y %m %U:%G %P -> %l\\n' | LC_ALL=C sort"
             + " && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r cat | sha256sum";
     try {
-      Process p =
-          new ProcessBuilder("sh", "-euc", script, "sh", dir.toString())
-              .redirectErrorStream(true)
-              .start();
-      byte[] out = p.getInputStream().readAllBytes();
-      assertThat(p.waitFor()).isZero();
-      return new String(out, StandardCharsets.ISO_8859_1);
+      Processes.Result r =
+          Processes.check(
+              new ProcessBuilder("sh", "-euc", script, "sh", dir.toString())
+                  .redirectErrorStream(true),
+              Duration.ofMinutes(2));
+      return new String(r.stdoutBytes(), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
   }

@@ -8,9 +8,11 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.testing.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,15 +31,10 @@ class NonUtf8NamesTest {
   void aCommitRefusesANameThatIsNotUtf8InsteadOfManglingIt() throws Exception {
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     Files.writeString(tree.resolve("good.conf"), "g\n");
-    Process p =
+    Processes.check(
         new ProcessBuilder(
-                "sh",
-                "-c",
-                "printf 'x\\n' > \"$1/$(printf 'bad\\377.conf')\"",
-                "sh",
-                tree.toString())
-            .start();
-    assertThat(p.waitFor()).isZero();
+            "sh", "-c", "printf 'x\\n' > \"$1/$(printf 'bad\\377.conf')\"", "sh", tree.toString()),
+        Duration.ofMinutes(1));
     OstreeRepo repo = OstreeRepo.init(tmp.resolve("repo"), RepoMode.ARCHIVE);
 
     assertThatThrownBy(

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,8 @@ class TreeCommitterTest {
       Files.write(tree.resolve("a" + i), b);
     }
     Path zz = Files.createDirectories(tree.resolve("zz"));
-    Process p = new ProcessBuilder("mkfifo", zz.resolve("pipe").toString()).start();
-    assertThat(p.waitFor()).isZero();
+    Processes.check(
+        new ProcessBuilder("mkfifo", zz.resolve("pipe").toString()), Duration.ofMinutes(1));
     OstreeRepo repo = OstreeRepo.init(tmp.resolve("repo"), RepoMode.ARCHIVE);
 
     assertThatThrownBy(

@@ -10,10 +10,10 @@ import dev.treewave.ostree.commit.TreeCommitter;
 import dev.treewave.ostree.fsck.Fsck;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
-import java.nio.charset.StandardCharsets;
+import dev.treewave.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +28,13 @@ class BigTreeIT {
 
   static Path fixture() throws Exception {
     Path script = Path.of(System.getProperty("user.dir")).resolve("bench/fixture.sh");
-    Process p =
-        new ProcessBuilder("bash", script.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(p.waitFor(60, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("fixture.sh").isZero();
-    return Path.of(out);
+    // stderr stays on the console: the first run downloads and builds for many minutes.
+    Processes.Result r =
+        Processes.check(
+            new ProcessBuilder("bash", script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT),
+            Duration.ofMinutes(60));
+    return Path.of(r.stdout().strip());
   }
 
   @Test

@@ -12,8 +12,10 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
+import dev.treewave.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,11 +222,9 @@ class CommitInteropIT {
   void tarballsCommitLikeOstree() throws Exception {
     Path tree = TreeFixtures.richTree(tmp.resolve("tree"));
     Path tar = tmp.resolve("tree.tar.gz");
-    Process p =
-        new ProcessBuilder("tar", "--xattrs", "-C", tree.toString(), "-czf", tar.toString(), ".")
-            .inheritIO()
-            .start();
-    assertThat(p.waitFor()).isZero();
+    Processes.check(
+        new ProcessBuilder("tar", "--xattrs", "-C", tree.toString(), "-czf", tar.toString(), "."),
+        Duration.ofMinutes(2));
     Path theirs = tmp.resolve("theirs");
     String theirId = ostree.initAndCommit(tmp, theirs, "archive", "t", "tar=" + tar, TS, "tar");
     OstreeRepo ours = OstreeRepo.init(tmp.resolve("ours"), RepoMode.ARCHIVE);

@@ -3,7 +3,6 @@ package dev.treewave.ostree.interop;
 import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,22 +66,15 @@ final class OstreeCliRunner {
 
   /** Runs a shell script in {@code dir} and returns its stdout (for listings of a tree). */
   String sh(Path dir, String script) throws IOException, InterruptedException {
-    Path err = java.nio.file.Files.createTempFile("sh", ".err");
-    try {
-      Process p =
-          new ProcessBuilder("sh", "-euc", script)
-              .directory(dir.toFile())
-              .redirectError(err.toFile())
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        String msg = java.nio.file.Files.readString(err);
-        throw new AssertionError(
-            "sh " + script + " failed: " + msg.substring(0, Math.min(msg.length(), 500)));
-      }
-      return out;
-    } finally {
-      java.nio.file.Files.deleteIfExists(err);
+    Processes.Result r =
+        Processes.run(
+            new ProcessBuilder("sh", "-euc", script).directory(dir.toFile()),
+            Duration.ofMinutes(10));
+    if (r.exitCode() != 0) {
+      String msg = r.stderr();
+      throw new AssertionError(
+          "sh " + script + " failed: " + msg.substring(0, Math.min(msg.length(), 500)));
     }
+    return r.stdout();
   }
 }

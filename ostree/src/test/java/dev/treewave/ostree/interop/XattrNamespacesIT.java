@@ -27,8 +27,10 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.repo.Transaction;
 import dev.treewave.ostree.sign.VerificationPolicy;
+import dev.treewave.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,12 +301,12 @@ class XattrNamespacesIT {
    * in path order, without the {@code user.ostreemeta} and the directory itself.
    */
   static String xattrDump(Path dir) throws Exception {
-    Process p =
-        new ProcessBuilder("getfattr", "-R", "-h", "-d", "-m", "-", "-e", "hex", ".")
-            .directory(dir.toFile())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).isZero();
+    String out =
+        Processes.check(
+                new ProcessBuilder("getfattr", "-R", "-h", "-d", "-m", "-", "-e", "hex", ".")
+                    .directory(dir.toFile()),
+                Duration.ofMinutes(2))
+            .stdout();
     return java.util.Arrays.stream(out.split("\n\n"))
         .map(String::strip)
         .filter(b -> !b.isEmpty())
@@ -313,8 +315,6 @@ class XattrNamespacesIT {
   }
 
   private static void sh(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    Processes.check(new ProcessBuilder(cmd), Duration.ofMinutes(2));
   }
 }
