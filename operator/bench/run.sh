@@ -26,7 +26,8 @@ trap 'rm -rf "$snap"' EXIT
 runtime_cp="$snap/classes:$(cat operator/target/bench-runtime.classpath)"
 javac -nowarn -d "$snap/classes" -cp "$runtime_cp" $(find operator/src/main/java -name '*.java')
 javac -nowarn -d "$snap/test-classes" -cp "$snap/classes:$(cat operator/target/bench-test.classpath)" \
-  operator/src/test/java/dev/treewave/operator/bench/*.java
+  operator/src/test/java/dev/treewave/operator/bench/*.java \
+  operator/src/test/java/dev/treewave/operator/rollout/FakeAgents.java
 test_cp="$snap/test-classes:$snap/classes:$(cat operator/target/bench-test.classpath)"
 java -Xmx1g -cp "$test_cp" dev.treewave.operator.bench.ScaleBenchmark \
   --operator-classpath "$runtime_cp" "$@"
