@@ -1,13 +1,12 @@
 package dev.treewave.testing.kube;
 
+import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the Go-built control plane lives: the {@code bin/} folder that {@code
@@ -107,21 +106,22 @@ public record ControlPlaneBinaries(Path binDir) {
       if (System.getenv(CACHE_ENV) == null && cache != null && !cache.isBlank()) {
         builder.environment().put(CACHE_ENV, cache);
       }
-      Process process = builder.start();
-      String out;
-      try (InputStream in = process.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      Processes.Result r;
+      try {
+        r = Processes.run(builder, Duration.ofSeconds(60));
+      } catch (IllegalStateException timedOut) {
+        throw RequiredTool.missing(script + " --print-bin-dir did not answer; " + HINT);
       }
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || out.isEmpty()) {
-        process.destroyForcibly();
+      String out = r.stdout().trim();
+      if (r.exitCode() != 0 || out.isEmpty()) {
         throw RequiredTool.missing(script + " --print-bin-dir failed; " + HINT);
       }
       return Path.of(out);
     } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException("interrupted while locating the control plane", e);
+      }
       throw RequiredTool.missing("cannot run " + script + ": " + e.getMessage() + "; " + HINT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while locating the control plane", e);
     }
   }
 
