@@ -11,5 +11,5 @@ public record AgentError(
     @JsonPropertyDescription("The instruction that failed.") String instructionId,
     @JsonPropertyDescription("CamelCase, e.g. SignatureInvalid, PullFailed, DiskFull.")
         String reason,
-    String message,
+    @JsonPropertyDescription("What went wrong, for people.") String message,
     @JsonPropertyDescription("RFC 3339.") String time) {}

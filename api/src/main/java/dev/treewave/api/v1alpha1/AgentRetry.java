@@ -17,4 +17,4 @@ public record AgentRetry(
         Integer maxAttempts,
     @JsonPropertyDescription("RFC 3339: when the next attempt starts.") String nextRetryAt,
     @JsonPropertyDescription("CamelCase, e.g. PullFailed.") String reason,
-    String message) {}
+    @JsonPropertyDescription("The last attempt's error, for people.") String message) {}

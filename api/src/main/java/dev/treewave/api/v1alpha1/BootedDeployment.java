@@ -9,7 +9,8 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BootedDeployment(
-    @Pattern(Patterns.COMMIT) String commit,
-    String version,
+    @Pattern(Patterns.COMMIT) @JsonPropertyDescription("The booted commit (SHA-256).")
+        String commit,
+    @JsonPropertyDescription("The booted commit's version metadata, if any.") String version,
     @JsonPropertyDescription("/proc/sys/kernel/random/boot_id: changes on every boot.")
         String bootId) {}

@@ -1,5 +1,6 @@
 package dev.treewave.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -29,8 +30,10 @@ import java.util.Map;
     fieldPath = ".matchLabels",
     message = LabelSelectorSchema.VALUE_MESSAGE)
 public record LabelSelectorSchema(
-    @Size(max = 16) List<Requirement> matchExpressions,
-    @Size(max = 64) Map<String, @Size(max = Patterns.LABEL_VALUE_MAX_LENGTH) String> matchLabels) {
+    @Size(max = 16) @JsonPropertyDescription("Requirements on label values; all must hold.")
+        List<Requirement> matchExpressions,
+    @Size(max = 64) @JsonPropertyDescription("Labels that must have exactly these values.")
+        Map<String, @Size(max = Patterns.LABEL_VALUE_MAX_LENGTH) String> matchLabels) {
 
   static final String KEY_MESSAGE =
       "label keys must be an optional DNS subdomain and '/', then a name of at most 63"
@@ -55,9 +58,14 @@ public record LabelSelectorSchema(
               + " : !has(self.values) || size(self.values) == 0",
       message = "values must be non-empty for In and NotIn, and empty for Exists and DoesNotExist")
   public record Requirement(
-      @Required @Size(min = 1, max = Patterns.LABEL_KEY_MAX_LENGTH) String key,
-      @Required Operator operator,
-      @Size(max = 64) List<@Size(max = Patterns.LABEL_VALUE_MAX_LENGTH) String> values) {}
+      @Required
+          @Size(min = 1, max = Patterns.LABEL_KEY_MAX_LENGTH)
+          @JsonPropertyDescription("The label key.")
+          String key,
+      @Required @JsonPropertyDescription("In, NotIn, Exists or DoesNotExist.") Operator operator,
+      @Size(max = 64)
+          @JsonPropertyDescription("Values for In and NotIn; empty for Exists and DoesNotExist.")
+          List<@Size(max = Patterns.LABEL_VALUE_MAX_LENGTH) String> values) {}
 
   /** The operators the API server knows for label selectors. */
   public enum Operator {

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NodeIssue(
-    String node,
+    @JsonPropertyDescription("The node's name.") String node,
     @JsonPropertyDescription("CamelCase machine-readable reason.") String reason,
-    String message,
+    @JsonPropertyDescription("What happened, for people.") String message,
     @JsonPropertyDescription("RFC 3339 time it was observed.") String time,
     @JsonPropertyDescription(
             "RFC 3339: since when the node has been in this situation (e.g. the agent's last"

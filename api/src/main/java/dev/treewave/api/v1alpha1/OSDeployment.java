@@ -9,8 +9,8 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSDeployment(
-    String osName,
-    @Pattern(Patterns.COMMIT) String commit,
+    @JsonPropertyDescription("Its stateroot.") String osName,
+    @Pattern(Patterns.COMMIT) @JsonPropertyDescription("Its commit (SHA-256).") String commit,
     @JsonPropertyDescription("The commit's version metadata, if any.") String version,
     @JsonPropertyDescription("Deployment serial (several deployments of one commit).")
         Integer serial,

@@ -1,5 +1,6 @@
 package dev.treewave.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -11,6 +12,10 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
 /** What to install on which nodes, and the rules for disrupting them. */
+@JsonClassDescription(
+    "What to install (osName, source, verification) on which nodes (nodeSelector), and the"
+        + " rules for disrupting them: rollout waves, drain, health gate, failure policy, pause,"
+        + " maintenance windows, kernel arguments, rollback.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSImageSpec(

@@ -1,5 +1,6 @@
 package dev.treewave.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -11,6 +12,10 @@ import java.util.List;
  * conditions follow kstatus ({@code Ready}, {@code Reconciling}, {@code Stalled}) plus {@code
  * Paused} and {@code Degraded}.
  */
+@JsonClassDescription(
+    "What the operator observed and decided: phase, target commit and version, node counts,"
+        + " waves, blockers, the last failure, and kstatus conditions (Ready, Reconciling, Stalled,"
+        + " Paused, Degraded). Written only by the operator.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSImageStatus(

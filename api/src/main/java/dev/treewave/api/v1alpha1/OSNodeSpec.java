@@ -1,5 +1,6 @@
 package dev.treewave.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -8,6 +9,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 /** Written by the operator only. Everything the agent needs to act without reading the OSImage. */
+@JsonClassDescription(
+    "Written by the operator only: the image, source, verification policy and kernel arguments"
+        + " for this node, and the one instruction the agent may carry out now.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSNodeSpec(

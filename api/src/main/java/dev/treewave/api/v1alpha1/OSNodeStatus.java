@@ -1,5 +1,6 @@
 package dev.treewave.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,6 +8,9 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /** Written by the node agent only: what the node has on disk and what it is doing. */
+@JsonClassDescription(
+    "Written by the node agent only: the deployments on disk, the booted one, what the agent is"
+        + " doing, pull progress, retries, the last terminal error and conditions (e.g. Staged).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OSNodeStatus(

@@ -72,7 +72,9 @@ public final class Patterns {
   /**
    * Every valid percentage as a CEL list. The API server prices a regex over an int-or-string
    * (which cannot carry maxLength) as far too expensive inside a list of waves; membership in a
-   * list of short constants is cheap and says exactly the same.
+   * list of short constants is cheap and says exactly the same. Measured on kube-apiserver 1.32: a
+   * single {@code matches('^([1-9][0-9]?|100)%$')} in the Wave rules makes the CRD refused, each
+   * rule's "estimated rule cost exceeds budget by factor of 2.5x".
    */
   public static final String PERCENTAGES =
       "["

@@ -9,9 +9,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WaveStatus(
-    Integer index,
+    @JsonPropertyDescription("Position in the rollout; 0 is the first wave (the canary).")
+        Integer index,
     @JsonPropertyDescription("Node names, in disruption order.") List<String> nodes,
-    WaveState state,
+    @JsonPropertyDescription("Where this wave stands.") WaveState state,
     @JsonPropertyDescription("Nodes of this wave that are updated.") Integer updated,
     @JsonPropertyDescription("RFC 3339 time the wave completed.") String completedAt,
     @JsonPropertyDescription("RFC 3339 time a timed pause after this wave ends.")
