@@ -33,7 +33,9 @@ class ChartTemplateTest {
     for (JsonNode doc : defaults.docs()) {
       String kind = doc.path("kind").asText();
       boolean clusterScoped =
-          kind.startsWith("Cluster") || kind.startsWith("ValidatingAdmissionPolicy");
+          kind.startsWith("Cluster")
+              || kind.startsWith("ValidatingAdmissionPolicy")
+              || kind.equals("CustomResourceDefinition");
       boolean eventsInDefault = doc.at("/metadata/name").asText().endsWith("-events");
       assertThat(doc.path("metadata").path("namespace").asText())
           .as(kind + " namespace")

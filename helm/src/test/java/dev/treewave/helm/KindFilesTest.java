@@ -67,7 +67,7 @@ class KindFilesTest {
   void osImageFitsTheCrdSchemaAndPointsAtTheDemoRepository() throws IOException {
     JsonNode image = osImage();
     JsonNode crd =
-        Chart.YAML.readTree(Chart.DIR.resolve("crds/osimages.treewave.dev-v1.yml").toFile());
+        Chart.YAML.readTree(Chart.DIR.resolve("crd-files/osimages.treewave.dev-v1.yml").toFile());
     JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
     List<String> problems = new ArrayList<>();
     check(image.path("spec"), schema.at("/properties/spec"), "spec", problems);
