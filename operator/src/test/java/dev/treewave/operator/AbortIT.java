@@ -147,30 +147,26 @@ class AbortIT {
         .create();
   }
 
-  /** Sets (non-empty value) or removes (empty value) annotations, retrying write conflicts. */
+  /** Sets (non-empty value) or removes (empty value) annotations, as kubectl annotate. */
   private static void annotate(String image, Map<String, String> annotations) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              OSImage current = fx.get(image);
-              Map<String, String> merged =
-                  new HashMap<>(
-                      current.getMetadata().getAnnotations() == null
-                          ? Map.of()
-                          : current.getMetadata().getAnnotations());
-              annotations.forEach(
-                  (k, v) -> {
-                    if (v.isEmpty()) {
-                      merged.remove(k);
-                    } else {
-                      merged.put(k, v);
-                    }
-                  });
-              current.getMetadata().setAnnotations(merged);
-              fx.client().resource(current).update();
-              return true;
-            });
+    fx.editImage(
+        image,
+        current -> {
+          Map<String, String> merged =
+              new HashMap<>(
+                  current.getMetadata().getAnnotations() == null
+                      ? Map.of()
+                      : current.getMetadata().getAnnotations());
+          annotations.forEach(
+              (k, v) -> {
+                if (v.isEmpty()) {
+                  merged.remove(k);
+                } else {
+                  merged.put(k, v);
+                }
+              });
+          current.getMetadata().setAnnotations(merged);
+          return current;
+        });
   }
 }

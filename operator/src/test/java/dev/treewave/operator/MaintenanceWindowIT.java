@@ -138,24 +138,22 @@ class MaintenanceWindowIT {
     assertThat(watcher.cordonsPerNode()).isEmpty();
     assertThat(fx.unschedulable("tz")).isEmpty();
 
-    fx.client()
-        .resources(OSImage.class)
-        .withName("window-tz")
-        .edit(
-            i -> {
-              OSImage fixed =
-                  RolloutFixture.image(
-                      "window-tz",
-                      "tz",
-                      RolloutFixture.TARGET,
-                      null,
-                      null,
-                      null,
-                      null,
-                      always("Europe/Berlin"));
-              fixed.setMetadata(i.getMetadata());
-              return fixed;
-            });
+    fx.editImage(
+        "window-tz",
+        i -> {
+          OSImage fixed =
+              RolloutFixture.image(
+                  "window-tz",
+                  "tz",
+                  RolloutFixture.TARGET,
+                  null,
+                  null,
+                  null,
+                  null,
+                  always("Europe/Berlin"));
+          fixed.setMetadata(i.getMetadata());
+          return fixed;
+        });
 
     OSImage done = fx.awaitPhase("window-tz", OSImagePhase.Completed);
     assertThat(RolloutFixture.condition(done, "Stalled")).startsWith("False");
@@ -239,18 +237,16 @@ class MaintenanceWindowIT {
   }
 
   private static void poke(String name) {
-    fx.client()
-        .resources(OSImage.class)
-        .withName(name)
-        .edit(
-            i -> {
-              var a = new java.util.HashMap<String, String>();
-              if (i.getMetadata().getAnnotations() != null) {
-                a.putAll(i.getMetadata().getAnnotations());
-              }
-              a.put("test.treewave.dev/poke", Instant.now().toString());
-              i.getMetadata().setAnnotations(a);
-              return i;
-            });
+    fx.editImage(
+        name,
+        i -> {
+          var a = new java.util.HashMap<String, String>();
+          if (i.getMetadata().getAnnotations() != null) {
+            a.putAll(i.getMetadata().getAnnotations());
+          }
+          a.put("test.treewave.dev/poke", Instant.now().toString());
+          i.getMetadata().setAnnotations(a);
+          return i;
+        });
   }
 }

@@ -33,6 +33,10 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -232,13 +237,34 @@ final class RolloutFixture
     return names;
   }
 
+  /**
+   * Sets one label as a merge patch: no resourceVersion, so it never fails with a conflict while
+   * kwok or the operator writes the same Node (an edit did, now and then).
+   */
   void label(String node, String key, String value) {
-    client.nodes().withName(node).edit(n -> withLabel(n, key, value));
+    client
+        .nodes()
+        .withName(node)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            Serialization.asJson(Map.of("metadata", Map.of("labels", Map.of(key, value)))));
   }
 
-  private static Node withLabel(Node n, String key, String value) {
-    n.getMetadata().getLabels().put(key, value);
-    return n;
+  /**
+   * Changes an OSImage as {@code kubectl edit} would, retrying on a write conflict: the operator's
+   * status writes move its resourceVersion at any time.
+   */
+  void editImage(String name, UnaryOperator<OSImage> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(OSImage.class).withName(name).edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   void workload(String name, String pool, int replicas, int minAvailable) {

@@ -19,7 +19,6 @@ import dev.treewave.operator.RolloutFixture.BudgetWatcher;
 import dev.treewave.operator.kube.Annotations;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.List;
@@ -61,9 +60,12 @@ class RolloutIT {
     assertThat(fx.reboots("a")).containsExactly("a-00");
     assertThat(RolloutFixture.condition(paused, "Paused")).contains("treewave.dev/resume-wave=1");
 
-    OSImage resume = fx.client().resources(OSImage.class).withName("wave-a").get();
-    resume.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
-    fx.client().resource(resume).update();
+    fx.editImage(
+        "wave-a",
+        i -> {
+          i.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
+          return i;
+        });
     OSImage done = fx.awaitPhase("wave-a", OSImagePhase.Completed);
 
     assertThat(done.getStatus().nodes().updated()).isEqualTo(10);
@@ -131,9 +133,7 @@ class RolloutIT {
     fx.nodes("c", 2);
     // Two replicas that may only run on c-00, and a budget that keeps one: the first eviction
     // is allowed, its replacement cannot be scheduled anywhere, so the second is refused (429).
-    Node c0 = fx.client().nodes().withName("c-00").get();
-    c0.getMetadata().getLabels().put("pin", "c-00");
-    fx.client().resource(c0).update();
+    fx.label("c-00", "pin", "c-00");
     fx.workloadOn("pinned-c", Map.of("pin", "c-00"), 2, 1);
     watcher = fx.watch("c", 1);
     OSImage image =
@@ -177,9 +177,7 @@ class RolloutIT {
   void forceOnTimeoutWithoutTheGrantDeletesNothingAndNamesTheValueToSet() {
     fx.nodes("g", 2);
     // As above: the second eviction is refused for good, so only a delete could finish the drain.
-    Node g0 = fx.client().nodes().withName("g-00").get();
-    g0.getMetadata().getLabels().put("pin", "g-00");
-    fx.client().resource(g0).update();
+    fx.label("g-00", "pin", "g-00");
     fx.workloadOn("pinned-g", Map.of("pin", "g-00"), 2, 1);
     watcher = fx.watch("g", 1);
     fx.create(
@@ -218,9 +216,7 @@ class RolloutIT {
   @Test
   void pdbThatAllowsNoEvictionIsReportedAndTheNodeNeverCordoned() {
     fx.nodes("e", 2);
-    Node e0 = fx.client().nodes().withName("e-00").get();
-    e0.getMetadata().getLabels().put("pin", "e-00");
-    fx.client().resource(e0).update();
+    fx.label("e-00", "pin", "e-00");
     fx.workloadOn("solo-e", Map.of("pin", "e-00"), 1, 1);
     watcher = fx.watch("e", 1);
     fx.create(RolloutFixture.image("pdb-e", "e", null, null, null, null));
@@ -268,9 +264,7 @@ class RolloutIT {
   @Test
   void planPreviewShowsWavesAndOrderWithoutTouchingAnything() {
     fx.nodes("f", 4);
-    Node f0 = fx.client().nodes().withName("f-00").get();
-    f0.getMetadata().getLabels().put("pin", "f-00");
-    fx.client().resource(f0).update();
+    fx.label("f-00", "pin", "f-00");
     fx.workloadOn("solo-f", Map.of("pin", "f-00"), 1, 1);
     OSImage image = RolloutFixture.image("preview-f", "f", null, null, null, null);
 
