@@ -101,9 +101,13 @@ class LocalRolloutE2E {
                 }
               });
 
-      OSImage resume = client.resources(OSImage.class).withName(IMAGE).get();
-      resume.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
-      client.resource(resume).update();
+      LocalCluster.editImage(
+          client,
+          IMAGE,
+          resume -> {
+            resume.getMetadata().getAnnotations().put(OSImage.RESUME_WAVE_ANNOTATION, "1");
+            return resume;
+          });
       OSImage done = awaitPhase(OSImagePhase.Completed);
 
       assertThat(done.getStatus().nodes().updated()).isEqualTo(NODES);
