@@ -41,6 +41,19 @@ final class AuditCount {
    * @param byVerbAndResource e.g. {@code "list nodes" -> 12}, largest first
    */
   record Result(int total, Map<String, Integer> byVerbAndResource) {
+    /** The counts whose verb is one of {@code verbs}, e.g. the informers' lists and watches. */
+    String verbs(String... verbs) {
+      Set<String> wanted = Set.of(verbs);
+      StringBuilder out = new StringBuilder();
+      byVerbAndResource.forEach(
+          (key, count) -> {
+            if (wanted.contains(key.substring(0, key.indexOf(' ')))) {
+              out.append(out.length() == 0 ? "" : ", ").append(key).append(' ').append(count);
+            }
+          });
+      return out.toString();
+    }
+
     String top(int n) {
       StringBuilder out = new StringBuilder();
       byVerbAndResource.entrySet().stream()

@@ -167,6 +167,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 "API requests by the operator: %d total, %.2f per node (start-up included)",
                 requests.total(), requests.total() / (double) nodes));
         say("  top: " + requests.top(12));
+        say("  lists and watches: " + requests.verbs("list", "watch"));
         say(
             String.format(
                 "operator heap: peak used %.1f MiB (jstat, 1 s samples), live set %.1f MiB (class"
