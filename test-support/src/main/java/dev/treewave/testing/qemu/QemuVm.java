@@ -38,8 +38,11 @@ public final class QemuVm implements AutoCloseable {
   }
 
   private static final Pattern HOSTFWD = Pattern.compile("tcp:127\\.0\\.0\\.1:\\d+-:\\d+");
+  // A tcp: chardev target is connected once, at qemu's start; a cmd: target runs one socat per
+  // guest connection, which is what a client that connects (and reconnects) later needs.
   private static final Pattern GUESTFWD =
-      Pattern.compile("tcp:10\\.0\\.2\\.\\d+:\\d+-tcp:127\\.0\\.0\\.1:\\d+");
+      Pattern.compile(
+          "tcp:10\\.0\\.2\\.\\d+:\\d+-(tcp:127\\.0\\.0\\.1:\\d+|cmd:socat - TCP:127\\.0\\.0\\.1:\\d+)");
   private static volatile Accel probed;
 
   private final String name;
@@ -67,7 +70,9 @@ public final class QemuVm implements AutoCloseable {
       for (String f : guestForwards) {
         if (!GUESTFWD.matcher(f).matches()) {
           throw new IllegalArgumentException(
-              "guestfwd must be tcp:10.0.2.N:PORT-tcp:127.0.0.1:PORT: " + f);
+              "guestfwd must be tcp:10.0.2.N:PORT-tcp:127.0.0.1:PORT or"
+                  + " tcp:10.0.2.N:PORT-cmd:socat - TCP:127.0.0.1:PORT: "
+                  + f);
         }
       }
       hostForwards = List.copyOf(hostForwards);
