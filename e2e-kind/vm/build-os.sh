@@ -12,9 +12,11 @@ set -Eeuo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 say() { printf '[vm-os %4ss] %s\n' "$SECONDS" "$*" >&2; }
 
-# What the tree holds beyond minbase; Recommends are not installed. No udev: the initramfs loads
-# its few modules by name and systemd needs no device units without an fstab.
+# What the tree holds beyond minbase; Recommends are not installed (udev comes with systemd; the
+# initramfs has none and loads its few modules by name).
 packages=(systemd systemd-sysv linux-image-cloud-amd64 initramfs-tools ostree-boot)
+# The node agent runs in the VM: a JRE, and ip(8) for the static address of qemu's user network.
+packages+=(openjdk-17-jre-headless iproute2)
 # virtio disk for the root filesystem (ext4 is built into the cloud kernel).
 initramfs_modules=(virtio_pci virtio_blk)
 
@@ -86,6 +88,44 @@ for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_re
   ln -sf /dev/null "$work/etc/systemd/system/$unit"
 done
 echo treewave-vm >"$work/etc/hostname"
+# qemu's user-mode network (restrict=on): no DHCP client needed, the addresses are fixed, so
+# treewave-net sets them. Tests forward the guest-side 10.0.2.100:6443 to their kube-apiserver;
+# "kubernetes" is a name its certificate carries.
+printf '127.0.0.1 localhost treewave-vm\n10.0.2.100 kubernetes\n' >"$work/etc/hosts"
+cat >"$work/usr/local/bin/treewave-net" <<'NET'
+#!/bin/sh
+# The first NIC (udev names it ens2 unless the kernel command line has net.ifnames=0).
+modprobe virtio_net || echo "TREEWAVE-PROOF modprobe virtio_net failed"
+i=0
+while :; do
+  dev="$(ls /sys/class/net | grep -v '^lo$' | head -n1)"
+  [ -n "$dev" ] || [ $i -ge 100 ] && break
+  sleep 0.1; i=$((i + 1))
+done
+ip link set lo up
+ip link set "$dev" up
+ip addr add 10.0.2.15/24 dev "$dev"
+ip route add default via 10.0.2.2
+echo "TREEWAVE-PROOF network: $(ip -br addr show "$dev")"
+NET
+chmod 0755 "$work/usr/local/bin/treewave-net"
+cat >"$work/etc/systemd/system/treewave-net.service" <<'UNIT'
+[Unit]
+Description=qemu user network (static)
+After=systemd-modules-load.service
+Before=network-online.target
+Wants=network-online.target
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+StandardOutput=tty
+TTYPath=/dev/ttyS0
+ExecStart=/usr/local/bin/treewave-net
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/treewave-net.service \
+  "$work/etc/systemd/system/multi-user.target.wants/treewave-net.service"
 : >"$work/etc/fstab"
 rm -f "$work/etc/machine-id" && : >"$work/etc/machine-id"
 
@@ -113,7 +153,8 @@ After=multi-user.target
 [Service]
 Type=oneshot
 ExecStart=/usr/local/bin/treewave-proof
-ExecStartPost=/bin/systemctl --no-block poweroff
+# A test that keeps the machine running (e.g. for the agent) adds /etc/treewave/keep-running.
+ExecStartPost=/bin/sh -c '[ -e /etc/treewave/keep-running ] || systemctl --no-block poweroff'
 StandardOutput=tty
 TTYPath=/dev/ttyS0
 [Install]
