@@ -12,7 +12,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.treewave.agent.AgentRuntime;
 import dev.treewave.agent.config.AgentConfigParser;
-import dev.treewave.agent.testing.AgentRights;
 import dev.treewave.agent.testing.Crashpoints;
 import dev.treewave.agent.testing.FakeHostOs;
 import dev.treewave.agent.testing.OsNodes;
@@ -23,6 +22,7 @@ import dev.treewave.api.v1alpha1.Instruction;
 import dev.treewave.api.v1alpha1.NodeAction;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
+import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import java.nio.file.Files;

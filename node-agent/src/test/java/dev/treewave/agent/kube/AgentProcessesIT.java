@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.treewave.agent.host.Deployment;
 import dev.treewave.agent.host.VerificationPolicy;
-import dev.treewave.agent.testing.AgentRights;
 import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.agent.testing.ScratchHost;
 import dev.treewave.agent.testing.TestCommits;
@@ -20,6 +19,7 @@ import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
 import dev.treewave.ostree.sign.ed25519.Ed25519Signer;
 import dev.treewave.testing.http.StaticRepoServer;
+import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import io.fabric8.kubernetes.api.model.Node;

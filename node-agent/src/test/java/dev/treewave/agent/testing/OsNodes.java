@@ -22,7 +22,8 @@ public final class OsNodes {
 
   /**
    * A spec whose commits must carry an ed25519 signature by a key in the Secret {@code image-keys}
-   * ({@code ed25519.pub}), the one {@link AgentRights#install} lets the agent read.
+   * ({@code ed25519.pub}), the one {@link dev.treewave.testing.kube.AgentRights#install} lets the
+   * agent read.
    */
   public static OSNodeSpec ed25519Spec(
       String osImage,

@@ -3,19 +3,21 @@ package dev.treewave.agent.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.treewave.agent.testing.AgentRights;
 import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
 import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
+import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.WithControlPlane;
+import dev.treewave.testing.qemu.AgentOverlay;
 import dev.treewave.testing.qemu.BiosDisk;
+import dev.treewave.testing.qemu.DebianTree;
+import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
 import io.fabric8.kubernetes.api.model.Node;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,9 +67,8 @@ class AgentInVmE2E {
     Assumptions.assumeTrue(
         "root".equals(System.getProperty("user.name")), "debootstrap and chroot need root");
     RequiredTool.require("grub-mkimage", BiosDisk.HINT);
-    Path tree = osTree();
-    String kver = Files.readString(tree.resolveSibling("kver")).strip();
-    QemuVm.Accel accel = QemuVm.accel(tree.resolve("usr/lib/modules/" + kver + "/vmlinuz"));
+    DebianTree debian = DebianTree.cached();
+    QemuVm.Accel accel = debian.accel();
 
     AgentRights.install(plane, NAMESPACE, AGENT_SA, Map.of());
     Node node = plane.kwokNodes().createReady(NODE, Map.of());
@@ -80,47 +81,27 @@ class AgentInVmE2E {
             new ImageSource("http://10.0.2.101:8080/repo", OS + "/stable", null),
             NAMESPACE,
             null));
-    int apiPort = plane.apiServerUrl().getPort();
-    // The guest reaches the API server as https://kubernetes:6443 (a name its certificate has,
-    // 10.0.2.100 in the tree's /etc/hosts), forwarded by qemu to 127.0.0.1.
     String kubeconfig =
-        Files.readString(plane.writeServiceAccountKubeconfig(NAMESPACE, AGENT_SA, node))
-            .replaceAll("server: https://127\\.0\\.0\\.1:\\d+", "server: https://kubernetes:6443");
-    assertThat(kubeconfig).contains("server: https://kubernetes:6443");
-
-    Path overlay = agentOverlay(kubeconfig);
-    Path root = temp.resolve("sysroot");
-    Path repo = root.resolve("ostree/repo");
-    Files.createDirectories(root);
-    ours("admin", "init-fs", root.toString());
-    ours("admin", "os-init", "--sysroot=" + root, OS);
-    Files.createDirectories(root.resolve("boot/grub"));
-    Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
-    String v1 =
-        ours(
-                "--repo=" + repo,
-                "commit",
-                "--branch=" + OS + "/stable",
-                "--add-metadata-string=version=1",
-                "--tree=dir=" + tree,
-                "--tree=dir=" + overlay)
-            .strip();
-    ours(
-        "admin",
-        "deploy",
-        "--sysroot=" + root,
-        "--os=" + OS,
-        "--karg=root=/dev/vda1",
-        "--karg=rw",
-        "--karg=console=ttyS0",
-        "--karg=panic=1",
-        "--karg=quiet",
-        "--karg=systemd.show_status=0",
-        "--karg=fsck.mode=skip",
-        "--karg=net.ifnames=0",
-        OS + "/stable");
+        AgentOverlay.forGuest(
+            Files.readString(plane.writeServiceAccountKubeconfig(NAMESPACE, AGENT_SA, node)));
+    Path overlay =
+        AgentOverlay.write(
+            temp.resolve("agent-overlay"),
+            NODE,
+            kubeconfig,
+            List.of(
+                "--journal=/var/lib/treewave/agent-state.json",
+                "--reboot-strategy=none",
+                "--disk-reserve=1Mi",
+                "--http-address=127.0.0.1",
+                "--http-port=0"));
+    GrubSysroot sysroot = GrubSysroot.init(temp.resolve("sysroot"), OS, AgentInVmE2E::ours);
+    String v1 = sysroot.commit("1", List.of(), debian.tree(), overlay);
+    List<String> kargs = new ArrayList<>(GrubSysroot.DEBIAN_KARGS);
+    kargs.add("net.ifnames=0");
+    sysroot.deploy(kargs);
     Path disk = temp.resolve("disk.img");
-    BiosDisk.build(disk, root, DISK);
+    sysroot.buildDisk(disk, DISK);
 
     long t0 = System.nanoTime();
     QemuVm.Options options =
@@ -130,7 +111,7 @@ class AgentInVmE2E {
             1024,
             accel,
             List.of(),
-            List.of("tcp:10.0.2.100:6443-cmd:socat - TCP:127.0.0.1:" + apiPort));
+            List.of(AgentOverlay.apiServerForward(plane.apiServerUrl().getPort())));
     try (QemuVm vm = QemuVm.boot(options)) {
       vm.await(Pattern.compile("treewave: loading .*\\(ostree:0\\)"), 0, BOOT);
       vm.await(Pattern.compile("TREEWAVE-PROOF /run/ostree-booted present"), 0, BOOT);
@@ -150,73 +131,6 @@ class AgentInVmE2E {
           "[e2e] agent in the VM (%s) reported the booted deployment %d ms after qemu start%n",
           accel, (System.nanoTime() - t0) / 1_000_000);
     }
-  }
-
-  /**
-   * What the tree gets for the agent: its class path under {@code /usr/lib/treewave-agent}, its
-   * kubeconfig and a unit under {@code /usr/etc}, and the marker that keeps the machine running.
-   */
-  private Path agentOverlay(String kubeconfig) throws IOException {
-    Path o = temp.resolve("agent-overlay");
-    Path lib = Files.createDirectories(o.resolve("usr/lib/treewave-agent"));
-    List<String> classPath = new ArrayList<>();
-    int i = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path p = Path.of(entry);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      Path dest = lib.resolve(i++ + "-" + p.getFileName());
-      Processes.check(
-          new ProcessBuilder("cp", "-r", p.toString(), dest.toString()), Duration.ofMinutes(2));
-      classPath.add("/usr/lib/treewave-agent/" + dest.getFileName());
-    }
-    Path etc = Files.createDirectories(o.resolve("usr/etc/treewave"));
-    Files.writeString(etc.resolve("kubeconfig"), kubeconfig);
-    Files.writeString(etc.resolve("keep-running"), "");
-    Path units = Files.createDirectories(o.resolve("usr/etc/systemd/system"));
-    Files.writeString(
-        units.resolve("treewave-agent.service"),
-        String.join(
-            "\n",
-            "[Unit]",
-            "Description=treewave node agent",
-            "After=treewave-net.service",
-            "Wants=treewave-net.service",
-            "[Service]",
-            "Environment=KUBECONFIG=/etc/treewave/kubeconfig",
-            "Restart=on-failure",
-            "RestartSec=2",
-            "ExecStart=/usr/bin/java -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -Xss256k"
-                + " -cp "
-                + String.join(":", classPath)
-                + " dev.treewave.agent.AgentMain --node-name="
-                + NODE
-                + " --host-root=/ --proc=/proc"
-                + " --journal=/var/lib/treewave/agent-state.json --reboot-strategy=none"
-                + " --disk-reserve=1Mi --http-address=127.0.0.1 --http-port=0",
-            "StandardOutput=tty",
-            "StandardError=tty",
-            "TTYPath=/dev/ttyS0",
-            "[Install]",
-            "WantedBy=multi-user.target",
-            ""));
-    Path wants = Files.createDirectories(units.resolve("multi-user.target.wants"));
-    Files.createSymbolicLink(
-        wants.resolve("treewave-agent.service"),
-        Path.of("/etc/systemd/system/treewave-agent.service"));
-    return o;
-  }
-
-  /** The cached tree from {@code e2e-kind/vm/build-os.sh}, built now if the cache lacks it. */
-  private static Path osTree() throws IOException {
-    Path script = Path.of("").toAbsolutePath().getParent().resolve("e2e-kind/vm/build-os.sh");
-    Processes.Result r =
-        Processes.run(
-            new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT),
-            Duration.ofMinutes(20));
-    assertThat(r.exitCode()).as("build-os.sh: %s", r.stderr()).isZero();
-    return Path.of(r.stdout().strip());
   }
 
   private static String ours(String... args) {

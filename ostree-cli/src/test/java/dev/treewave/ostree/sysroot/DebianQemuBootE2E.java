@@ -2,16 +2,17 @@ package dev.treewave.ostree.sysroot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.qemu.BiosDisk;
+import dev.treewave.testing.qemu.DebianTree;
+import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class DebianQemuBootE2E {
 
-  private static final Duration BUILD = Duration.ofMinutes(20);
   private static final Duration BOOT = Duration.ofMinutes(10);
   private static final String OS = "debian";
   private static final long DISK = 1536L * 1024 * 1024;
@@ -57,39 +57,14 @@ class DebianQemuBootE2E {
         "root".equals(System.getProperty("user.name")), "debootstrap and chroot need root");
     RequiredTool.require("debootstrap", "apt-get install debootstrap");
     RequiredTool.require("grub-mkimage", BiosDisk.HINT);
-    Path tree = osTree();
-    String kver = Files.readString(tree.resolveSibling("kver")).strip();
-    QemuVm.Accel accel = QemuVm.accel(tree.resolve("usr/lib/modules/" + kver + "/vmlinuz"));
+    DebianTree debian = DebianTree.cached();
+    QemuVm.Accel accel = debian.accel();
 
     long c0 = System.nanoTime();
-    Path repo = root.resolve("ostree/repo");
-    Files.createDirectories(root);
-    ours("admin", "init-fs", root.toString());
-    ours("admin", "os-init", "--sysroot=" + root, OS);
-    Files.createDirectories(root.resolve("boot/grub"));
-    Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
-    String v1 =
-        ours(
-                "--repo=" + repo,
-                "commit",
-                "--branch=" + OS + "/stable",
-                "--add-metadata-string=version=1",
-                "--tree=dir=" + tree)
-            .strip();
-    ours(
-        "admin",
-        "deploy",
-        "--sysroot=" + root,
-        "--os=" + OS,
-        "--karg=root=/dev/vda1",
-        "--karg=rw",
-        "--karg=console=ttyS0",
-        "--karg=panic=1",
-        "--karg=quiet",
-        "--karg=systemd.show_status=0",
-        "--karg=fsck.mode=skip",
-        OS + "/stable");
-    BiosDisk.build(disk, root, DISK);
+    GrubSysroot sysroot = GrubSysroot.init(root, OS, DebianQemuBootE2E::ours);
+    String v1 = sysroot.commit("1", List.of(), debian.tree());
+    sysroot.deploy(GrubSysroot.DEBIAN_KARGS);
+    sysroot.buildDisk(disk, DISK);
     System.out.printf(
         "[e2e] commit, deploy and disk: %d ms%n", (System.nanoTime() - c0) / 1_000_000);
 
@@ -114,19 +89,6 @@ class DebianQemuBootE2E {
       System.out.printf(
           "[e2e] Debian boot through GRUB (%s): %d ms to the report%n", accel, reported);
     }
-  }
-
-  /** The cached tree from {@code e2e-kind/vm/build-os.sh}, built now if the cache lacks it. */
-  private static Path osTree() throws IOException {
-    Path script = Path.of("").toAbsolutePath().getParent().resolve("e2e-kind/vm/build-os.sh");
-    long b0 = System.nanoTime();
-    Processes.Result r =
-        Processes.run(
-            new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT),
-            BUILD);
-    assertThat(r.exitCode()).as("build-os.sh: %s", r.stderr()).isZero();
-    System.out.printf("[e2e] OS tree ready in %d ms%n", (System.nanoTime() - b0) / 1_000_000);
-    return Path.of(r.stdout().strip());
   }
 
   private static String ours(String... args) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.qemu.BiosDisk;
+import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,6 +39,7 @@ class GrubQemuBootE2E {
   private ScratchDir scratch;
   private Path root;
   private Path disk;
+  private GrubSysroot sysroot;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -59,32 +61,15 @@ class GrubQemuBootE2E {
     String kver = ProofOs.kernelVersion();
     QemuVm.Accel accel = QemuVm.accel(ProofOs.kernel(kver));
     Path initramfs = ProofOs.initramfs(scratch.path, kver, "/dev/vda1");
-    Path repo = root.resolve("ostree/repo");
-    Files.createDirectories(root);
-    ours("admin", "init-fs", root.toString());
-    ours("admin", "os-init", "--sysroot=" + root, OS);
-    // What a GRUB install on an OSTree system has: GRUB's config is the loader's (libostree's
-    // symlink), so the boot/loader swap switches GRUB's menu too.
-    Files.createDirectories(root.resolve("boot/grub"));
-    Files.createSymbolicLink(root.resolve("boot/grub/grub.cfg"), Path.of("../loader/grub.cfg"));
-    Files.writeString(repo.resolve("config"), "[sysroot]\ntreewave-boot-tries=2\n", appendTo());
+    sysroot = GrubSysroot.init(root, OS, GrubQemuBootE2E::ours);
+    sysroot.bootTries(2);
 
-    String v1 = commit(repo, tree("v1", kver, initramfs, null), "1");
-    ours(
-        "admin",
-        "deploy",
-        "--sysroot=" + root,
-        "--os=" + OS,
-        "--karg=root=/dev/vda1",
-        "--karg=rw",
-        "--karg=console=ttyS0",
-        "--karg=panic=1",
-        "--karg=quiet",
-        OS + "/stable");
+    String v1 = commit(tree("v1", kver, initramfs, null), "1");
+    sysroot.deploy(List.of("root=/dev/vda1", "rw", "console=ttyS0", "panic=1", "quiet"));
     assertThat(bootOnce("v1", accel)).isEqualTo(v1 + ".0");
 
-    String v2 = commit(repo, tree("v2", kver, initramfs, null), "2");
-    ours("admin", "deploy", "--sysroot=" + root, "--os=" + OS, OS + "/stable");
+    String v2 = commit(tree("v2", kver, initramfs, null), "2");
+    sysroot.deploy(List.of());
     assertThat(grubEnvOnHost()).containsEntry("boot_counter", "2");
     assertThat(bootOnce("v2", accel)).isEqualTo(v2 + ".0");
     // GRUB's save_env wrote the decremented counter into the disk's block in place.
@@ -95,15 +80,14 @@ class GrubQemuBootE2E {
     // v3's init exits at once: the kernel panics and (panic=1) reboots.
     String v3 =
         commit(
-            repo,
             tree(
                 "v3",
                 kver,
                 initramfs,
                 "#!/bin/busybox sh\necho TREEWAVE-PROOF v3 init gives up\nexit 1\n"),
             "3");
-    ours("admin", "deploy", "--sysroot=" + root, "--os=" + OS, OS + "/stable");
-    BiosDisk.build(disk, root, DISK);
+    sysroot.deploy(List.of());
+    sysroot.buildDisk(disk, DISK);
     long t0 = System.nanoTime();
     try (QemuVm vm = QemuVm.boot(QemuVm.Options.disk("v3", disk, accel))) {
       int from = 0;
@@ -134,13 +118,13 @@ class GrubQemuBootE2E {
     String theirs = theirStatusOnDisk();
     assertThat(theirs.indexOf(v3 + ".0")).isGreaterThanOrEqualTo(0);
     assertThat(theirs.indexOf(v2 + ".0")).isGreaterThan(theirs.indexOf(v3 + ".0"));
-    assertThat(theirs).isEqualTo(ours("admin", "status", "--sysroot=" + root));
+    assertThat(theirs).isEqualTo(sysroot.status());
   }
 
   /** Builds the disk from the sysroot, boots it once; returns the reported deployment. */
   private String bootOnce(String label, QemuVm.Accel accel) throws IOException {
     long b0 = System.nanoTime();
-    BiosDisk.build(disk, root, DISK);
+    sysroot.buildDisk(disk, DISK);
     System.out.printf(
         "[e2e] disk for %s built in %d ms%n", label, (System.nanoTime() - b0) / 1_000_000);
     long t0 = System.nanoTime();
@@ -168,16 +152,8 @@ class GrubQemuBootE2E {
     return t;
   }
 
-  private String commit(Path repo, Path tree, String version) {
-    return ours(
-            "--repo=" + repo,
-            "commit",
-            "--branch=" + OS + "/stable",
-            "--owner-uid=0",
-            "--owner-gid=0",
-            "--add-metadata-string=version=" + version,
-            "--tree=dir=" + tree)
-        .strip();
+  private String commit(Path tree, String version) {
+    return sysroot.commit(version, List.of("--owner-uid=0", "--owner-gid=0"), tree);
   }
 
   private java.util.Map<String, String> grubEnvOnHost() throws IOException {
@@ -186,41 +162,19 @@ class GrubQemuBootE2E {
 
   private GrubEnv grubEnvOnDisk() throws IOException {
     // the disk was made from the sysroot: its boot/loader link is the host's
-    String active = Files.readSymbolicLink(root.resolve("boot/loader")).toString();
-    return GrubEnv.parse(BiosDisk.readFile(disk, "/boot/" + active + "/grubenv"));
+    return GrubEnv.parse(BiosDisk.readFile(disk, "/boot/" + sysroot.activeLoader() + "/grubenv"));
   }
 
-  /**
-   * {@code ostree admin status} on the disk image. The guest powered off without unmounting, so its
-   * ext4 journal needs replaying, which a read-only mount refuses: a copy is mounted instead and
-   * the VM's disk itself stays untouched.
-   */
+  /** The real {@code ostree admin status} on (a copy of) the disk image. */
   private String theirStatusOnDisk() throws IOException {
     Path copy = scratch.resolve("disk-copy.img");
     OstreeCli.run(List.of("cp", "--sparse=always", disk.toString(), copy.toString())).ok();
     Path mnt = scratch.resolve("mnt");
-    Files.createDirectories(mnt);
-    OstreeCli.run(
-            List.of(
-                "mount",
-                "-o",
-                "loop,offset=" + BiosDisk.PARTITION_OFFSET,
-                copy.toString(),
-                mnt.toString()))
-        .ok();
     try {
-      return OstreeCli.ostree("admin", "status", "--sysroot=" + mnt)
-          .ok()
-          .out()
-          .replace(mnt.toString(), root.toString());
+      return BiosDisk.ostreeAdminStatus(copy, mnt).replace(mnt.toString(), root.toString());
     } finally {
-      OstreeCli.run(List.of("umount", mnt.toString())).ok();
       Files.delete(copy);
     }
-  }
-
-  private static java.nio.file.OpenOption[] appendTo() {
-    return new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.APPEND};
   }
 
   private static String ours(String... args) {

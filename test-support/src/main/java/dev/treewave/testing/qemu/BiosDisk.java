@@ -144,6 +144,37 @@ public final class BiosDisk {
     return r.stdoutBytes();
   }
 
+  /**
+   * The real {@code ostree admin status} of the sysroot on a copy of a disk, its partition mounted
+   * (a loop device: root only) on {@code mountPoint} for the call and unmounted after. A copy,
+   * because the guest's ext4 journal usually needs replaying (the guest powered off or runs on),
+   * which a read-only mount refuses; the VM's disk itself stays untouched. Paths in the output
+   * start with {@code mountPoint}.
+   */
+  public static String ostreeAdminStatus(Path diskCopy, Path mountPoint) throws IOException {
+    Path ostree = RequiredTool.require("ostree", "apt-get install ostree");
+    Files.createDirectories(mountPoint);
+    run(
+        List.of(
+            "mount",
+            "-o",
+            "loop,offset=" + PARTITION_OFFSET,
+            diskCopy.toString(),
+            mountPoint.toString()));
+    try {
+      Processes.Result r =
+          Processes.run(
+              new ProcessBuilder(ostree.toString(), "admin", "status", "--sysroot=" + mountPoint),
+              Duration.ofMinutes(1));
+      if (r.exitCode() != 0) {
+        throw new IOException("ostree admin status: " + r.stderr().strip());
+      }
+      return r.stdout();
+    } finally {
+      run(List.of("umount", mountPoint.toString()));
+    }
+  }
+
   private static void run(List<String> cmd) throws IOException {
     Processes.Result r = Processes.run(new ProcessBuilder(cmd), Duration.ofMinutes(5));
     if (r.exitCode() != 0) {

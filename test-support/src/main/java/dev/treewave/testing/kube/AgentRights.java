@@ -1,6 +1,5 @@
-package dev.treewave.agent.testing;
+package dev.treewave.testing.kube;
 
-import dev.treewave.testing.kube.ControlPlane;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -11,7 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 
 /**
- * The OSNode CRD and the agent's ServiceAccount with exactly the rights the Helm chart gives it
+ * For tests of the node agent against a real API server: the OSNode CRD (from the class path) and
+ * the agent's ServiceAccount with exactly the rights the Helm chart gives it
  * (helm/treewave/templates/agent-rbac.yaml), plus the key Secret {@code image-keys} it may read.
  */
 public final class AgentRights {
