@@ -32,7 +32,7 @@ url="$(head -1 "$work/server.out")"
 [ -n "$url" ] || { echo "the mock API server did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
 
 # shellcheck disable=SC2086 # the flags are words
-java $flags -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java $flags -Dtreewave.log.level=warn \
   -cp "$classes:$(cat "$work/runtime.cp")" dev.treewave.agent.bench.FootprintAgent "$url" \
   >"$work/agent.out" 2>"$work/agent.err" &
 agent_pid=$!

@@ -70,7 +70,7 @@ cat /proc/sys/kernel/random/boot_id >"$work/proc/sys/kernel/random/boot_id"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086 # the flags are words
-java $flags -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+java $flags -Dtreewave.log.level=info \
   -Dkubernetes.master="$api" -Dkubernetes.namespace=default \
   -Dkubernetes.auth.tryKubeConfig=false -Dkubernetes.auth.tryServiceAccount=false \
   -cp "node-agent/target/classes:$(cat "$work/runtime.cp")" dev.treewave.agent.AgentMain \

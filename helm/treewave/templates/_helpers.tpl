@@ -69,12 +69,6 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* JAVA_TOOL_OPTIONS of a component: its log level (slf4j-simple reads the system property),
-then its own options. */}}
-{{- define "treewave.javaToolOptions" -}}
-{{- printf "-Dorg.slf4j.simpleLogger.defaultLogLevel=%s %s" .logLevel .javaToolOptions | trim }}
-{{- end }}
-
 {{/* The namespace everything namespaced goes to: namespace.name when the chart creates its own
 namespace (namespace.create), else the release namespace. */}}
 {{- define "treewave.namespace" -}}

@@ -66,6 +66,7 @@ class ProductionChartTest {
             """
             agent:
               logLevel: debug
+              logFormat: json
               javaToolOptions: "-Xss512k"
               settings:
                 keepDeployments: 3
@@ -96,8 +97,10 @@ class ProductionChartTest {
             assertThat(ChartTemplateTest.env(agent, name).path("value").asText())
                 .as(name)
                 .isEqualTo(value));
+    assertThat(ChartTemplateTest.env(agent, "TREEWAVE_LOG_LEVEL").path("value").asText())
+        .isEqualTo("debug");
     assertThat(ChartTemplateTest.env(agent, "JAVA_TOOL_OPTIONS").path("value").asText())
-        .isEqualTo("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug -Xss512k");
+        .isEqualTo("-Xss512k");
     assertThat(agent.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isFalse();
     assertThat(agent.at("/volumeMounts/0/mountPropagation").asText()).isEqualTo("None");
   }
@@ -124,7 +127,32 @@ class ProductionChartTest {
     assertThat(agent.at("/securityContext/privileged").asBoolean()).isTrue();
     JsonNode operator = defaults.one("Deployment", OPERATOR).at("/spec/template/spec/containers/0");
     assertThat(ChartTemplateTest.env(operator, "JAVA_TOOL_OPTIONS").path("value").asText())
-        .startsWith("-Dorg.slf4j.simpleLogger.defaultLogLevel=info -XX:+UseSerialGC");
+        .startsWith("-XX:+UseSerialGC");
+    for (JsonNode container : List.of(operator, agent)) {
+      assertThat(ChartTemplateTest.env(container, "TREEWAVE_LOG_LEVEL").path("value").asText())
+          .isEqualTo("info");
+      assertThat(ChartTemplateTest.env(container, "TREEWAVE_LOG_FORMAT").path("value").asText())
+          .isEqualTo("text");
+    }
+    // The agent's default JVM options are empty: no JAVA_TOOL_OPTIONS, so the JVM's "Picked up
+    // JAVA_TOOL_OPTIONS" line does not precede the first JSON line.
+    assertThat(agent.path("env").findValuesAsText("name")).doesNotContain("JAVA_TOOL_OPTIONS");
+  }
+
+  @Test
+  void jsonLogFormatReachesBothProcesses() {
+    Chart.Rendered rendered =
+        Chart.render(
+            """
+            operator: {logFormat: json}
+            agent: {logFormat: json}
+            """);
+    JsonNode operator = rendered.one("Deployment", OPERATOR).at("/spec/template/spec/containers/0");
+    JsonNode agent = rendered.one("DaemonSet", AGENT).at("/spec/template/spec/containers/0");
+    for (JsonNode container : List.of(operator, agent)) {
+      assertThat(ChartTemplateTest.env(container, "TREEWAVE_LOG_FORMAT").path("value").asText())
+          .isEqualTo("json");
+    }
   }
 
   @Test

@@ -30,6 +30,7 @@ class ValuesSchemaTest {
         "trusted keys without names       | agent: {trustedKeys: [{namespace: x, kind: ConfigMap, names: []}]} | names",
         "trusted key name not a name      | agent: {trustedKeys: [{namespace: x, kind: Secret, names: [A/b]}]} | names",
         "string for forced drains         | operator: {drain: {allowForceDelete: 'yes'}}           | allowForceDelete",
+        "unknown log format               | agent: {logFormat: logfmt}                             | logFormat",
       })
   void rejects(String what, String values, String mentioned) {
     assertThatThrownBy(() -> Chart.render(values))
