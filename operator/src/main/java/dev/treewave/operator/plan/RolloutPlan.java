@@ -95,6 +95,14 @@ public record RolloutPlan(
     }
   }
 
+  /**
+   * A PodDisruptionBudget refuses the eviction a node's next step needs, now: budgets and pods are
+   * not watched, so only looking again soon notices the budget allowing it.
+   */
+  public boolean heldByABudget() {
+    return blockers.stream().anyMatch(b -> StuckNodes.DRAIN_WOULD_BLOCK.equals(b.reason()));
+  }
+
   /** Blocker reason: onTimeout Force asked of an operator that may not delete pods. */
   public static final String FORCE_DRAIN_DISABLED = "ForceDrainDisabled";
 

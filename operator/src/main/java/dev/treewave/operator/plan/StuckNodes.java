@@ -138,13 +138,9 @@ final class StuckNodes {
     if (!agent.reported() && i != null && i.issuedAt() != null) {
       next = later(next, i.issuedAt().plus(s.policy().agentSilence()), s.now());
     }
-    boolean waitingOnAgent =
-        state == NodeState.STAGING
-            || state == NodeState.ACTIVATING
-            || state == NodeState.ROLLING_BACK;
-    if (agent.lastSeen() != null && waitingOnAgent) {
-      // Only where the rollout waits for this agent; an idle agent's silence is found by the
-      // next look anyway (any event, or the idle resync).
+    if (agent.lastSeen() != null && silenceIsNamed(state)) {
+      // Wherever the planner names a silent agent, it must look again at the deadline by itself,
+      // even paused: a dead agent writes nothing, and Node heartbeats do not wake the operator.
       next = later(next, agent.lastSeen().plus(s.policy().agentSilence()), s.now());
     }
     if (state == NodeState.STAGING && i != null && i.issuedAt() != null) {
@@ -154,6 +150,19 @@ final class StuckNodes {
       next = later(next, drainBlockedSince.plus(s.policy().drainTimeout()), s.now());
     }
     return next;
+  }
+
+  /**
+   * The states in which the planner names an agent silent: before a slot ({@link #beforeSlot}) and
+   * in the slot states that wait for the agent. Not once the node is done or draining: an idle
+   * agent's silence does not matter to the rollout.
+   */
+  private static boolean silenceIsNamed(NodeState state) {
+    return state == NodeState.PENDING
+        || state == NodeState.STAGING
+        || state == NodeState.STAGED
+        || state == NodeState.ACTIVATING
+        || state == NodeState.ROLLING_BACK;
   }
 
   /** The earlier of {@code current} and {@code candidate}, counting only future times. */

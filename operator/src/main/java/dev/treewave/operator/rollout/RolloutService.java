@@ -325,8 +325,11 @@ public final class RolloutService {
   private static Duration recheckAfter(RolloutPlan plan, Instant now) {
     // A node stuck under action Stop may recover with nothing but a heartbeat, which does not wake
     // the reconciler (OSImageReconciler#moreThanAHeartbeat): look again soon while one is stuck.
+    // Likewise a budget that holds a node back: pods and budgets are not watched, and Node status
+    // heartbeats no longer wake the reconciler (OSImageReconciler#mayAlterAPlan).
     boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");
-    boolean inFlight = plan.counts().updating() > 0 || !plan.steps().isEmpty() || stuck;
+    boolean inFlight =
+        plan.counts().updating() > 0 || !plan.steps().isEmpty() || stuck || plan.heldByABudget();
     Duration next = inFlight ? IN_FLIGHT_POLL : IDLE_POLL;
     if (plan.wakeAt() != null) {
       Duration untilWake = Duration.between(now, plan.wakeAt()).plusSeconds(1);

@@ -239,9 +239,13 @@ class RolloutPlannerTest {
   @Test
   void timedPauseAfterAWaveHoldsTheNextWaveUntilItEnds() {
     SimulatedCluster cluster = new SimulatedCluster(3);
+    // Agents that may stay silent longer than the pause: the pause's end is the next deadline.
     RolloutPolicy policy =
-        DEFAULTS.withWaves(
-            List.of(new WaveRule(Quantity.count(1), null, new PauseRule(Duration.ofMinutes(30)))));
+        DEFAULTS
+            .withStuckNodes(Duration.ofMinutes(30), Duration.ofHours(1), false)
+            .withWaves(
+                List.of(
+                    new WaveRule(Quantity.count(1), null, new PauseRule(Duration.ofMinutes(30)))));
 
     RolloutPlan plan = cluster.run(policy, 8);
     assertThat(cluster.node("node-00").booted).isEqualTo(TARGET);

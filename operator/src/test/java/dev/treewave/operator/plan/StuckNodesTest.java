@@ -123,6 +123,32 @@ class StuckNodesTest {
     assertThat(plan.phase()).isEqualTo(Phase.FAILED);
   }
 
+  /**
+   * Paused, every node staged: nothing in the cluster changes when an agent dies, so the plan
+   * itself must say when to look again (Node heartbeats no longer wake the operator).
+   */
+  @Test
+  void pausedWithStagedNodesThePlanWakesItselfAtTheSilenceDeadline() {
+    SimulatedCluster cluster = new SimulatedCluster(3);
+    RolloutPolicy paused = STOP.withPaused(true);
+    cluster.run(paused, 3);
+    Instant lastReport = cluster.node("node-02").lastSeen;
+    cluster.node("node-02").dead = true;
+
+    RolloutPlan quiet = cluster.step(paused);
+    assertThat(quiet.phase()).isEqualTo(Phase.PAUSED);
+    assertThat(quiet.counts().staged()).isEqualTo(3);
+    assertThat(quiet.wakeAt())
+        .as("the earliest silence deadline of the agents the rollout still needs")
+        .isEqualTo(lastReport.plus(SILENCE));
+
+    cluster.agentsAct(); // the live agents report again; the dead one does not
+    assertThat(cluster.step(paused).wakeAt()).isEqualTo(lastReport.plus(SILENCE));
+    cluster.now = lastReport.plus(SILENCE);
+    RolloutPlan named = cluster.step(paused);
+    assertThat(blocker(named, "node-02").reason()).isEqualTo("AgentSilent");
+  }
+
   @Test
   void aHostTheAgentReportsUnmanagedIsNamedAtOnce() {
     SimulatedCluster cluster = new SimulatedCluster(2);
