@@ -1,25 +1,45 @@
 #!/usr/bin/env bash
-# Runs a jib-built image tarball without a container engine, to check that it is complete: unpacks
-# its layers in order into a scratch root, then runs the image's entrypoint there with its Env and
+# Runs an image tarball without a container engine, to check that it is complete: unpacks its
+# layers in order into a scratch root, then runs the image's entrypoint there with its Env and
 # User (unshare --root, needs root). No cgroups, network or seccomp: this proves the filesystem,
 # entrypoint, user and classpath, not a container runtime.
 #
-# Usage: run-image.sh IMAGE.tar [ARG...]    (ARGs replace the image's Cmd)
+# The tarball is a "docker save" image or an OCI image layout (bin/build-images --oci); from a
+# multi-platform layout --arch picks the image (default: this machine's). An image of another
+# architecture runs under qemu-user (Debian's qemu-user-static), copied into the scratch root so
+# the program's own paths resolve there, without binfmt_misc.
+#
+# Usage: run-image.sh [--arch amd64|arm64] IMAGE.tar [ARG...]    (ARGs replace the image's Cmd)
 set -euo pipefail
-image="$(readlink -f "${1:?usage: run-image.sh IMAGE.tar [ARG...]}")"; shift
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+case "$(uname -m)" in x86_64) host=amd64 ;; aarch64) host=arm64 ;; *) host="$(uname -m)" ;; esac
+arch="$host"
+if [ "${1:-}" = --arch ]; then arch="${2:?--arch needs amd64 or arm64}"; shift 2; fi
+image="$(readlink -f "${1:?usage: run-image.sh [--arch ARCH] IMAGE.tar [ARG...]}")"; shift
 [ "$(id -u)" -eq 0 ] || { echo "run-image.sh needs root (unshare --root)" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-tar -C "$work" -xf "$image" manifest.json
-config="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Config"])' "$work/manifest.json")"
-mapfile -t layers < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$work/manifest.json")
-tar -C "$work" -xf "$image" "$config" "${layers[@]}"
 mkdir -p "$work/rootfs"
-for layer in "${layers[@]}"; do tar --warning=no-unknown-keyword -C "$work/rootfs" -xf "$work/$layer"; done
-mapfile -t entry < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join(c.get("Entrypoint") or []))' "$work/$config")
-mapfile -t envs < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join(c.get("Env") or []))' "$work/$config")
-user="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User") or "0:0")' "$work/$config")"
-echo "[run-image] user=$user entrypoint=${entry[*]} args=$*" >&2
+# image-layers.py unpacks the layers and prints the config's Entrypoint, Env and User as JSON.
+python3 "$here/image-layers.py" "$image" "$arch" "$work/rootfs" >"$work/config.json"
+mapfile -t entry < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["Entrypoint"]))' "$work/config.json")
+mapfile -t envs < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["Env"]))' "$work/config.json")
+user="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["User"] or "0:0")' "$work/config.json")"
+if [ "$arch" != "$host" ]; then
+  qemu="$(command -v "qemu-$([ "$arch" = arm64 ] && echo aarch64 || echo x86_64)-static" || true)"
+  [ -n "$qemu" ] || { echo "run-image.sh: a $arch image needs qemu-user-static (apt-get install qemu-user-static)" >&2; exit 2; }
+  cp "$qemu" "$work/rootfs/.qemu-user"
+  # qemu-user takes a path, it does not search PATH: resolve the program in the image's PATH.
+  program="${entry[0]}"
+  if [ "${program#/}" = "$program" ]; then
+    path="$(printf '%s\n' "${envs[@]}" | sed -n 's/^PATH=//p')"
+    for dir in ${path//:/ }; do
+      if [ -x "$work/rootfs$dir/$program" ]; then program="$dir/$program"; break; fi
+    done
+  fi
+  entry=(/.qemu-user "$program" "${entry[@]:1}")
+fi
+echo "[run-image] arch=$arch user=$user entrypoint=${entry[*]} args=$*" >&2
 
 mkdir -p "$work/rootfs/proc"
 # The images have no shell: run the entrypoint directly, in a new mount and PID namespace with
