@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -295,6 +296,19 @@ public final class Checkout {
     }
     if (canHardlink()) {
       Path obj = repo.objectPath(ObjectType.FILE, id);
+      // libostree copies zero-sized files instead of linking them: they are the most shared
+      // content of a tree, and one inode would soon reach the file system's link limit.
+      BasicFileAttributes st = Files.readAttributes(obj, BasicFileAttributes.class, NOFOLLOW);
+      if (st.size() == 0) {
+        copyOut(id, dest);
+        return;
+      }
+      if (repo.mode() == RepoMode.BARE) {
+        // A bare object is the file itself, owner, mode and xattrs included, and a symlink object
+        // is a symlink: libostree links both (link(2) does not follow a symlink).
+        Files.createLink(dest, obj);
+        return;
+      }
       if (repo.mode() == RepoMode.BARE_USER) {
         // Symlinks are stored as regular files in bare-user: only the xattr tells.
         byte[] meta = FileAttributes.readUserXattr(obj, "ostreemeta");
@@ -305,11 +319,14 @@ public final class Checkout {
         Files.createLink(dest, obj);
         return;
       }
-      if (!Files.isSymbolicLink(obj) && hardlinkKeepsMetadata(id, obj)) {
+      if (!st.isSymbolicLink()) { // bare-user-only: a symlink object is copied, as libostree does
         Files.createLink(dest, obj);
         return;
       }
     } else if (options.requireHardlinks()) {
+      if (repo.mode() == RepoMode.BARE) {
+        throw new OstreeException("Bare repository mode cannot hardlink in user checkout mode");
+      }
       throw new OstreeException(
           "Unable to hardlink "
               + id
@@ -338,28 +355,12 @@ public final class Checkout {
     return (mode & 0170000) == 0120000;
   }
 
-  /**
-   * In user mode a bare object can be shared only if it already looks like a user-mode copy would:
-   * owned by us, no setuid/setgid bits, no xattrs (libostree copies otherwise).
-   */
-  private boolean hardlinkKeepsMetadata(ObjectId id, Path obj) throws IOException {
-    if (!options.userMode() || repo.mode() != RepoMode.BARE) {
-      return true;
-    }
-    FileAttributes.Stat st = FileAttributes.stat(obj);
-    FileAttributes.Stat self = FileAttributes.stat(repo.path().resolve("objects"));
-    if (st.uid() != self.uid() || st.gid() != self.gid() || (st.mode() & 06000) != 0) {
-      return false;
-    }
-    try (ContentObject c = repo.openContent(id)) {
-      return c.header().xattrs().isEmpty(); // every namespace, not only user.*
-    }
-  }
-
   private boolean canHardlink() {
     return switch (repo.mode()) {
-      case BARE_USER -> options.userMode();
-      case BARE, BARE_USER_ONLY -> true;
+      // A bare object carries its owner, setuid bits and xattrs, which a user-mode checkout must
+      // not have: libostree copies every file then.
+      case BARE_USER, BARE -> options.userMode() == (repo.mode() == RepoMode.BARE_USER);
+      case BARE_USER_ONLY -> true;
       case ARCHIVE -> false;
     };
   }
