@@ -108,38 +108,77 @@ class LauncherIT {
   }
 
   /**
-   * Java writes file names in sun.jnu.encoding, which comes from the locale; a container without
-   * LANG gets ASCII. A checkout of a UTF-8 name then fails in one line that names the fix and
-   * leaves nothing behind; with LANG=C.UTF-8 it works.
+   * Java writes file names in sun.jnu.encoding, which comes from the locale: a container or a
+   * systemd unit without LANG gets ASCII. The launcher gives the JVM a UTF-8 locale, so without any
+   * locale a UTF-8 name is committed and checked out byte for byte, as the real ostree does it. A
+   * JVM started without the launcher and without a UTF-8 locale fails in one line that names the
+   * fix, and leaves nothing behind.
    */
   @Test
-  void withoutAUtf8LocaleANonAsciiNameFailsCleanlyAndNamesTheFix() throws Exception {
+  void withoutALocaleUtf8NamesWorkAsInOstreeAndABareJvmNamesTheFix() throws Exception {
+    String name = "F\u0151tan\u00fas\u00edtv\u00e1ny.crt";
     Path repo = tmp.resolve("repo");
     Path tree = Files.createDirectories(tmp.resolve("tree"));
-    Files.writeString(tree.resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt"), "x");
-    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
-    assertThat(run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree).code()).isZero();
+    Files.writeString(tree.resolve(name), "x");
+    assertThat(
+            withoutLocale(LAUNCHER.toString(), "init", "--repo=" + repo, "--mode=bare-user")
+                .exitCode())
+        .isZero();
+    Processes.Result ours =
+        withoutLocale(
+            LAUNCHER.toString(), "commit", "--repo=" + repo, "-b", "ours", "--tree=dir=" + tree);
+    assertThat(ours.exitCode()).as(ours.stderr()).isZero();
+    Processes.Result theirs =
+        withoutLocale("ostree", "commit", "--repo=" + repo, "-b", "theirs", "--tree=dir=" + tree);
+    assertThat(theirs.exitCode()).as(theirs.stderr()).isZero();
+    Processes.Result diff = withoutLocale("ostree", "diff", "--repo=" + repo, "ours", "theirs");
+    assertThat(diff.exitCode()).as(diff.stderr()).isZero();
+    assertThat(diff.stdout()).isEmpty(); // the same tree, names byte for byte
 
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    Processes.Result co =
+        withoutLocale(
             LAUNCHER.toString(),
             "checkout",
             "--repo=" + repo,
             "-U",
-            "b",
+            "ours",
             tmp.resolve("co").toString());
-    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
-    pb.environment().remove("TREEWAVE_JAVA_OPTS");
-    Processes.Result r = Processes.run(pb, Duration.ofMinutes(5));
-    assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr())
+    assertThat(co.exitCode()).as(co.stderr()).isZero();
+    assertThat(tmp.resolve("co").resolve(name)).hasContent("x");
+
+    String jar;
+    try (var s = Files.list(ROOT.resolve("ostree-cli/target"))) {
+      jar =
+          s.map(Path::toString)
+              .filter(p -> p.matches(".*/treewave-ostree-cli-[^/]*\\.jar"))
+              .filter(p -> !p.endsWith("-sources.jar") && !p.endsWith("-tests.jar"))
+              .findFirst()
+              .orElseThrow();
+    }
+    Processes.Result bare =
+        withoutLocale(
+            "java",
+            "-cp",
+            jar + ":" + ROOT.resolve("ostree-cli/target/lib") + "/*",
+            OstreeCli.class.getName(),
+            "checkout",
+            "--repo=" + repo,
+            "-U",
+            "ours",
+            tmp.resolve("co2").toString());
+    assertThat(bare.exitCode()).isNotZero();
+    assertThat(bare.stderr())
         .contains("cannot be encoded with sun.jnu.encoding=")
         .contains("LANG=C.UTF-8")
         .hasLineCount(1);
-    assertThat(tmp.resolve("co")).doesNotExist();
+    assertThat(tmp.resolve("co2")).doesNotExist();
+  }
 
-    Result ok = run("checkout", "--repo=" + repo, "-U", "b", tmp.resolve("co2").toString());
-    assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(tmp.resolve("co2").resolve("F\u0151tan\u00fas\u00edtv\u00e1ny.crt")).exists();
+  private static Processes.Result withoutLocale(String... cmd)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    return Processes.run(pb, Duration.ofMinutes(5));
   }
 }
