@@ -24,6 +24,9 @@ public interface ClusterReads {
 
   List<Node> nodes();
 
+  /** One Node by name (null: none), as {@link #nodes} would show it. */
+  Node node(String name);
+
   /**
    * Tells the reads about an object this operator just wrote, as the API server returned it, so the
    * next read sees the write even if the watch has not delivered it yet. A cache that lagged behind
@@ -54,6 +57,11 @@ public interface ClusterReads {
       @Override
       public List<Node> nodes() {
         return client.nodes().list().getItems();
+      }
+
+      @Override
+      public Node node(String name) {
+        return client.nodes().withName(name).get();
       }
 
       @Override

@@ -50,6 +50,11 @@ public final class EventSourceReads implements ClusterReads {
   }
 
   @Override
+  public Node node(String name) {
+    return caches().nodes().get(new ResourceID(name)).orElse(null);
+  }
+
+  @Override
   public boolean wrote(HasMetadata written) {
     if (written instanceof Node n) {
       return handOver(caches().nodes(), n);

@@ -18,10 +18,12 @@ import dev.treewave.operator.rollout.RolloutCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -32,10 +34,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /** {@link RolloutCluster} over the Kubernetes API. */
@@ -262,13 +266,15 @@ public final class KubeRolloutCluster implements RolloutCluster {
     } else if (step instanceof NodeStep.Retry r) {
       return retry(r.node(), r.commit(), now);
     } else if (step instanceof NodeStep.Cordon c) {
-      return wrote(client.nodes().withName(c.node()).edit(n -> cordon(n, me, now)));
+      return patchNode(
+          c.node(), seen -> CordonPatch.cordon(seen, me, now), n -> cordon(n, me, now));
     } else if (step instanceof NodeStep.Drain d) {
       drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
       return false; // pods are not watched: the in-flight poll looks again
     } else if (step instanceof NodeStep.Release r) {
       boolean recorded = r.outcome() != null && patchOSNode(r.node(), null, r.outcome());
-      return wrote(client.nodes().withName(r.node()).edit(n -> release(n, me))) || recorded;
+      return patchNode(r.node(), seen -> CordonPatch.release(seen, me), n -> release(n, me))
+          || recorded;
     }
     return false;
   }
@@ -309,7 +315,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
           .resources(OSImage.class)
           .withName(image.getMetadata().getName())
           .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       if (e.getCode() != 422 && e.getCode() != 409) {
         throw e; // 422: the test failed, someone changed or removed the annotation meanwhile
       }
@@ -340,13 +346,45 @@ public final class KubeRolloutCluster implements RolloutCluster {
             .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch)));
   }
 
-  private void editOSNode(String node, java.util.function.UnaryOperator<OSNode> change) {
+  private void editOSNode(String node, UnaryOperator<OSNode> change) {
     wrote(client.resources(OSNode.class).withName(node).edit(change));
   }
 
   /** Hands our write to the reads (see {@link ClusterReads#wrote}); true if it changed it. */
   private boolean wrote(HasMetadata written) {
     return reads.wrote(written);
+  }
+
+  /**
+   * Writes a Node without reading it first: one JSON patch decided on the cached Node and guarded
+   * by its resourceVersion ({@link CordonPatch}). If the Node changed since (the guard fails: 422),
+   * the cache lagged behind: decide again on a fresh read, as before.
+   *
+   * @param fallback the same decision on the fresh Node
+   */
+  private boolean patchNode(
+      String name,
+      Function<Node, Optional<List<Map<String, Object>>>> decide,
+      UnaryOperator<Node> fallback) {
+    Node seen = reads.node(name);
+    if (seen != null && seen.getMetadata().getResourceVersion() != null) {
+      Optional<List<Map<String, Object>>> patch = decide.apply(seen);
+      if (patch.isEmpty()) {
+        return false;
+      }
+      Node stub = new NodeBuilder().withNewMetadata().withName(name).endMetadata().build();
+      try {
+        return wrote(
+            client
+                .resource(stub)
+                .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch.get())));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 422 && e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+    return wrote(client.nodes().withName(name).edit(fallback));
   }
 
   private static Node cordon(Node n, String me, Instant now) {
