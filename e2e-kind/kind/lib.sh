@@ -17,3 +17,17 @@ die() { printf '[kind] ERROR: %s\n' "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
 kc() { kubectl --context "$KCTX" "$@"; }
 nodes() { kind get nodes --name "$CLUSTER"; }
+
+# Offline mode (offline/README in ../README.md): TREEWAVE_KIND_OFFLINE=1 always builds and uses the
+# local node image and kind CLI (offline/build.sh); 0 uses the official image and kind from PATH;
+# auto (default) uses the official path when kind is on PATH and its node image can be pulled.
+OFFLINE_MODE="${TREEWAVE_KIND_OFFLINE:-auto}"
+# The official node image of the Kubernetes version the offline image is built for.
+OFFICIAL_NODE_IMAGE="${TREEWAVE_KIND_NODE_IMAGE:-kindest/node:v1.32.5}"
+OFFLINE_DIR_FILE="$WORK/offline-dir"
+# Once up.sh chose offline, the other scripts use the same kind CLI and base image.
+if [ -s "$OFFLINE_DIR_FILE" ]; then
+  OFFLINE_DIR="$(cat "$OFFLINE_DIR_FILE")"
+  PATH="$OFFLINE_DIR/bin:$PATH"
+  BASE_IMAGE="${TREEWAVE_BASE_IMAGE:-tar://$OFFLINE_DIR/jre-base.tar}"
+fi
