@@ -280,6 +280,11 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void startOperatorInProcess(KubernetesClient client) throws IOException {
+    toClose.add(startOperator(client));
+  }
+
+  /** The operator in this JVM, as the local system runs it; closing stops it. */
+  public static AutoCloseable startOperator(KubernetesClient client) throws IOException {
     OperatorRuntime operator =
         OperatorRuntime.start(
             client,
@@ -293,7 +298,7 @@ public final class LocalCluster implements AutoCloseable {
                 "default",
                 new InetSocketAddress("127.0.0.1", 0),
                 false));
-    toClose.add(operator::close);
+    return operator::close;
   }
 
   /** The operator replicas, when {@link Options#operatorProcesses()} asked for processes. */
@@ -304,7 +309,8 @@ public final class LocalCluster implements AutoCloseable {
     return operatorProcesses;
   }
 
-  private static void installCrds(ControlPlane plane) throws IOException {
+  /** The OSImage and OSNode CRDs, from the crds module's jar. */
+  public static void installCrds(ControlPlane plane) throws IOException {
     for (String crd : List.of("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml")) {
       try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
         if (in == null) {
