@@ -8,6 +8,7 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.repo.ContentObject;
 import dev.treewave.ostree.repo.FileAttributes;
+import dev.treewave.ostree.repo.FileNames;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
@@ -33,6 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Checkout {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  /** Names are written as their UTF-8 bytes whatever the locale's encoding. */
+  private static final FileNames NAMES = FileNames.system();
+
   private final OstreeRepo repo;
   private final CheckoutOptions options;
   private final java.util.concurrent.atomic.AtomicLong filesCheckedOut =
@@ -92,18 +97,6 @@ public final class Checkout {
       }
     } catch (IOException e) {
       throw new OstreeException("Checkout into " + target + ": " + e.getMessage(), e);
-    } catch (java.nio.file.InvalidPathException e) {
-      // Java encodes file names with sun.jnu.encoding, taken from the locale: without a UTF-8
-      // locale (LANG unset in a container) a name like Főtanúsítvány.crt cannot be written.
-      throw new OstreeException(
-          "Checkout into "
-              + target
-              + ": file name "
-              + e.getInput()
-              + " cannot be encoded with sun.jnu.encoding="
-              + System.getProperty("sun.jnu.encoding")
-              + "; run with a UTF-8 locale (LANG=C.UTF-8)",
-          e);
     }
   }
 
@@ -214,10 +207,10 @@ public final class Checkout {
         written.add(new Written(dir, meta, depth));
         Path base = anchors.shorten(dir);
         for (DirTree.FileEntry f : tree.files()) {
-          checkoutFile(f.checksum(), base.resolve(f.name()));
+          checkoutFile(f.checksum(), NAMES.resolve(base, f.name()));
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-          submit(d.treeChecksum(), d.metaChecksum(), base.resolve(d.name()), depth + 1);
+          submit(d.treeChecksum(), d.metaChecksum(), NAMES.resolve(base, d.name()), depth + 1);
         }
       }
     }
@@ -369,7 +362,7 @@ public final class Checkout {
     try (ContentObject c = repo.openContent(id)) {
       FileHeader h = c.header();
       if (h.isSymlink()) {
-        Files.createSymbolicLink(dest, Path.of(h.symlinkTarget()));
+        NAMES.createSymbolicLink(dest, h.symlinkTarget());
         if (!options.userMode()) {
           FileAttributes.chown(dest, h.uid(), h.gid());
           deferredXattrs.add(dest, h.xattrs()); // a symlink's own: only lsetxattr reaches them

@@ -11,6 +11,7 @@ import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.gvariant.GVariantType;
 import dev.treewave.ostree.repo.FileAttributes;
+import dev.treewave.ostree.repo.FileNames;
 import dev.treewave.ostree.repo.NativeFs;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
@@ -264,32 +265,16 @@ public final class TreeCommitter {
   }
 
   /**
-   * The name of {@code child} as a dirtree name. Java decodes file names with {@code
-   * sun.jnu.encoding}, replacing bytes it cannot decode; a name that does not come back to the same
-   * bytes would be committed mangled, so it is refused, as libostree refuses names that are not
-   * UTF-8 ("Invalid UTF-8 in filename").
+   * The name of {@code child} as a dirtree name: its bytes must be UTF-8, as libostree refuses
+   * other names ("Invalid UTF-8 in filename"); read byte for byte whatever the locale.
    */
   static String fileName(Path child, String prefix) {
-    Path raw = child.getFileName();
-    String name = raw.toString();
-    boolean roundTrips;
-    try {
-      roundTrips = raw.equals(raw.getFileSystem().getPath(name));
-    } catch (java.nio.file.InvalidPathException e) {
-      roundTrips = false;
-    }
-    if (!roundTrips) {
-      String jnu = System.getProperty("sun.jnu.encoding", "");
-      throw new OstreeException(
-          "Invalid UTF-8 in filename "
-              + prefix
-              + "/"
-              + name
-              + (jnu.equalsIgnoreCase("UTF-8")
-                  ? ""
-                  : " (or not representable in sun.jnu.encoding " + jnu + ": use a UTF-8 locale)"));
-    }
-    return name;
+    return FileNames.system()
+        .utf8FileName(child)
+        .orElseThrow(
+            () ->
+                new OstreeException(
+                    "Invalid UTF-8 in filename " + prefix + "/" + child.getFileName()));
   }
 
   private void scan(
@@ -301,17 +286,20 @@ public final class TreeCommitter {
       XattrSource xattrs)
       throws IOException {
     CommitFilter filter = options.filter().orElse(null);
-    List<Path> children = new ArrayList<>();
+    List<Entry> children = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      ds.forEach(children::add);
+      for (Path child : ds) {
+        children.add(new Entry(child, fileName(child, prefix)));
+      }
     }
     // Files are queued in the order MutableTree.write will ask for them (this directory's files by
     // name, then each subdirectory by name), so dirtrees are written while content is still being
     // compressed instead of all at the end.
-    children.sort(Comparator.comparing(p -> p.getFileName().toString(), DirTree.NAME_ORDER));
+    children.sort(Comparator.comparing(Entry::name, DirTree.NAME_ORDER));
     List<Subdirectory> subdirectories = new ArrayList<>();
-    for (Path child : children) {
-      String name = fileName(child, prefix);
+    for (Entry entry : children) {
+      Path child = entry.path();
+      String name = entry.name();
       FileAttributes.Stat st = FileAttributes.stat(child);
       int mode = st.mode();
       String path = prefix + "/" + name;
@@ -337,7 +325,7 @@ public final class TreeCommitter {
                 xattrs,
                 path));
       } else if (FileMode.isSymlink(mode)) {
-        String target = Files.readSymbolicLink(child).toString();
+        String target = FileNames.system().readSymbolicLink(child);
         tree.putFile(
             name,
             importer.symlink(
@@ -359,6 +347,8 @@ public final class TreeCommitter {
       scan(d.dir(), d.path(), d.tree(), tx, importer, xattrs);
     }
   }
+
+  private record Entry(Path path, String name) {}
 
   private record Subdirectory(Path dir, String path, MutableTree tree) {}
 }

@@ -9,7 +9,6 @@ import com.sun.jna.Pointer;
 import dev.treewave.ostree.core.Xattr;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -94,6 +93,10 @@ final class LibcFs implements NativeFs {
     static native int syncfs(int fd) throws LastErrorException;
 
     static native int ioctl(int fd, long request, int[] arg) throws LastErrorException;
+
+    static native long readlink(byte[] path, Pointer buf, long size) throws LastErrorException;
+
+    static native int symlink(byte[] target, byte[] linkpath) throws LastErrorException;
   }
 
   @Override
@@ -212,6 +215,30 @@ final class LibcFs implements NativeFs {
     }
   }
 
+  @Override
+  public byte[] readSymbolicLink(Path link) {
+    Memory buf = values.get(); // PATH_MAX (4096) fits; a longer target is reported, not cut
+    long n;
+    try {
+      n = Libc.readlink(cPath(link), buf, XATTR_MAX);
+    } catch (LastErrorException e) {
+      throw new NativeFsException("readlink", link, e.getErrorCode());
+    }
+    if (n >= XATTR_MAX) {
+      throw new OstreeException("readlink(" + link + "): target longer than " + XATTR_MAX);
+    }
+    return buf.getByteArray(0, (int) n);
+  }
+
+  @Override
+  public void createSymbolicLink(Path link, byte[] target) {
+    try {
+      Libc.symlink(Arrays.copyOf(target, target.length + 1), cPath(link));
+    } catch (LastErrorException e) {
+      throw new NativeFsException("symlink", link, e.getErrorCode());
+    }
+  }
+
   private static int flags(Path path, int fd) {
     int[] flags = new int[1];
     try {
@@ -238,12 +265,9 @@ final class LibcFs implements NativeFs {
     }
   }
 
-  /**
-   * A path as the NUL-terminated bytes the JDK itself passes to the kernel: its string encoded in
-   * {@code sun.jnu.encoding}.
-   */
+  /** A path as the NUL-terminated bytes the JDK itself passes to the kernel. */
   private static byte[] cPath(Path path) {
-    byte[] s = path.toString().getBytes(JNU);
+    byte[] s = FileNames.system().bytes(path);
     return Arrays.copyOf(s, s.length + 1);
   }
 
@@ -276,16 +300,5 @@ final class LibcFs implements NativeFs {
 
   private static String printable(byte[] withNul) {
     return new String(withNul, 0, withNul.length - 1, StandardCharsets.UTF_8);
-  }
-
-  private static final Charset JNU = jnuCharset();
-
-  private static Charset jnuCharset() {
-    String jnu = System.getProperty("sun.jnu.encoding");
-    try {
-      return jnu == null ? Charset.defaultCharset() : Charset.forName(jnu);
-    } catch (RuntimeException e) {
-      return Charset.defaultCharset();
-    }
   }
 }

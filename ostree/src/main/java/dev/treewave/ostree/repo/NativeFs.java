@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The file-system calls Java has no API for, as libostree makes them: extended attributes of every
  * namespace ({@code security.*}, {@code trusted.*}, not only the {@code user.*} the JDK reaches) on
- * a path itself, never through a symlink; {@code syncfs}; the immutable inode flag. Failures are
+ * a path itself, never through a symlink; {@code syncfs}; the immutable inode flag; symlink targets
+ * as bytes. Paths reach the kernel as their exact bytes ({@link FileNames#bytes}). Failures are
  * {@link NativeFsException}s naming the call, the path and the errno.
  */
 public interface NativeFs {
@@ -58,4 +59,12 @@ public interface NativeFs {
    * Sets or clears {@code FS_IMMUTABLE_FL} (needs CAP_LINUX_IMMUTABLE and a file system with it).
    */
   void setImmutable(Path path, boolean immutable);
+
+  /**
+   * A symlink's target, byte for byte (readlink): the JDK decodes it with the locale's encoding.
+   */
+  byte[] readSymbolicLink(Path link);
+
+  /** Creates {@code link} pointing at exactly {@code target}'s bytes (symlink). */
+  void createSymbolicLink(Path link, byte[] target);
 }

@@ -1,0 +1,147 @@
+package dev.treewave.ostree.commit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.treewave.ostree.pull.Cli;
+import dev.treewave.testing.Processes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JVM that embeds the library (no launcher) without a UTF-8 locale ({@code LC_ALL=C}: Java's
+ * {@code sun.jnu.encoding} is then ASCII) commits and checks out UTF-8 names byte for byte, as the
+ * real ostree does: names outside Latin-1, a 4-byte character, a directory, symlinks with such
+ * targets. The tree is written by the shell from octal escapes, so no JVM's locale touches it.
+ */
+class Utf8NamesWithoutLocaleIT {
+  private static final long TIMESTAMP = 1577836800L; // 2020-01-01T00:00:00Z
+
+  @TempDir Path tmp;
+
+  @Test
+  void aJvmWithoutAUtf8LocaleCommitsAndChecksOutUtf8NamesAsOstree() throws Exception {
+    String cert = "F\u0151tan\u00fas\u00edtv\u00e1ny.crt";
+    String greek = "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac";
+    String japanese = "\u65e5\u672c\u8a9e.txt";
+    Path tree = tmp.resolve("tree");
+    sh(
+        String.join(
+            "\n",
+            "set -e",
+            "mkdir \"$1\" && cd \"$1\"",
+            "printf 'cert\\n' > " + bytes(cert),
+            "printf 'plain\\n' > plain.txt",
+            "printf 'tree\\n' > " + bytes("\ud83c\udf33.conf"),
+            "mkdir " + bytes(greek),
+            "printf 'ja\\n' > " + bytes(greek + "/" + japanese),
+            "ln -s "
+                + bytes("../" + cert)
+                + " "
+                + bytes(greek + "/\u03c3\u03cd\u03bd\u03b4\u03b5\u03c3\u03bc\u03bf\u03c2"),
+            "ln -s " + bytes(greek + "/" + japanese) + " ascii-link"),
+        tree);
+    // One repository each, as the branch name is part of the commit (ostree.ref-binding).
+    Path repo = tmp.resolve("ours");
+    Path theirRepo = tmp.resolve("theirs");
+    Cli.ostree("init", "--repo=" + repo, "--mode=bare-user").ok();
+    Cli.ostree("init", "--repo=" + theirRepo, "--mode=bare-user").ok();
+
+    List<String> ours = ok(child("commit", repo.toString(), tree.toString(), "b", "" + TIMESTAMP));
+    assertThat(ours.get(0))
+        .as("the child JVM's file-name encoding")
+        .isNotEqualToIgnoringCase("UTF-8");
+    Cli.ostree(
+            "commit",
+            "--repo=" + theirRepo,
+            "-b",
+            "b",
+            "-s",
+            "names",
+            "--timestamp=@" + TIMESTAMP,
+            "--tree=dir=" + tree)
+        .ok();
+    String theirs = Cli.ostree("rev-parse", "--repo=" + theirRepo, "b").ok().out().strip();
+    assertThat(ours.get(1)).isEqualTo(theirs); // the same commit: every name byte for byte
+    Cli.ostree("fsck", "--repo=" + repo).ok();
+
+    Path coOurs = tmp.resolve("co-ours");
+    Path coTheirs = tmp.resolve("co-theirs");
+    ok(child("checkout", repo.toString(), "b", coOurs.toString()));
+    Cli.ostree("checkout", "--repo=" + repo, "-U", "b", coTheirs.toString()).ok();
+    byte[] listing = listing(coOurs);
+    assertThat(listing).isEqualTo(listing(coTheirs)).isEqualTo(listing(tree));
+    assertThat(new String(listing, StandardCharsets.UTF_8))
+        .contains("./" + cert + "\tf\t\t")
+        .contains("./" + greek + "/" + japanese + "\tf\t\t")
+        .contains("\tl\t../" + cert + "\t")
+        .contains("./\ud83c\udf33.conf\tf");
+    // names, types and targets are equal above; contents too, symlinks compared as links
+    Processes.check(
+        new ProcessBuilder(
+            "diff", "-r", "--no-dereference", coOurs.toString(), coTheirs.toString()),
+        Duration.ofMinutes(1));
+  }
+
+  @Test
+  void withoutAUtf8LocaleANameThatIsNotUtf8IsStillRefusedAsOstreeRefusesIt() throws Exception {
+    Path tree = tmp.resolve("tree");
+    sh("mkdir \"$1\" && printf 'x\\n' > \"$1/$(printf 'bad\\377.conf')\"", tree);
+    Path repo = tmp.resolve("ours");
+    Cli.ostree("init", "--repo=" + repo, "--mode=bare-user").ok();
+    Processes.Result r = run(child("commit", repo.toString(), tree.toString(), "b", "0"));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("Invalid UTF-8 in filename /bad").hasLineCount(1);
+    assertThat(Cli.ostree("refs", "--repo=" + repo).ok().out()).isEmpty();
+  }
+
+  /** Every entry's path, type, symlink target and mode, as raw bytes, in byte order. */
+  private static byte[] listing(Path dir) throws IOException {
+    return sh("cd \"$1\" && find . -printf '%p\\t%y\\t%l\\t%m\\0' | LC_ALL=C sort -z", dir)
+        .stdoutBytes();
+  }
+
+  /** The shell word for {@code name}'s UTF-8 bytes, written only with ASCII (octal escapes). */
+  private static String bytes(String name) {
+    StringBuilder s = new StringBuilder("\"$(printf '");
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+      s.append(String.format("\\%03o", b & 0xff));
+    }
+    return s.append("')\"").toString();
+  }
+
+  private static Processes.Result sh(String script, Path arg) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "sh", arg.toString());
+    return Processes.check(pb, Duration.ofMinutes(1));
+  }
+
+  /** Runs {@link Utf8NamesChild} in a JVM with the C locale; its stdout lines. */
+  private static List<String> ok(ProcessBuilder child) throws IOException {
+    Processes.Result r = run(child);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stdout().lines().toList();
+  }
+
+  private static Processes.Result run(ProcessBuilder child) throws IOException {
+    return Processes.run(child, Duration.ofMinutes(5));
+  }
+
+  /** {@link Utf8NamesChild} in a JVM with the C locale (LANG and every LC_ unset but LC_ALL=C). */
+  private static ProcessBuilder child(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    cmd.add(Utf8NamesChild.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().put("LC_ALL", "C");
+    return pb;
+  }
+}
