@@ -9,12 +9,16 @@ WORK="${TREEWAVE_KIND_WORK:-$REPO_ROOT/e2e-kind/target/kind}"
 BASE_IMAGE="${TREEWAVE_BASE_IMAGE:-eclipse-temurin:17-jre}"
 # Where the demo builds the OSTree repository (a throwaway container: needs no ostree here).
 BUILDER_IMAGE="${TREEWAVE_BUILDER_IMAGE:-debian:bookworm}"
+# What serves the demo repository on the official path (repo.sh uses a local image offline).
+SERVER_IMAGE="${TREEWAVE_SERVER_IMAGE:-busybox:1.36}"
 SYSROOT=/var/lib/treewave-kind/host
 KCTX="kind-$CLUSTER"
 
 say() { printf '\033[1m[kind]\033[0m %s\n' "$*"; }
 die() { printf '[kind] ERROR: %s\n' "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
+# up.sh writes the kubeconfig there when it is set (KindCluster does): every script reads it.
+if [ -n "${TREEWAVE_KUBECONFIG:-}" ]; then export KUBECONFIG="$TREEWAVE_KUBECONFIG"; fi
 kc() { kubectl --context "$KCTX" "$@"; }
 nodes() { kind get nodes --name "$CLUSTER"; }
 

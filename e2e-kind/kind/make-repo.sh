@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Runs inside the builder container (repo.sh): a tiny OS tree, committed twice and GPG-signed.
+# Run by repo.sh, on this machine or inside the builder container: a tiny OS tree, committed twice and GPG-signed.
 set -euo pipefail
 out="$1"
 if ! command -v ostree >/dev/null || ! command -v gpg >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ostree gnupg >/dev/null
 fi
 export GNUPGHOME="$(mktemp -d)"
+# On the host (repo.sh's usual path) nothing may outlive the script: gpg-agent, the key, the trees.
+trees=()
+cleanup() {
+  gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
+  rm -rf "$GNUPGHOME" "${trees[@]}"
+}
+trap cleanup EXIT
 gpg --batch --passphrase '' --quick-gen-key 'treewave demo <demo@treewave.invalid>' ed25519 sign never
 key="$(gpg --list-keys --with-colons | awk -F: '/^pub/ {print $5; exit}')"
 gpg --armor --export "$key" > "$out/demo.asc"
@@ -13,6 +20,7 @@ repo="$out/repo"
 ostree init --repo="$repo" --mode=archive
 for v in 1 2; do
   tree="$(mktemp -d)"
+  trees+=("$tree")
   mkdir -p "$tree"/usr/{bin,etc,lib/modules/6.1.0-demo}
   printf "treewave-demo\n" > "$tree/usr/etc/hostname"
   printf 'NAME=treewave-demo\nID=treewave-demo\nPRETTY_NAME="treewave demo v%s"\nVERSION_ID=%s\n' "$v" "$v" > "$tree/usr/lib/os-release"

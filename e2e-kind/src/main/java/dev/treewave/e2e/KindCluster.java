@@ -1,6 +1,7 @@
 package dev.treewave.e2e;
 
 import dev.treewave.testing.Processes;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -169,6 +170,39 @@ public final class KindCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(kind));
     cmd.addAll(List.of(args));
     return Processes.check(new ProcessBuilder(cmd), Duration.ofMinutes(2)).stdout();
+  }
+
+  /**
+   * The logs of every pod in {@code namespace} (and each one's previous container, if any): what a
+   * failed test attaches to its output.
+   */
+  public String podLogs(String namespace) {
+    if (client == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    try {
+      for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+        String name = p.getMetadata().getName();
+        for (boolean previous : new boolean[] {true, false}) {
+          try {
+            var pod = client.pods().inNamespace(namespace).withName(name);
+            String log = previous ? pod.terminated().getLog() : pod.getLog();
+            out.append(
+                String.format(
+                    "----- %s %s (%s) -----%n%s%n",
+                    previous ? "previous log of" : "log of", name, p.getSpec().getNodeName(), log));
+          } catch (RuntimeException e) {
+            if (!previous) {
+              out.append(String.format("----- no log of %s: %s%n", name, e.getMessage()));
+            }
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      out.append("could not list the pods for their logs: " + e.getMessage() + "\n");
+    }
+    return out.toString();
   }
 
   /** Deletes the cluster and stops the Docker daemon if up.sh started it ({@code down.sh}). */

@@ -433,28 +433,8 @@ class KindRolloutE2E {
 
   /** The operator's and agents' logs (and each agent's previous container), for a failed test. */
   private static void printProductLogs() {
-    if (client == null) {
-      return;
-    }
-    try {
-      for (Pod p : client.pods().inNamespace(NS).list().getItems()) {
-        String name = p.getMetadata().getName();
-        for (boolean previous : new boolean[] {true, false}) {
-          try {
-            var pod = client.pods().inNamespace(NS).withName(name);
-            String log = previous ? pod.terminated().getLog() : pod.getLog();
-            System.out.printf(
-                "----- %s %s (%s) -----%n%s%n",
-                previous ? "previous log of" : "log of", name, p.getSpec().getNodeName(), log);
-          } catch (RuntimeException e) {
-            if (!previous) {
-              System.out.printf("----- no log of %s: %s%n", name, e.getMessage());
-            }
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      System.out.println("could not list the pods for their logs: " + e.getMessage());
+    if (kind != null) {
+      System.out.print(kind.podLogs(NS));
     }
   }
 

@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kind demo (e2e-kind/kind) cannot run here (no Docker engine that can pull images), so
- * everything it applies is checked here instead: the cluster config, the chart with the Kind
- * values, the repository server, the OSImage against the CRD's schema, and the scripts' syntax.
+ * What the Kind demo (e2e-kind/kind) applies, checked without a cluster: the cluster config, the
+ * chart with the Kind values, the repository server, the OSImage against the CRD's schema, and the
+ * scripts' syntax. The demo itself runs offline in e2e-kind's KindDemoE2E (root or Docker only).
  */
 class KindFilesTest {
   static final Path KIND = Path.of(System.getProperty("kind.dir"));
@@ -61,6 +61,17 @@ class KindFilesTest {
     assertThat(docs.get(1).at("/spec/selector/app.kubernetes.io~1name").asText())
         .isEqualTo(
             docs.get(0).at("/spec/template/metadata/labels/app.kubernetes.io~1name").asText());
+  }
+
+  @Test
+  void repoShServesFromTheNodesOwnImageOffline() throws IOException {
+    // repo.sh swaps exactly this line for the offline node's userland image: if the manifest's
+    // image changed without repo.sh, the offline demo would try to pull it (KindDemoE2E).
+    assertThat(Files.readString(KIND.resolve("manifests/repo-server.yaml")))
+        .contains("\n          image: busybox:1.36\n");
+    assertThat(Files.readString(KIND.resolve("repo.sh")))
+        .contains("s#image: busybox:1.36#image: $server_image#")
+        .contains("treewave.local/kind-cni:");
   }
 
   @Test
