@@ -240,6 +240,55 @@ class RolloutIT {
     assertThat(watcher.cordonsPerNode()).isEmpty();
   }
 
+  /**
+   * A node held back by a budget is looked at again on its own: pods and budgets are not watched,
+   * and here nothing else changes (the blocked node is the canary, so the other waits too), so
+   * without the in-flight recheck the node would wait for the 5-minute idle poll. Seen on Kind: the
+   * operator's own budget allowed 0 disruptions for a moment, and its node then stayed
+   * DrainWouldBlock for over 5 minutes.
+   */
+  @Test
+  void aBudgetThatAllowsAnEvictionAgainIsNoticedWithNothingElseChanging() {
+    fx.nodes("h", 2);
+    fx.label("h-00", "pin", "h-00");
+    fx.workloadOn("solo-h", Map.of("pin", "h-00"), 1, 1);
+    watcher = fx.watch("h", 1);
+    fx.create(RolloutFixture.image("budget-h", "h", null, null, null, null));
+    fx.startOperator();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              OSImage image = fx.client().resources(OSImage.class).withName("budget-h").get();
+              assertThat(image.getStatus()).isNotNull();
+              assertThat(image.getStatus().blockers())
+                  .anySatisfy(
+                      b -> {
+                        assertThat(b.node()).isEqualTo("h-00");
+                        assertThat(b.reason()).isEqualTo("DrainWouldBlock");
+                      });
+            });
+    assertThat(fx.reboots("h")).isEmpty();
+
+    // The budget alone changes: minAvailable 0, so the controller-manager allows 1 disruption.
+    fx.client()
+        .policy()
+        .v1()
+        .podDisruptionBudget()
+        .inNamespace("apps")
+        .withName("solo-h")
+        .edit(
+            pdb -> {
+              pdb.getSpec().setMinAvailable(new IntOrString(0));
+              return pdb;
+            });
+    // Well inside the idle poll (5 min): while a budget holds a node back the recheck is 5 s.
+    await().atMost(Duration.ofSeconds(60)).until(() -> fx.reboots("h").contains("h-00"));
+    fx.awaitPhase("budget-h", OSImagePhase.Completed);
+    assertThat(fx.reboots("h")).containsExactlyInAnyOrder("h-00", "h-01");
+    assertThat(watcher.cordonsPerNode()).containsEntry("h-00", 1);
+  }
+
   @Test
   void operatorKilledMidWaveResumesWithoutExceedingTheBudgetOrRepeating() {
     List<String> nodes = fx.nodes("d", 6);
