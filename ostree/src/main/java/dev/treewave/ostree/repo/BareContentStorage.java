@@ -72,7 +72,8 @@ final class BareContentStorage implements ContentStorage {
       Path target, FileHeader header, InputStream content, long size, MessageDigest digest)
       throws IOException {
     if (header.isSymlink()) {
-      Files.createSymbolicLink(target, Path.of(header.symlinkTarget()));
+      // its bytes as committed, whatever the locale's encoding
+      FileNames.system().createSymbolicLink(target, header.symlinkTarget());
       if (withOwnership) {
         FileAttributes.chown(target, header.uid(), header.gid());
       }
@@ -134,7 +135,7 @@ final class BareContentStorage implements ContentStorage {
     int gid = withOwnership ? st.gid() : 0;
     List<Xattr> xattrs = withOwnership ? xattrsOf(file) : List.of();
     if (FileMode.isSymlink(st.mode())) {
-      String target = Files.readSymbolicLink(file).toString();
+      String target = FileNames.system().readSymbolicLink(file);
       return new ContentObject(
           FileHeader.symlink(uid, gid, target, xattrs), 0, InputStream.nullInputStream());
     }

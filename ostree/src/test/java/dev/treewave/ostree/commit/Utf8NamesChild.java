@@ -2,6 +2,7 @@ package dev.treewave.ostree.commit;
 
 import dev.treewave.ostree.checkout.Checkout;
 import dev.treewave.ostree.checkout.CheckoutOptions;
+import dev.treewave.ostree.fsck.Fsck;
 import dev.treewave.ostree.repo.OstreeException;
 import dev.treewave.ostree.repo.OstreeRepo;
 import java.nio.file.Path;
@@ -28,8 +29,16 @@ public final class Utf8NamesChild {
                 .tree(Path.of(args[2]))
                 .build();
         System.out.println(new TreeCommitter(repo, options).commit().commit());
+      } else if (args[0].equals("checkout")) {
+        CheckoutOptions options =
+            args[4].equals("user") ? CheckoutOptions.user() : CheckoutOptions.defaults();
+        new Checkout(repo, options).checkout(args[2], Path.of(args[3]));
       } else {
-        new Checkout(repo, CheckoutOptions.user()).checkout(args[2], Path.of(args[3]));
+        Fsck.Report report = new Fsck(repo).run();
+        if (!report.ok()) {
+          System.err.println(String.join("; ", report.errors()));
+          System.exit(1);
+        }
       }
     } catch (OstreeException e) {
       System.err.println(e.getMessage());

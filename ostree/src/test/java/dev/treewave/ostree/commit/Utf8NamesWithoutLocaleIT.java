@@ -6,12 +6,15 @@ import dev.treewave.ostree.pull.Cli;
 import dev.treewave.testing.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A JVM that embeds the library (no launcher) without a UTF-8 locale ({@code LC_ALL=C}: Java's
@@ -24,8 +27,19 @@ class Utf8NamesWithoutLocaleIT {
 
   @TempDir Path tmp;
 
-  @Test
-  void aJvmWithoutAUtf8LocaleCommitsAndChecksOutUtf8NamesAsOstree() throws Exception {
+  /**
+   * bare-user keeps symlinks as files and is checked out in user mode; bare stores them as real
+   * symlinks (whose targets must keep their bytes too) and is checked out by hard links, as root.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"bare-user", "bare"})
+  void aJvmWithoutAUtf8LocaleCommitsAndChecksOutUtf8NamesAsOstree(String mode) throws Exception {
+    boolean bare = mode.equals("bare");
+    if (bare) {
+      assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+          .as("a bare repository keeps owners: run as root")
+          .isEqualTo(0);
+    }
     String cert = "F\u0151tan\u00fas\u00edtv\u00e1ny.crt";
     String greek = "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac";
     String japanese = "\u65e5\u672c\u8a9e.txt";
@@ -49,8 +63,8 @@ class Utf8NamesWithoutLocaleIT {
     // One repository each, as the branch name is part of the commit (ostree.ref-binding).
     Path repo = tmp.resolve("ours");
     Path theirRepo = tmp.resolve("theirs");
-    Cli.ostree("init", "--repo=" + repo, "--mode=bare-user").ok();
-    Cli.ostree("init", "--repo=" + theirRepo, "--mode=bare-user").ok();
+    Cli.ostree("init", "--repo=" + repo, "--mode=" + mode).ok();
+    Cli.ostree("init", "--repo=" + theirRepo, "--mode=" + mode).ok();
 
     List<String> ours = ok(child("commit", repo.toString(), tree.toString(), "b", "" + TIMESTAMP));
     assertThat(ours.get(0))
@@ -69,11 +83,16 @@ class Utf8NamesWithoutLocaleIT {
     String theirs = Cli.ostree("rev-parse", "--repo=" + theirRepo, "b").ok().out().strip();
     assertThat(ours.get(1)).isEqualTo(theirs); // the same commit: every name byte for byte
     Cli.ostree("fsck", "--repo=" + repo).ok();
+    ok(child("fsck", repo.toString()));
 
     Path coOurs = tmp.resolve("co-ours");
     Path coTheirs = tmp.resolve("co-theirs");
-    ok(child("checkout", repo.toString(), "b", coOurs.toString()));
-    Cli.ostree("checkout", "--repo=" + repo, "-U", "b", coTheirs.toString()).ok();
+    ok(child("checkout", repo.toString(), "b", coOurs.toString(), bare ? "root" : "user"));
+    if (bare) {
+      Cli.ostree("checkout", "--repo=" + repo, "b", coTheirs.toString()).ok();
+    } else {
+      Cli.ostree("checkout", "--repo=" + repo, "-U", "b", coTheirs.toString()).ok();
+    }
     byte[] listing = listing(coOurs);
     assertThat(listing).isEqualTo(listing(coTheirs)).isEqualTo(listing(tree));
     assertThat(new String(listing, StandardCharsets.UTF_8))
