@@ -9,41 +9,68 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * core/v1 Events on the OSImage, aggregated as client-go's recorder does: the same event (object,
+ * core/v1 Events on the OSImage, aggregated as client-go's recorder does. The same event (object,
  * type, reason, message) again bumps {@code count} and {@code lastTimestamp} of the Event already
- * written instead of creating another, so a condition seen on every reconcile costs one object.
- * OSImages are cluster-scoped, so the events live in a namespace of our choosing; {@code kubectl
- * describe osimage} still finds them.
+ * written instead of creating another, so a condition seen on every reconcile costs one object; and
+ * once an object has had {@value #SIMILAR} messages of one reason within ten minutes ("n-0042:
+ * cordoned", "n-0043: cordoned", ...), the rest go into one Event whose message starts with {@value
+ * #COMBINED} and shows the latest (see {@link SimilarEvents}). OSImages are cluster-scoped, so the
+ * events live in a namespace of our choosing; {@code kubectl describe osimage} still finds them.
  *
  * <p>Events go out on their own thread through a bounded queue: a slow or stuck API server never
  * holds up a reconcile (a rollout does not wait for its own commentary) and never grows memory;
- * what does not fit is dropped and counted in the log.
+ * what does not fit is dropped and counted in the log. The thread takes whatever has queued up at
+ * once and writes each Event of it once, with the sum of its counts: a wave that cordons a hundred
+ * nodes in one pass costs a few writes, not a hundred.
  */
 public final class KubeEvents implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubeEvents.class);
   static final int QUEUE_CAPACITY = 1000;
   static final int REMEMBERED = 1024;
+  static final int SIMILAR = 10;
+  static final String COMBINED = "(combined from similar events): ";
+  private static final Duration SIMILAR_QUIET = Duration.ofMinutes(10);
+  private static final int BATCH = 256;
 
   private final KubernetesClient client;
   private final String namespace;
   private final String component;
   private final Clock clock;
   private final AtomicLong dropped = new AtomicLong();
+  private final BlockingQueue<Occurrence> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final SimilarEvents similar = new SimilarEvents(SIMILAR, SIMILAR_QUIET, REMEMBERED);
+  private final Thread sender;
 
+  private record Occurrence(
+      OSImage image, String type, String reason, String message, Instant at) {}
+
+  /** An Event's identity; a null message stands for its group's combined Event. */
   private record Key(String uid, String name, String type, String reason, String message) {}
 
-  private record Written(String eventName, int count, String firstTimestamp) {}
+  /** One Event to write: {@code count} occurrences of {@code key}, the latest {@code message}. */
+  private record Pending(
+      Key key, OSImage image, String message, int count, Instant first, Instant last) {
+    Pending plus(Occurrence o, String shown) {
+      return new Pending(key, image, shown, count + 1, first, o.at());
+    }
+  }
+
+  private record Written(String eventName, int count) {}
 
   /** The Events written lately, by key; the least recently used goes first (sender thread only). */
   private final Map<Key, Written> recent =
@@ -54,30 +81,14 @@ public final class KubeEvents implements EventSink, AutoCloseable {
         }
       };
 
-  private final ThreadPoolExecutor sender =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(QUEUE_CAPACITY),
-          r -> {
-            Thread t = new Thread(r, "treewave-events");
-            t.setDaemon(true);
-            return t;
-          },
-          (task, executor) -> {
-            long n = dropped.incrementAndGet();
-            if (n == 1 || n % 100 == 0) {
-              LOG.warn("event queue full: {} event(s) dropped so far", n);
-            }
-          });
-
   public KubeEvents(KubernetesClient client, String namespace, String component, Clock clock) {
     this.client = client;
     this.namespace = namespace;
     this.component = component;
     this.clock = clock;
+    this.sender = new Thread(this::sendUntilClosed, "treewave-events");
+    sender.setDaemon(true);
+    sender.start();
   }
 
   @Override
@@ -97,32 +108,72 @@ public final class KubeEvents implements EventSink, AutoCloseable {
 
   private void emit(OSImage image, String type, String reason, String message) {
     LOG.info("{} {} {}: {}", image.getMetadata().getName(), type, reason, message);
-    String now = clock.instant().toString();
-    sender.execute(() -> send(image, type, reason, message, now));
-  }
-
-  private void send(OSImage image, String type, String reason, String message, String now) {
-    Key key =
-        new Key(image.getMetadata().getUid(), image.getMetadata().getName(), type, reason, message);
-    try {
-      Written before = recent.get(key);
-      if (before != null && bump(before, now)) {
-        recent.put(
-            key, new Written(before.eventName(), before.count() + 1, before.firstTimestamp()));
-        return;
+    if (!queue.offer(new Occurrence(image, type, reason, message, clock.instant()))) {
+      long n = dropped.incrementAndGet();
+      if (n == 1 || n % 100 == 0) {
+        LOG.warn("event queue full: {} event(s) dropped so far", n);
       }
-      Event created =
-          client.v1().events().inNamespace(namespace).resource(event(image, key, now)).create();
-      recent.put(key, new Written(created.getMetadata().getName(), 1, now));
-    } catch (RuntimeException e) {
-      // An Event is worth a log line, never a failed reconcile.
-      LOG.warn("could not record event {}: {}", reason, e.getMessage());
     }
   }
 
-  /** Counts one more occurrence on the Event already written; false if it is gone (expired). */
-  private boolean bump(Written before, String now) {
-    String patch = "{\"count\":" + (before.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
+  private void sendUntilClosed() {
+    List<Occurrence> batch = new ArrayList<>(BATCH);
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      queue.drainTo(batch, BATCH - 1);
+      for (Pending p : fold(batch)) {
+        send(p);
+      }
+      batch.clear();
+    }
+  }
+
+  /** The batch as Events to write, in the order they first occurred. */
+  private List<Pending> fold(List<Occurrence> batch) {
+    Map<Key, Pending> folded = new LinkedHashMap<>();
+    for (Occurrence o : batch) {
+      String uid = o.image().getMetadata().getUid();
+      String name = o.image().getMetadata().getName();
+      boolean combined =
+          similar.combine(
+              new SimilarEvents.Group(uid, name, o.type(), o.reason()), o.message(), o.at());
+      Key key = new Key(uid, name, o.type(), o.reason(), combined ? null : o.message());
+      String shown = combined ? COMBINED + o.message() : o.message();
+      folded.merge(
+          key,
+          new Pending(key, o.image(), shown, 1, o.at(), o.at()),
+          (before, one) -> before.plus(o, shown));
+    }
+    return new ArrayList<>(folded.values());
+  }
+
+  private void send(Pending p) {
+    try {
+      Written before = recent.get(p.key());
+      if (before != null && bump(before, p)) {
+        recent.put(p.key(), new Written(before.eventName(), before.count() + p.count()));
+        return;
+      }
+      Event created = client.v1().events().inNamespace(namespace).resource(event(p)).create();
+      recent.put(p.key(), new Written(created.getMetadata().getName(), p.count()));
+    } catch (RuntimeException e) {
+      // An Event is worth a log line, never a failed reconcile.
+      LOG.warn("could not record event {}: {}", p.key().reason(), e.getMessage());
+    }
+  }
+
+  /** Counts more occurrences on the Event already written; false if it is gone (expired). */
+  private boolean bump(Written before, Pending p) {
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("count", before.count() + p.count());
+    patch.put("lastTimestamp", p.last().toString());
+    if (p.key().message() == null) {
+      patch.put("message", p.message()); // a combined Event shows its latest message
+    }
     try {
       // Through resource(stub): by name alone, fabric8 would GET the Event first, which the
       // chart's RBAC does not grant (create and patch only).
@@ -137,7 +188,7 @@ public final class KubeEvents implements EventSink, AutoCloseable {
                   .withNamespace(namespace)
                   .endMetadata()
                   .build())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
@@ -147,25 +198,25 @@ public final class KubeEvents implements EventSink, AutoCloseable {
     }
   }
 
-  private Event event(OSImage image, Key key, String now) {
+  private Event event(Pending p) {
     return new EventBuilder()
         .withNewMetadata()
-        .withGenerateName(key.name() + ".")
+        .withGenerateName(p.key().name() + ".")
         .withNamespace(namespace)
         .endMetadata()
         .withInvolvedObject(
             new ObjectReferenceBuilder()
-                .withApiVersion(image.getApiVersion())
-                .withKind(image.getKind())
-                .withName(key.name())
-                .withUid(key.uid())
+                .withApiVersion(p.image().getApiVersion())
+                .withKind(p.image().getKind())
+                .withName(p.key().name())
+                .withUid(p.key().uid())
                 .build())
-        .withType(key.type())
-        .withReason(key.reason())
-        .withMessage(key.message())
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
+        .withType(p.key().type())
+        .withReason(p.key().reason())
+        .withMessage(p.message())
+        .withFirstTimestamp(p.first().toString())
+        .withLastTimestamp(p.last().toString())
+        .withCount(p.count())
         .withNewSource()
         .withComponent(component)
         .endSource()
@@ -174,6 +225,6 @@ public final class KubeEvents implements EventSink, AutoCloseable {
 
   @Override
   public void close() {
-    sender.shutdownNow();
+    sender.interrupt();
   }
 }
