@@ -119,16 +119,10 @@ class KindRolloutE2E {
     Files.writeString(
         values,
         """
-        # The operator on the control plane: with both replicas on one worker, draining that worker
-        # stayed DrainWouldBlock (operator PDB "allows 0 disruptions", seen once while the first
-        # replica was rescheduled, never re-evaluated); see the branch's report.
-        operator:
-          nodeSelector:
-            node-role.kubernetes.io/control-plane: ""
-          tolerations:
-            - key: node-role.kubernetes.io/control-plane
-              operator: Exists
-              effect: NoSchedule
+        # The operator where the chart puts it, on the workers: draining a worker evicts a replica
+        # (the leader's included, its node goes last) under the operator's own PDB, and the replica
+        # evicted first lands beside the other one, so the last worker's drain waits for it to be
+        # Ready and then evicts both, one at a time (RolloutIT#aBudgetThatAllowsAnEviction...).
         agent:
           runOnControlPlane: false
           nodeSelector:
@@ -276,6 +270,8 @@ class KindRolloutE2E {
   void rollsV2OutThroughRealDrainsAndPlayedRebootsWithinTheBudget() throws Exception {
     String v2 = repository.v2();
     Set<String> podsBefore = workloadPodUids();
+    Set<String> operatorBefore = operatorPodUids();
+    assertThat(operatorBefore).hasSize(2);
     Map<String, Integer> restartsBefore = agentRestarts();
     long t0 = System.nanoTime();
     try (Invariants invariants = new Invariants(client, IMAGE, 1);
@@ -299,6 +295,9 @@ class KindRolloutE2E {
     assertEveryWorkerBoots(v2);
     // Every worker was drained: the pods that ran before were all evicted and replaced.
     assertThat(workloadPodUids()).doesNotContainAnyElementsOf(podsBefore).hasSize(2);
+    // The operator drained the nodes it ran on: both replicas, the leader included, were evicted
+    // by it and replaced, and it finished the rollout from the new ones.
+    assertThat(operatorPodUids()).doesNotContainAnyElementsOf(operatorBefore);
     // Every agent went down with its "reboot" and came back in a restarted container.
     Map<String, Integer> restartsAfter = agentRestarts();
     for (String worker : workers) {
@@ -405,6 +404,19 @@ class KindRolloutE2E {
 
   private static Set<String> workloadPodUids() {
     return client.pods().inNamespace("apps").withLabel("app", "web").list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getMetadata().getUid())
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<String> operatorPodUids() {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app.kubernetes.io/component", "operator")
+        .list()
+        .getItems()
+        .stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .map(p -> p.getMetadata().getUid())
         .collect(Collectors.toSet());
