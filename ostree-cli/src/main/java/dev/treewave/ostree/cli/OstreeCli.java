@@ -186,6 +186,23 @@ public final class OstreeCli implements Runnable {
   }
 
   /**
+   * Runs one command in this JVM, as {@code bin/treewave-ostree} would, and returns its standard
+   * output; for embedding callers (image builders, test fixtures) to whom any failure is fatal.
+   *
+   * @throws IllegalStateException naming the command line, its exit code and its error output
+   */
+  public static String runChecked(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    if (code != 0) {
+      throw new IllegalStateException(
+          "treewave-ostree " + String.join(" ", args) + " exited with " + code + ": " + err);
+    }
+    return out.toString();
+  }
+
+  /**
    * {@code help [CMD [SUBCMD...]]}: the usage {@code CMD [SUBCMD...] --help} prints (ostree has no
    * such command; picocli's own would clash with the inherited {@code -h} and stops at one level).
    */

@@ -1,6 +1,7 @@
 package dev.treewave.ostree.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,6 +41,15 @@ class OstreeCliTest {
     Files.writeString(tmp.resolve("tree/sub/a"), "A");
     Files.createSymbolicLink(tmp.resolve("tree/link"), Path.of("hello.txt"));
     ok("init", "--repo=" + repo, "--mode=archive");
+  }
+
+  @Test
+  void runCheckedReturnsTheOutputOrNamesTheFailedCommand() {
+    assertThat(OstreeCli.runChecked("refs", "--repo=" + repo)).isEmpty();
+    assertThatThrownBy(() -> OstreeCli.runChecked("refs", "--repo=" + tmp.resolve("missing")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("treewave-ostree refs --repo=")
+        .hasMessageContaining("exited with 1: error: ");
   }
 
   @Test

@@ -20,8 +20,6 @@ import dev.treewave.ostree.repo.Transaction;
 import dev.treewave.ostree.repo.TreeRemoval;
 import dev.treewave.testing.http.StaticRepoServer;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,11 +83,7 @@ class DeepTreeIT {
   }
 
   private static String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = OstreeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(code).as("%s: %s", List.of(args), err).isZero();
-    return out.toString();
+    return OstreeCli.runChecked(args);
   }
 
   @Test

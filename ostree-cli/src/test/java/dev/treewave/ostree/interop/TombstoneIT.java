@@ -3,8 +3,6 @@ package dev.treewave.ostree.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.treewave.ostree.cli.OstreeCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,11 +18,7 @@ class TombstoneIT {
   final OstreeCliRunner ostree = new OstreeCliRunner();
 
   private String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = OstreeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(code).as("%s", err).isZero();
-    return out.toString().strip();
+    return OstreeCli.runChecked(args).strip();
   }
 
   @Test

@@ -4,8 +4,6 @@ import static dev.treewave.ostree.sysroot.OstreeCli.ostree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,13 +54,7 @@ class AdminCliDeployIT {
   }
 
   private static String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    // Through the root command, as bin/treewave-ostree runs it.
-    int code =
-        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("treewave-ostree %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 
   private void both(String... adminArgs) {

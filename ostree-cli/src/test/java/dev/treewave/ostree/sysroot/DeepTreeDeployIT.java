@@ -9,8 +9,6 @@ import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.repo.OstreeRepo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,11 +135,7 @@ class DeepTreeDeployIT {
   }
 
   private static void ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("treewave-ostree %s: %s", List.of(args), err).isZero();
+    dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 
   @Test

@@ -7,8 +7,6 @@ import dev.treewave.testing.qemu.BiosDisk;
 import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,11 +176,6 @@ class GrubQemuBootE2E {
   }
 
   private static String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("treewave-ostree %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 }
