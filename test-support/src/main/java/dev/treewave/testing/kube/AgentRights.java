@@ -4,8 +4,12 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 
@@ -46,16 +50,8 @@ public final class AgentRights {
                 .withNewMetadata()
                 .withName("treewave-agent-it")
                 .endMetadata()
-                .addNewRule()
-                .withApiGroups("treewave.dev")
-                .withResources("osnodes")
-                .withVerbs("get", "list", "watch")
-                .endRule()
-                .addNewRule()
-                .withApiGroups("treewave.dev")
-                .withResources("osnodes/status")
-                .withVerbs("patch")
-                .endRule()
+                .addToRules(rule("treewave.dev", "osnodes", "get", "list", "watch"))
+                .addToRules(rule("treewave.dev", "osnodes/status", "patch"))
                 .build())
         .serverSideApply();
     admin
@@ -67,11 +63,7 @@ public final class AgentRights {
                 .withName("treewave-agent-it")
                 .endMetadata()
                 .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "treewave-agent-it")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(agentSa)
-                .withNamespace(namespace)
-                .endSubject()
+                .addToSubjects(serviceAccount(agentSa, namespace))
                 .build())
         .serverSideApply();
     admin
@@ -84,12 +76,10 @@ public final class AgentRights {
                 .withName("treewave-agent-keys")
                 .withNamespace(namespace)
                 .endMetadata()
-                .addNewRule()
-                .withApiGroups("")
-                .withResources("secrets")
-                .withResourceNames("image-keys")
-                .withVerbs("get")
-                .endRule()
+                .addToRules(
+                    new PolicyRuleBuilder(rule("", "secrets", "get"))
+                        .withResourceNames("image-keys")
+                        .build())
                 .build())
         .serverSideApply();
     admin
@@ -103,11 +93,7 @@ public final class AgentRights {
                 .withNamespace(namespace)
                 .endMetadata()
                 .withNewRoleRef("rbac.authorization.k8s.io", "Role", "treewave-agent-keys")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(agentSa)
-                .withNamespace(namespace)
-                .endSubject()
+                .addToSubjects(serviceAccount(agentSa, namespace))
                 .build())
         .serverSideApply();
     admin
@@ -122,5 +108,21 @@ public final class AgentRights {
                 .withData(keyData)
                 .build())
         .serverSideApply();
+  }
+
+  private static PolicyRule rule(String apiGroup, String resource, String... verbs) {
+    return new PolicyRuleBuilder()
+        .withApiGroups(apiGroup)
+        .withResources(resource)
+        .withVerbs(verbs)
+        .build();
+  }
+
+  private static Subject serviceAccount(String name, String namespace) {
+    return new SubjectBuilder()
+        .withKind("ServiceAccount")
+        .withName(name)
+        .withNamespace(namespace)
+        .build();
   }
 }
