@@ -10,10 +10,11 @@
 # pinned Temurin image (see helm/README.md, "Images").
 #
 # The result is cached by content: the exact .deb files (names and SHA256 from the Debian index)
-# and this script. Cache: $TREEWAVE_CACHE (default ~/.cache/treewave)/images.
+# and these scripts. Cache: $TREEWAVE_CACHE (default ~/.cache/treewave)/images.
 #
 # Usage: debian-base.sh OUTPUT.tar [ARCH]
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/base-archive.sh"
 out="${1:?usage: debian-base.sh OUTPUT.tar [ARCH]}"
 arch="${2:-arm64}"
 case "$arch" in amd64 | arm64) ;; *) echo "debian-base.sh: ARCH is amd64 or arm64, not $arch" >&2; exit 2 ;; esac
@@ -36,7 +37,7 @@ packages=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g util-linux a
 "${apt[@]}" update >"$state/update.log" 2>&1 || { cat "$state/update.log" >&2; exit 1; }
 uris="$(cd "$state" && "${apt[@]}" download --print-uris "${packages[@]/%/:$arch}" 2>/dev/null)"
 [ -n "$uris" ] || { echo "debian-base.sh: no download URIs for ${packages[*]} ($arch)" >&2; exit 1; }
-key="$({ printf '%s\n' "$uris" | sort; cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16)"
+key="$({ printf '%s\n' "$uris" | sort; cat "${BASH_SOURCE[0]}" "$(dirname "${BASH_SOURCE[0]}")/base-archive.sh"; } | sha256sum | cut -c1-16)"
 cached="$cache/debian-base-$arch-$key.tar"
 if [ -s "$cached" ]; then
   cp "$cached" "$out"
@@ -61,22 +62,10 @@ rm -rf "$root"/usr/share/{doc,man,locale,lintian,bug} "$root/usr/lib/jvm/java-17
 # bookworm is merged-/usr: the loader is looked up under /lib.
 for d in bin sbin lib; do [ -e "$root/$d" ] || ln -s "usr/$d" "$root/$d"; done
 ln -s "../../usr/lib/jvm/java-17-openjdk-$arch" "$root/opt/java/openjdk" # relative: resolvable from outside too
-printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
+add_users "$root"
 [ -x "$root/usr/lib/jvm/java-17-openjdk-$arch/bin/java" ] || { echo "debian-base.sh: no java in the unpacked JRE" >&2; exit 1; }
 
-layer="$work/layer.tar"
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -C "$root" -cf "$layer" .
-diff_id="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
-cat >"$work/config.json" <<JSON
-{"architecture":"$arch","os":"linux",
- "config":{"Env":["PATH=/opt/java/openjdk/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/opt/java/openjdk"]},
- "rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
-JSON
-cat >"$work/manifest.json" <<JSON
-[{"Config":"config.json","RepoTags":["treewave-debian-base:$arch"],"Layers":["layer.tar"]}]
-JSON
-tar -C "$work" -cf "$work/base.tar" manifest.json config.json layer.tar
+diff_id="$(write_base_archive "$root" "$arch" "treewave-debian-base:$arch" "$work/base.tar")"
 rm -f "$cache"/debian-base-"$arch"-*.tar
 mv "$work/base.tar" "$cached"
 cp "$cached" "$out"

@@ -10,6 +10,7 @@
 #
 # Usage: local-base.sh OUTPUT.tar
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/base-archive.sh"
 out="${1:?usage: local-base.sh OUTPUT.tar}"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 work="$(mktemp -d)"
@@ -45,20 +46,7 @@ copy_with_libs "$(command -v nsenter)"
 copy_with_libs "$(command -v getfattr)"
 copy_with_libs "$(command -v setfattr)"
 ln -sf /opt/java/openjdk/bin/java "$root/bin/java"
-printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$root/etc/passwd"
-printf 'root:x:0:\nnonroot:x:65532:\n' > "$root/etc/group"
+add_users "$root"
 
-layer="$work/layer.tar"
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -C "$root" -cf "$layer" .
-diff_id="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
-cat > "$work/config.json" <<JSON
-{"architecture":"amd64","os":"linux",
- "config":{"Env":["PATH=/opt/java/openjdk/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/opt/java/openjdk"]},
- "rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
-JSON
-cat > "$work/manifest.json" <<JSON
-[{"Config":"config.json","RepoTags":["treewave-local-base:latest"],"Layers":["layer.tar"]}]
-JSON
-mkdir -p "$(dirname "$out")"
-tar -C "$work" -cf "$out" manifest.json config.json layer.tar
+diff_id="$(write_base_archive "$root" amd64 "treewave-local-base:latest" "$out")"
 echo "$out: $(du -h "$out" | cut -f1), base layer $diff_id" >&2
