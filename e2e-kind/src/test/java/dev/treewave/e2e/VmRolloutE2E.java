@@ -20,7 +20,6 @@ import dev.treewave.api.v1alpha1.Verification;
 import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.api.v1alpha1.Wave;
 import dev.treewave.ostree.repo.OstreeRepo;
-import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
@@ -35,14 +34,11 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +88,7 @@ class VmRolloutE2E {
 
   @AfterEach
   void unlock() throws IOException {
-    // Deployments are immutable (chattr +i, as ostree makes them); @TempDir could not delete them.
-    Processes.run(
-        new ProcessBuilder("chattr", "-R", "-f", "-i", temp.toString()), Duration.ofMinutes(1));
+    GrubSysroot.unlock(temp);
   }
 
   @Test
@@ -111,27 +105,14 @@ class VmRolloutE2E {
     LocalCluster.installCrds(plane);
     Node node = plane.kwokNodes().createReady(NODE, Map.of(LocalCluster.POOL_LABEL, "vm"));
     AgentRights.install(plane, NAMESPACE, AGENT_SA, Map.of());
-    String kubeconfig =
-        AgentOverlay.forGuest(
-            Files.readString(plane.writeServiceAccountKubeconfig(NAMESPACE, AGENT_SA, node)));
     Path agent =
-        AgentOverlay.write(
-            temp.resolve("agent-overlay"),
-            NODE,
-            kubeconfig,
-            List.of(
-                "--journal=/var/lib/treewave/agent-state.json",
-                "--reboot-strategy=systemd",
-                "--disk-reserve=1Mi",
-                "--http-address=127.0.0.1",
-                "--http-port=0"));
+        AgentOverlay.writeForNode(
+            temp.resolve("agent-overlay"), plane, NAMESPACE, AGENT_SA, node, "systemd");
 
     GrubSysroot sysroot = GrubSysroot.init(temp.resolve("sysroot"), OS, VmRolloutE2E::ours);
     sysroot.bootTries(BOOT_TRIES);
     String v1 = sysroot.commit("1", List.of(), debian.tree(), agent);
-    List<String> kargs = new ArrayList<>(GrubSysroot.DEBIAN_KARGS);
-    kargs.add("net.ifnames=0");
-    sysroot.deploy(kargs);
+    sysroot.deploy(GrubSysroot.AGENT_VM_KARGS);
     Path disk = temp.resolve("disk.img");
     sysroot.buildDisk(disk, DISK);
 
@@ -359,11 +340,6 @@ class VmRolloutE2E {
   }
 
   private static String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("treewave-ostree %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 }

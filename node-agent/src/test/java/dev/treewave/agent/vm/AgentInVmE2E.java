@@ -7,7 +7,6 @@ import dev.treewave.agent.testing.OsNodes;
 import dev.treewave.api.v1alpha1.ImageSource;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
-import dev.treewave.testing.Processes;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
@@ -19,12 +18,8 @@ import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
 import io.fabric8.kubernetes.api.model.Node;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -57,9 +52,7 @@ class AgentInVmE2E {
 
   @AfterEach
   void unlock() throws IOException {
-    // Deployments are immutable (chattr +i, as ostree makes them); @TempDir could not delete them.
-    Processes.run(
-        new ProcessBuilder("chattr", "-R", "-f", "-i", temp.toString()), Duration.ofMinutes(1));
+    GrubSysroot.unlock(temp);
   }
 
   @Test
@@ -81,25 +74,12 @@ class AgentInVmE2E {
             new ImageSource("http://10.0.2.101:8080/repo", OS + "/stable", null),
             NAMESPACE,
             null));
-    String kubeconfig =
-        AgentOverlay.forGuest(
-            Files.readString(plane.writeServiceAccountKubeconfig(NAMESPACE, AGENT_SA, node)));
     Path overlay =
-        AgentOverlay.write(
-            temp.resolve("agent-overlay"),
-            NODE,
-            kubeconfig,
-            List.of(
-                "--journal=/var/lib/treewave/agent-state.json",
-                "--reboot-strategy=none",
-                "--disk-reserve=1Mi",
-                "--http-address=127.0.0.1",
-                "--http-port=0"));
+        AgentOverlay.writeForNode(
+            temp.resolve("agent-overlay"), plane, NAMESPACE, AGENT_SA, node, "none");
     GrubSysroot sysroot = GrubSysroot.init(temp.resolve("sysroot"), OS, AgentInVmE2E::ours);
     String v1 = sysroot.commit("1", List.of(), debian.tree(), overlay);
-    List<String> kargs = new ArrayList<>(GrubSysroot.DEBIAN_KARGS);
-    kargs.add("net.ifnames=0");
-    sysroot.deploy(kargs);
+    sysroot.deploy(GrubSysroot.AGENT_VM_KARGS);
     Path disk = temp.resolve("disk.img");
     sysroot.buildDisk(disk, DISK);
 
@@ -134,11 +114,6 @@ class AgentInVmE2E {
   }
 
   private static String ours(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        dev.treewave.ostree.cli.OstreeCli.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as("treewave-ostree %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    return dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 }

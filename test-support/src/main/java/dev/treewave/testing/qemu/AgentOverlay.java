@@ -1,6 +1,8 @@
 package dev.treewave.testing.qemu;
 
 import dev.treewave.testing.Processes;
+import dev.treewave.testing.kube.ControlPlane;
+import io.fabric8.kubernetes.api.model.Node;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +38,34 @@ public final class AgentOverlay {
       throw new IllegalArgumentException("the kubeconfig names no API server on 127.0.0.1");
     }
     return guest;
+  }
+
+  /**
+   * The overlay of an agent that connects to {@code plane} as {@code serviceAccount} with a token
+   * bound to {@code node}, keeps its journal on the VM's disk, reboots by {@code rebootStrategy}
+   * and keeps its HTTP endpoints on the guest's loopback.
+   */
+  public static Path writeForNode(
+      Path dir,
+      ControlPlane plane,
+      String namespace,
+      String serviceAccount,
+      Node node,
+      String rebootStrategy)
+      throws IOException {
+    String kubeconfig =
+        forGuest(
+            Files.readString(plane.writeServiceAccountKubeconfig(namespace, serviceAccount, node)));
+    return write(
+        dir,
+        node.getMetadata().getName(),
+        kubeconfig,
+        List.of(
+            "--journal=/var/lib/treewave/agent-state.json",
+            "--reboot-strategy=" + rebootStrategy,
+            "--disk-reserve=1Mi",
+            "--http-address=127.0.0.1",
+            "--http-port=0"));
   }
 
   /**

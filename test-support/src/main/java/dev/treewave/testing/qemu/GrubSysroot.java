@@ -1,9 +1,11 @@
 package dev.treewave.testing.qemu;
 
+import dev.treewave.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +34,24 @@ public final class GrubSysroot {
           "quiet",
           "systemd.show_status=0",
           "fsck.mode=skip");
+
+  /**
+   * {@link #DEBIAN_KARGS} for a VM that runs the agent, which needs the network: the NIC keeps the
+   * kernel's name, so udev cannot rename it while the tree's {@code treewave-net} configures it.
+   */
+  public static final List<String> AGENT_VM_KARGS =
+      java.util.stream.Stream.concat(
+              DEBIAN_KARGS.stream(), java.util.stream.Stream.of("net.ifnames=0"))
+          .toList();
+
+  /**
+   * Makes everything under {@code dir} deletable again: deployments are immutable ({@code chattr
+   * +i}, as ostree makes them), so JUnit's {@code @TempDir} could not remove them.
+   */
+  public static void unlock(Path dir) throws IOException {
+    Processes.run(
+        new ProcessBuilder("chattr", "-R", "-f", "-i", dir.toString()), Duration.ofMinutes(1));
+  }
 
   private final Path root;
   private final String os;
