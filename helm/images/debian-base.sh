@@ -5,7 +5,7 @@
 # unpacks them. Jib takes the result as -Dtreewave.image.base.arm64=tar://<file>.
 #
 # The image: Debian's OpenJDK 17 JRE (linked as /opt/java/openjdk, like the Temurin image), the
-# C and C++ runtime and zlib it links, nsenter, getfattr and setfattr (the agent's), and
+# C and C++ runtime and zlib it links, nsenter (the agent's reboot path), and
 # /etc/passwd with a nonroot user 65532. Like local-base.sh, it is for tests; users build on the
 # pinned Temurin image (see helm/README.md, "Images").
 #
@@ -32,7 +32,7 @@ apt=(apt-get -q -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch"
   -o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=$state/none"
   -o "Dir::Etc::Preferences=$state/none" -o "Dir::Etc::PreferencesParts=$state/none"
   -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
-packages=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g util-linux attr libattr1 libselinux1 libpcre2-8-0)
+packages=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g util-linux libselinux1 libpcre2-8-0)
 
 "${apt[@]}" update >"$state/update.log" 2>&1 || { cat "$state/update.log" >&2; exit 1; }
 uris="$(cd "$state" && "${apt[@]}" download --print-uris "${packages[@]/%/:$arch}" 2>/dev/null)"
@@ -53,11 +53,11 @@ root="$work/rootfs" extra="$work/extra"
 mkdir -p "$root"/{etc,tmp,proc,opt/java,usr/bin} "$extra" && chmod 1777 "$root/tmp"
 for deb in "$work"/*.deb; do
   case "$(basename "$deb")" in
-    util-linux_* | attr_*) dpkg-deb -x "$deb" "$extra" ;; # only three programs of these
+    util-linux_*) dpkg-deb -x "$deb" "$extra" ;; # only nsenter of it
     *) dpkg-deb -x "$deb" "$root" ;;
   esac
 done
-cp -a "$extra/usr/bin/nsenter" "$extra/usr/bin/getfattr" "$extra/usr/bin/setfattr" "$root/usr/bin/"
+cp -a "$extra/usr/bin/nsenter" "$root/usr/bin/"
 rm -rf "$root"/usr/share/{doc,man,locale,lintian,bug} "$root/usr/lib/jvm/java-17-openjdk-$arch/man"
 # bookworm is merged-/usr: the loader is looked up under /lib.
 for d in bin sbin lib; do [ -e "$root/$d" ] || ln -s "usr/$d" "$root/$d"; done

@@ -4,7 +4,6 @@
 #
 # The image holds a jlink'ed Java runtime made from this machine's JDK, the shared libraries that
 # runtime and nsenter need (copied from this machine), nsenter itself (the agent's reboot path),
-# getfattr and setfattr (the agent's bare system repository keeps xattrs the JDK cannot reach),
 # and /etc/passwd with a nonroot user 65532. It is for tests: users build on a published JRE
 # image instead (see helm/README.md, "Images").
 #
@@ -43,8 +42,6 @@ for f in $(find "$root/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin
     done
 done
 copy_with_libs "$(command -v nsenter)"
-copy_with_libs "$(command -v getfattr)"
-copy_with_libs "$(command -v setfattr)"
 ln -sf /opt/java/openjdk/bin/java "$root/bin/java"
 add_users "$root"
 
