@@ -12,7 +12,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  ./mvnw -B -q -pl operator -am install -DskipTests -Dspotless.check.skip=true
+  # -DskipITs too: this build's failsafe does not honour -DskipTests, and install runs it.
+  ./mvnw -B -q -pl operator -am install -DskipTests -DskipITs -Dspotless.check.skip=true
 fi
 mkdir -p operator/target
 ./mvnw -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=test \
