@@ -221,6 +221,17 @@ public final class ControlPlane implements AutoCloseable {
     return issued.getStatus().getToken();
   }
 
+  /**
+   * A kubeconfig (YAML) that authenticates with a client certificate, signed by this plane's CA,
+   * for {@code user} in {@code groups}; e.g. a real kubelet's ({@code system:node:NAME}, {@code
+   * system:nodes}). What the user may do is up to RBAC (the plane runs no Node authorizer).
+   */
+  public String clientCertificateKubeconfig(String user, List<String> groups) {
+    Pki.Credential c = pki.client(user, groups);
+    return Kubeconfig.withClientCertificate(
+        apiServerUrl.toString(), pki.ca.certificatePem(), c.certificatePem(), c.privateKeyPem());
+  }
+
   /** A kubeconfig (YAML) that authenticates as ServiceAccount {@code namespace/name}. */
   public String serviceAccountKubeconfig(String namespace, String name, HasMetadata boundTo) {
     return Kubeconfig.withToken(

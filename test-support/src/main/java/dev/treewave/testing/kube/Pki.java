@@ -29,6 +29,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -123,6 +125,31 @@ final class Pki {
           ca, new Credential(serverKey, serverCert), new Credential(adminKey, adminCert), ec());
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot generate the control plane's certificates", e);
+    }
+  }
+
+  /**
+   * A client certificate for {@code user} in {@code groups}, signed by the CA: the identity the API
+   * server takes from a real kubelet (user {@code system:node:NAME}, group {@code system:nodes}).
+   */
+  Credential client(String user, List<String> groups) {
+    try {
+      X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+      groups.forEach(g -> subject.addRDN(BCStyle.O, g));
+      subject.addRDN(BCStyle.CN, user);
+      KeyPair key = ec();
+      X509Certificate cert =
+          sign(
+              subject.build(),
+              key,
+              X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
+              ca.keyPair().getPrivate(),
+              ca.certificate(),
+              CertKind.CLIENT,
+              List.of());
+      return new Credential(key, cert);
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot sign a client certificate for " + user, e);
     }
   }
 

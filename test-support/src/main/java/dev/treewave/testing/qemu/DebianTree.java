@@ -20,14 +20,28 @@ public record DebianTree(Path tree, String kernelVersion) {
 
   /** The cached tree; runs the script (which returns at once when the cache has it). */
   public static DebianTree cached() throws IOException {
-    Path script = buildScript();
+    return build("build-os.sh");
+  }
+
+  /**
+   * The same tree plus containerd, runc, the CNI plugins and the kubelet of the test
+   * kube-apiserver's version ({@code e2e-kind/vm/build-kubelet-os.sh}, cached the same way): a VM
+   * that is a real Node once a test overlays {@code /etc/kubernetes/kubelet.kubeconfig} and {@code
+   * kubelet.env}.
+   */
+  public static DebianTree withKubelet() throws IOException {
+    return build("build-kubelet-os.sh");
+  }
+
+  private static DebianTree build(String name) throws IOException {
+    Path script = buildScript(name);
     long t0 = System.nanoTime();
     Processes.Result r =
         Processes.run(
             new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT),
             BUILD);
     if (r.exitCode() != 0) {
-      throw new IllegalStateException("build-os.sh failed (" + r.exitCode() + ")");
+      throw new IllegalStateException(name + " failed (" + r.exitCode() + ")");
     }
     Path tree = Path.of(r.stdout().strip());
     System.out.printf("[vm-os] OS tree ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -44,14 +58,14 @@ public record DebianTree(Path tree, String kernelVersion) {
   }
 
   /** The script, found from the module directory a test runs in (or the repository root). */
-  private static Path buildScript() {
+  private static Path buildScript(String name) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path s = d.resolve("e2e-kind/vm/build-os.sh");
+      Path s = d.resolve("e2e-kind/vm/" + name);
       if (Files.isRegularFile(s)) {
         return s;
       }
     }
     throw new IllegalStateException(
-        "e2e-kind/vm/build-os.sh not found above the working directory");
+        "e2e-kind/vm/" + name + " not found above the working directory");
   }
 }
