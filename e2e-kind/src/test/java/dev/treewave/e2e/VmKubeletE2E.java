@@ -227,7 +227,8 @@ class VmKubeletE2E {
         String afterV2 = vm.console().substring(from);
         assertThat(ORDERLY_REBOOT.matcher(afterV2).results().count()).isEqualTo(1);
         // systemd (no logind here) kills the agent's systemctl as it shuts down: not a failure.
-        assertThat(afterV2).contains("Reboot under way").doesNotContain("Reboot request failed");
+        // The agent logs "Reboot under way" then, unless the shutdown ends its JVM first.
+        assertThat(afterV2).doesNotContain("Reboot request failed");
         assertThat(afterV2).containsPattern(mounted(v2));
         OSNodeStatus s = client.resources(OSNode.class).withName(NODE).get().getStatus();
         assertThat(s.booted().commit()).isEqualTo(v2);
