@@ -206,7 +206,11 @@ class RolloutSafetyE2E {
 
       // A genuinely signed but older summary (a replay, or a mistaken publish) names v1.
       cluster.repository().publishSignedRef(v1);
-      OSImage refused = awaitStatus(RolloutSafetyE2E::downgradeRefused);
+      // Nothing in the cluster changes here, and the rollout is at rest: the operator reads the
+      // summary again on its idle poll (RolloutService.IDLE_POLL, 5 minutes), not within the
+      // 3-minute DEADLINE unless something else happens to wake it.
+      OSImage refused =
+          awaitStatus(Duration.ofMinutes(5).plus(DEADLINE), RolloutSafetyE2E::downgradeRefused);
 
       assertThat(refused.getStatus().targetCommit()).as("no move").isEqualTo(v2);
       assertThat(degraded(refused.getStatus()).getMessage()).contains(v1).contains("older");
@@ -354,8 +358,12 @@ class RolloutSafetyE2E {
 
   /** Waits for the status of the current generation to satisfy {@code ok}. */
   private static OSImage awaitStatus(Predicate<OSImageStatus> ok) {
+    return awaitStatus(DEADLINE, ok);
+  }
+
+  private static OSImage awaitStatus(Duration deadline, Predicate<OSImageStatus> ok) {
     await()
-        .atMost(DEADLINE)
+        .atMost(deadline)
         .until(
             () -> {
               OSImage image = client.resources(OSImage.class).withName(IMAGE).get();
