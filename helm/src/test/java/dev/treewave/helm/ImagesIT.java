@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the command built. Needs root ({@code unshare --root}), as CI runs.
  */
 class ImagesIT {
-  private static final Path REPO = Chart.DIR.toAbsolutePath().resolve("../..").normalize();
+  private static final Path REPO = RepoScript.REPO;
   private static final Path IMAGES = REPO.resolve("helm/images");
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -138,13 +138,7 @@ class ImagesIT {
   }
 
   private static String script(String... command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
-    builder.environment().put("TREEWAVE_CACHE", System.getProperty("treewave.cache"));
-    Processes.Result result = Processes.run(builder, TIMEOUT);
-    assertThat(result.exitCode())
-        .as(String.join(" ", command) + "\n" + result.stdout() + result.stderr())
-        .isZero();
-    return result.stdout();
+    return RepoScript.runChecked(TIMEOUT, command);
   }
 
   private static Path unpack(String image) throws IOException {

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stderr, exit 1.
  */
 class ImagesPushIT {
-  private static final Path REPO = Chart.DIR.toAbsolutePath().resolve("../..").normalize();
+  private static final Path REPO = RepoScript.REPO;
   private static final Path IMAGES = REPO.resolve("helm/images");
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -169,12 +169,7 @@ class ImagesPushIT {
   }
 
   private static void check(String... command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
-    builder.environment().put("TREEWAVE_CACHE", System.getProperty("treewave.cache"));
-    Processes.Result result = Processes.run(builder, TIMEOUT);
-    assertThat(result.exitCode())
-        .as(String.join(" ", command) + "\n" + result.stdout() + result.stderr())
-        .isZero();
+    RepoScript.runChecked(TIMEOUT, command);
   }
 
   private static String chartAppVersion() throws IOException {
