@@ -14,6 +14,7 @@ import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.Pause;
 import dev.treewave.api.v1alpha1.Rollout;
 import dev.treewave.api.v1alpha1.Wave;
+import dev.treewave.operator.rollout.RolloutService;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -206,11 +207,11 @@ class RolloutSafetyE2E {
 
       // A genuinely signed but older summary (a replay, or a mistaken publish) names v1.
       cluster.repository().publishSignedRef(v1);
-      // Nothing in the cluster changes here, and the rollout is at rest: the operator reads the
-      // summary again on its idle poll (RolloutService.IDLE_POLL, 5 minutes), not within the
-      // 3-minute DEADLINE unless something else happens to wake it.
+      // Nothing in the cluster changes here, and the rollout is at rest: the operator notices only
+      // because it reads a followed ref again every --ref-poll-interval (default 1 minute).
       OSImage refused =
-          awaitStatus(Duration.ofMinutes(5).plus(DEADLINE), RolloutSafetyE2E::downgradeRefused);
+          awaitStatus(
+              RolloutService.DEFAULT_REF_POLL.plus(DEADLINE), RolloutSafetyE2E::downgradeRefused);
 
       assertThat(refused.getStatus().targetCommit()).as("no move").isEqualTo(v2);
       assertThat(degraded(refused.getStatus()).getMessage()).contains(v1).contains("older");

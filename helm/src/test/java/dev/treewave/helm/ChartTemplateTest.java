@@ -57,7 +57,7 @@ class ChartTemplateTest {
     assertThat(container.path("image").asText())
         .isEqualTo("ghcr.io/treewave/treewave-operator:0.1.0");
     assertThat(Chart.strings(container.path("args")))
-        .containsExactly("run", "--lease-name=treewave-operator");
+        .containsExactly("run", "--lease-name=treewave-operator", "--ref-poll-interval=1m");
     assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
     assertThat(Chart.strings(container.at("/securityContext/capabilities/drop")))

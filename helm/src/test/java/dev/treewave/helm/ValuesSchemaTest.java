@@ -30,6 +30,8 @@ class ValuesSchemaTest {
         "trusted keys without names       | agent: {trustedKeys: [{namespace: x, kind: ConfigMap, names: []}]} | names",
         "trusted key name not a name      | agent: {trustedKeys: [{namespace: x, kind: Secret, names: [A/b]}]} | names",
         "string for forced drains         | operator: {drain: {allowForceDelete: 'yes'}}           | allowForceDelete",
+        "ref poll not a duration          | operator: {refPollInterval: soon}                      | refPollInterval",
+        "ref poll with a fraction         | operator: {refPollInterval: 1.5m}                      | refPollInterval",
         "unknown log format               | agent: {logFormat: logfmt}                             | logFormat",
       })
   void rejects(String what, String values, String mentioned) {

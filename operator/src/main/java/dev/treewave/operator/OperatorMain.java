@@ -1,5 +1,6 @@
 package dev.treewave.operator;
 
+import dev.treewave.api.v1alpha1.Durations;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.operator.kube.HttpCommitResolver;
 import dev.treewave.operator.kube.KubeKeys;
@@ -81,6 +82,16 @@ public final class OperatorMain {
                 + " the chart grants pod deletes only with operator.drain.allowForceDelete=true.")
     boolean allowForceDelete;
 
+    @Option(
+        names = "--ref-poll-interval",
+        defaultValue = "${env:TREEWAVE_REF_POLL_INTERVAL:-1m}",
+        converter = GoDurationConverter.class,
+        description =
+            "How often an OSImage at rest that follows a ref (no spec.source.commit) reads the"
+                + " repository's summary again to notice a new commit, e.g. 30s, 5m"
+                + " (default ${DEFAULT-VALUE})")
+    Duration refPollInterval;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -106,13 +117,32 @@ public final class OperatorMain {
               address(metricsBind),
               true,
               lease,
-              allowForceDelete);
+              allowForceDelete,
+              refPollInterval);
       CountDownLatch stop = new CountDownLatch(1);
       try (OperatorRuntime runtime = OperatorRuntime.start(client, settings)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
       }
       return 0;
+    }
+  }
+
+  /** 30s, 5m, 1h30m: the grammar of OSImage specs, so one value reads the same everywhere. */
+  static final class GoDurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      Duration d;
+      try {
+        d = Durations.parse(text);
+      } catch (IllegalArgumentException e) {
+        d = null;
+      }
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new CommandLine.TypeConversionException(
+            "must be a positive duration like 30s, 5m or 1h30m, got '" + text + "'");
+      }
+      return d;
     }
   }
 

@@ -49,7 +49,32 @@ public final class OperatorRuntime implements AutoCloseable {
       InetSocketAddress metricsBind,
       boolean exitOnLostLease,
       LeaseTimings leaseTimings,
-      boolean allowForceDelete) {
+      boolean allowForceDelete,
+      Duration refPollInterval) {
+
+    /** Reading a followed ref again at rest every {@link RolloutService#DEFAULT_REF_POLL}. */
+    public Settings(
+        String leaseName,
+        String leaseNamespace,
+        String identity,
+        String nodeName,
+        String eventNamespace,
+        InetSocketAddress metricsBind,
+        boolean exitOnLostLease,
+        LeaseTimings leaseTimings,
+        boolean allowForceDelete) {
+      this(
+          leaseName,
+          leaseNamespace,
+          identity,
+          nodeName,
+          eventNamespace,
+          metricsBind,
+          exitOnLostLease,
+          leaseTimings,
+          allowForceDelete,
+          RolloutService.DEFAULT_REF_POLL);
+    }
 
     /** With the default lease timings, never deleting pods. */
     public Settings(
@@ -145,7 +170,8 @@ public final class OperatorRuntime implements AutoCloseable {
             clock,
             settings::nodeName,
             stepPool,
-            settings.allowForceDelete());
+            settings.allowForceDelete(),
+            settings.refPollInterval());
     Operator operator =
         new Operator(
             o -> {

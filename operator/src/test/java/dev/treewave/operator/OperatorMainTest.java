@@ -30,6 +30,25 @@ class OperatorMainTest {
     assertThat(run("--allow-force-delete").allowForceDelete).isTrue();
   }
 
+  @Test
+  void theRefPollIntervalIsAKubernetesDurationAndOneLineWhenWrong() {
+    assertThat(run().refPollInterval).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(run("--ref-poll-interval=1h30m").refPollInterval)
+        .isEqualTo(java.time.Duration.ofMinutes(90));
+
+    StringWriter err = new StringWriter();
+    int code =
+        OperatorMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("run", "--ref-poll-interval=0s");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines().findFirst().orElse(""))
+        .contains("--ref-poll-interval")
+        .contains("must be a positive duration like 30s, 5m or 1h30m, got '0s'");
+    assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
   private static OperatorMain.Run run(String... flags) {
     String[] args = new String[flags.length + 1];
     args[0] = "run";

@@ -40,7 +40,14 @@ public final class RolloutService {
   /** How often to look again while nodes are in flight (drains and pods are not watched). */
   static final Duration IN_FLIGHT_POLL = Duration.ofSeconds(5);
 
+  /** How often to look again at rest when the spec pins a commit: only a safety net. */
   static final Duration IDLE_POLL = Duration.ofMinutes(5);
+
+  /**
+   * How often a rollout at rest reads a followed ref again, by default. A moved ref changes nothing
+   * in the cluster, so no event wakes the reconciler: this poll is how a new commit is noticed.
+   */
+  public static final Duration DEFAULT_REF_POLL = Duration.ofMinutes(1);
 
   private final RolloutCluster cluster;
   private final CommitResolver resolver;
@@ -50,6 +57,7 @@ public final class RolloutService {
   private final Supplier<String> leaderNode;
   private final ExecutorService stepPool;
   private final boolean forceDeleteAllowed;
+  private final Duration refPoll;
 
   /**
    * The status to write and when to look again: at once after a pass that changed a Node or OSNode,
@@ -95,6 +103,36 @@ public final class RolloutService {
       Supplier<String> leaderNode,
       ExecutorService stepPool,
       boolean forceDeleteAllowed) {
+    this(
+        cluster,
+        resolver,
+        events,
+        metrics,
+        clock,
+        leaderNode,
+        stepPool,
+        forceDeleteAllowed,
+        DEFAULT_REF_POLL);
+  }
+
+  /**
+   * @param refPoll how often a rollout at rest reads an unpinned ref again (operator flag
+   *     --ref-poll-interval)
+   */
+  public RolloutService(
+      RolloutCluster cluster,
+      CommitResolver resolver,
+      EventSink events,
+      RolloutMetrics metrics,
+      Clock clock,
+      Supplier<String> leaderNode,
+      ExecutorService stepPool,
+      boolean forceDeleteAllowed,
+      Duration refPoll) {
+    if (refPoll.isNegative() || refPoll.isZero()) {
+      throw new IllegalArgumentException("ref poll interval must be positive, got " + refPoll);
+    }
+    this.refPoll = refPoll;
     this.forceDeleteAllowed = forceDeleteAllowed;
     this.stepPool = stepPool;
     this.cluster = cluster;
@@ -197,7 +235,8 @@ public final class RolloutService {
     StepEvents.announcePhase(events, image, image.getStatus(), status);
     StepEvents.announceBlockers(events, image, image.getStatus(), status, plan.newFailures());
     StepEvents.announceConflict(events, image, image.getStatus(), status);
-    return new Result(status, changed ? Duration.ZERO : recheckAfter(plan, now));
+    Duration idle = image.getSpec().source().commit() == null ? refPoll : IDLE_POLL;
+    return new Result(status, changed ? Duration.ZERO : recheckAfter(plan, now, idle));
   }
 
   /**
@@ -322,7 +361,10 @@ public final class RolloutService {
         && !status.wavesOrEmpty().isEmpty();
   }
 
-  private static Duration recheckAfter(RolloutPlan plan, Instant now) {
+  /**
+   * @param idle when to look again with nothing in flight: the ref poll for a followed ref
+   */
+  static Duration recheckAfter(RolloutPlan plan, Instant now, Duration idle) {
     // A node stuck under action Stop may recover with nothing but a heartbeat, which does not wake
     // the reconciler (OSImageReconciler#moreThanAHeartbeat): look again soon while one is stuck.
     // Likewise a budget that holds a node back: pods and budgets are not watched, and Node status
@@ -330,7 +372,7 @@ public final class RolloutService {
     boolean stuck = plan.waitingFor() != null && plan.waitingFor().startsWith("stuck:");
     boolean inFlight =
         plan.counts().updating() > 0 || !plan.steps().isEmpty() || stuck || plan.heldByABudget();
-    Duration next = inFlight ? IN_FLIGHT_POLL : IDLE_POLL;
+    Duration next = inFlight ? IN_FLIGHT_POLL : idle;
     if (plan.wakeAt() != null) {
       Duration untilWake = Duration.between(now, plan.wakeAt()).plusSeconds(1);
       if (untilWake.compareTo(next) < 0) {

@@ -47,17 +47,20 @@ public class OSImageReconcilerTest {
   private MutableClock clock;
   private FakeAgents agents;
   private OSImageReconciler reconciler;
+  private KubeRolloutCluster cluster;
+  private RolloutMetrics metrics;
+  private EventSink sink;
   private final List<String> events = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
     agents = new FakeAgents(client);
-    KubeRolloutCluster cluster =
+    cluster =
         new KubeRolloutCluster(
             client, new Drainer(client, clock, node -> PodsOnNode.list(client, node)));
-    RolloutMetrics metrics = new RolloutMetrics(new SimpleMeterRegistry());
-    EventSink sink =
+    metrics = new RolloutMetrics(new SimpleMeterRegistry());
+    sink =
         new EventSink() {
           @Override
           public void normal(OSImage image, String reason, String message) {
@@ -239,6 +242,30 @@ public class OSImageReconcilerTest {
         .isNull();
   }
 
+  @Test
+  void atRestAFollowedRefIsReadAgainEveryRefPollAndAPinnedCommitOnlyOnTheSafetyNet() {
+    Duration refPoll = Duration.ofSeconds(42);
+    CommitResolver following = (source, verification) -> new CommitResolver.Resolved(TARGET, null);
+    reconciler =
+        new OSImageReconciler(
+            new RolloutService(
+                cluster, following, sink, metrics, clock, () -> null, null, false, refPoll),
+            cluster,
+            metrics);
+    client.resource(image("fedora", null, null)).create();
+
+    OSImage done = reconcileUntil(OSImagePhase.Completed, 40);
+
+    assertThat(reconciler.reconcile(done, null).getScheduleDelay()).contains(refPoll.toMillis());
+    // Pinning the same commit rewrites each OSNode's source once (delay 0), then rests.
+    done.setSpec(image("fedora", null).getSpec());
+    client.resource(done).update();
+    reconcileOnce();
+    OSImage pinned = reconcileOnce();
+    assertThat(reconciler.reconcile(pinned, null).getScheduleDelay())
+        .contains(RolloutService.IDLE_POLL.toMillis());
+  }
+
   private OSImage reconcileUntil(OSImagePhase phase, int rounds) {
     OSImage image = null;
     for (int i = 0; i < rounds; i++) {
@@ -277,11 +304,18 @@ public class OSImageReconcilerTest {
   }
 
   public static OSImage image(String name, FailurePolicy failurePolicy) {
+    return image(name, failurePolicy, TARGET);
+  }
+
+  /**
+   * @param commit the pinned commit, or null to follow the ref
+   */
+  static OSImage image(String name, FailurePolicy failurePolicy, String commit) {
     return new OSImage(
         name,
         new OSImageSpec(
             "fedora",
-            new ImageSource("https://repo.example.com/ostree", "fedora/41/x86_64", TARGET),
+            new ImageSource("https://repo.example.com/ostree", "fedora/41/x86_64", commit),
             new Verification(VerificationMode.Disabled, null),
             new LabelSelectorBuilder().addToMatchLabels("pool", "worker").build(),
             null,
