@@ -66,6 +66,7 @@ public final class RolloutService {
    */
   public record Result(OSImageStatus status, Duration recheckAfter) {}
 
+  /** Pods never deleted, steps one after another, a followed ref read every minute at rest. */
   public RolloutService(
       RolloutCluster cluster,
       CommitResolver resolver,
@@ -73,19 +74,7 @@ public final class RolloutService {
       RolloutMetrics metrics,
       Clock clock,
       Supplier<String> leaderNode) {
-    this(cluster, resolver, events, metrics, clock, leaderNode, null);
-  }
-
-  /** Without the right to delete pods (the chart's default). */
-  public RolloutService(
-      RolloutCluster cluster,
-      CommitResolver resolver,
-      EventSink events,
-      RolloutMetrics metrics,
-      Clock clock,
-      Supplier<String> leaderNode,
-      ExecutorService stepPool) {
-    this(cluster, resolver, events, metrics, clock, leaderNode, stepPool, false);
+    this(cluster, resolver, events, metrics, clock, leaderNode, null, false, DEFAULT_REF_POLL);
   }
 
   /**
@@ -93,29 +82,6 @@ public final class RolloutService {
    *     100 cordons, each a round trip to the API server); null applies them one after another
    * @param forceDeleteAllowed the operator was granted pod deletes (chart value
    *     operator.drain.allowForceDelete), so {@code drain.onTimeout: Force} may delete
-   */
-  public RolloutService(
-      RolloutCluster cluster,
-      CommitResolver resolver,
-      EventSink events,
-      RolloutMetrics metrics,
-      Clock clock,
-      Supplier<String> leaderNode,
-      ExecutorService stepPool,
-      boolean forceDeleteAllowed) {
-    this(
-        cluster,
-        resolver,
-        events,
-        metrics,
-        clock,
-        leaderNode,
-        stepPool,
-        forceDeleteAllowed,
-        DEFAULT_REF_POLL);
-  }
-
-  /**
    * @param refPoll how often a rollout at rest reads an unpinned ref again (operator flag
    *     --ref-poll-interval)
    */
