@@ -13,8 +13,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,7 +41,13 @@ public final class Drainer implements AutoCloseable {
   /** Result of one pass. */
   public record Pass(int remaining, int evicted, int refused) {}
 
-  private final Function<String, List<Pod>> podsOnNode;
+  /**
+   * How long a node's pod list is reused: the operator's in-flight poll, so a node in flight is
+   * still looked at every 5 s (see {@link RecentPods}).
+   */
+  static final Duration POD_LIST_MAX_AGE = Duration.ofSeconds(5);
+
+  private final RecentPods pods;
 
   public Drainer(KubernetesClient client, Clock clock) {
     this(client, clock, node -> fieldSelected(client, node));
@@ -55,30 +63,43 @@ public final class Drainer implements AutoCloseable {
         new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build();
     this.client = new KubernetesClientBuilder().withConfig(noRetry).build();
     this.clock = clock;
-    this.podsOnNode = podsOnNode;
+    this.pods = new RecentPods(clock, POD_LIST_MAX_AGE, podsOnNode);
   }
 
   private static List<Pod> fieldSelected(KubernetesClient client, String node) {
     return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems();
   }
 
+  /** The node's pods, from a list at most {@link #POD_LIST_MAX_AGE} old. */
   public List<Pod> podsOn(String node) {
-    return podsOnNode.apply(node);
+    return pods.on(node);
+  }
+
+  /** The node's pods, listed now (the health gate reads their readiness). */
+  public List<Pod> podsOnNow(String node) {
+    return pods.fresh(node);
+  }
+
+  /** The node was cordoned or released: a list from before says nothing about it now. */
+  public void forget(String node) {
+    pods.forget(node);
   }
 
   public Pass drain(String node, DrainSpec drain, boolean force) {
-    List<Pod> pods = PodFilters.toEvict(podsOn(node), drain);
+    List<Pod> toEvict = PodFilters.toEvict(podsOn(node), drain);
+    Set<String> gone = new HashSet<>();
     int evicted = 0;
     int refused = 0;
     Instant now = clock.instant();
-    for (Pod pod : pods) {
-      String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    for (Pod pod : toEvict) {
+      String key = RecentPods.key(pod);
       Backoff backoff = backoffs.get(key);
       if (!force && backoff != null && now.isBefore(backoff.until())) {
         continue;
       }
       if (force ? delete(pod, drain) : evict(pod, drain)) {
         backoffs.remove(key);
+        gone.add(key);
         evicted++;
       } else {
         Duration next =
@@ -87,7 +108,10 @@ public final class Drainer implements AutoCloseable {
         refused++;
       }
     }
-    return new Pass(pods.size() - evicted, evicted, refused);
+    // An evicted pod is terminating, so it no longer counts: the kept list can say "drained"
+    // without listing again.
+    pods.gone(node, gone);
+    return new Pass(toEvict.size() - evicted, evicted, refused);
   }
 
   private boolean evict(Pod pod, DrainSpec drain) {

@@ -171,7 +171,10 @@ public final class KubeRolloutCluster implements RolloutCluster {
     if (!draining && !gated) {
       return bare;
     }
-    List<Pod> pods = drainer.podsOn(node.getMetadata().getName());
+    // While draining or waiting for the reboot, a list up to a few seconds old will do (Drainer);
+    // the health gate reads readiness, which only a list of now can tell.
+    String name = node.getMetadata().getName();
+    List<Pod> pods = draining ? drainer.podsOn(name) : drainer.podsOnNow(name);
     List<String> toEvict =
         draining
             ? PodFilters.toEvict(pods, image.getSpec().drainOrDefault()).stream()
@@ -233,17 +236,38 @@ public final class KubeRolloutCluster implements RolloutCluster {
                 }));
   }
 
+  /**
+   * Per pass, each node's blockers are found once and the PodDisruptionBudgets are listed once (the
+   * pre-check may plan several times, and every node it would cordon needs the budgets).
+   */
   @Override
-  public List<String> drainBlockers(OSImage image, String node) {
+  public Function<String, List<String>> drainBlockers(OSImage image) {
     DrainSpec drain = image.getSpec().drainOrDefault();
-    List<Pod> toEvict = PodFilters.toEvict(drainer.podsOn(node), drain);
-    List<String> blockers = new ArrayList<>(PodFilters.configBlockers(toEvict, drain));
-    if (!toEvict.isEmpty()) {
-      List<PodDisruptionBudget> pdbs =
-          client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems();
-      blockers.addAll(PdbCheck.blockers(toEvict, pdbs));
-    }
-    return blockers;
+    Map<String, List<String>> found = new HashMap<>();
+    List<PodDisruptionBudget> pdbs = new ArrayList<>();
+    boolean[] listed = {false};
+    return node ->
+        found.computeIfAbsent(
+            node,
+            n -> {
+              List<Pod> toEvict = PodFilters.toEvict(drainer.podsOn(n), drain);
+              List<String> blockers = new ArrayList<>(PodFilters.configBlockers(toEvict, drain));
+              if (!toEvict.isEmpty()) {
+                if (!listed[0]) {
+                  pdbs.addAll(
+                      client
+                          .policy()
+                          .v1()
+                          .podDisruptionBudget()
+                          .inAnyNamespace()
+                          .list()
+                          .getItems());
+                  listed[0] = true;
+                }
+                blockers.addAll(PdbCheck.blockers(toEvict, pdbs));
+              }
+              return List.copyOf(blockers);
+            });
   }
 
   @Override
@@ -266,15 +290,19 @@ public final class KubeRolloutCluster implements RolloutCluster {
     } else if (step instanceof NodeStep.Retry r) {
       return retry(r.node(), r.commit(), now);
     } else if (step instanceof NodeStep.Cordon c) {
-      return patchNode(
-          c.node(), seen -> CordonPatch.cordon(seen, me, now), n -> cordon(n, me, now));
+      boolean changed =
+          patchNode(c.node(), seen -> CordonPatch.cordon(seen, me, now), n -> cordon(n, me, now));
+      drainer.forget(c.node()); // the pre-check's list predates the cordon
+      return changed;
     } else if (step instanceof NodeStep.Drain d) {
       drainer.drain(d.node(), image.getSpec().drainOrDefault(), d.force());
       return false; // pods are not watched: the in-flight poll looks again
     } else if (step instanceof NodeStep.Release r) {
       boolean recorded = r.outcome() != null && patchOSNode(r.node(), null, r.outcome());
-      return patchNode(r.node(), seen -> CordonPatch.release(seen, me), n -> release(n, me))
-          || recorded;
+      boolean released =
+          patchNode(r.node(), seen -> CordonPatch.release(seen, me), n -> release(n, me));
+      drainer.forget(r.node());
+      return released || recorded;
     }
     return false;
   }

@@ -34,7 +34,7 @@ public final class PlanPreview {
                   read.nodes(),
                   List.of(),
                   leaderNode),
-              node -> cluster.drainBlockers(image, node));
+              cluster.drainBlockers(image));
       StringBuilder out =
           new StringBuilder(PlanTable.render(image.getMetadata().getName(), target, plan));
       read.conflicts().forEach(c -> out.append("Conflict: ").append(c).append('\n'));

@@ -5,6 +5,7 @@ import dev.treewave.operator.plan.NodeStep;
 import dev.treewave.operator.plan.NodeView;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /** The cluster as the rollout sees it: one port for reads and one for node effects. */
 public interface RolloutCluster {
@@ -26,8 +27,11 @@ public interface RolloutCluster {
    */
   ClusterRead read(OSImage image, String target);
 
-  /** Pods on the node that would block its drain right now (PDBs, drain settings). */
-  List<String> drainBlockers(OSImage image, String node);
+  /**
+   * For one pass: the pods on a node that would block its drain right now (PDBs, drain settings).
+   * The function may remember what it read for the rest of the pass.
+   */
+  Function<String, List<String>> drainBlockers(OSImage image);
 
   /**
    * Carries out one planned step. Idempotent.

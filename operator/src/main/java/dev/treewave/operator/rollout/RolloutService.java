@@ -164,7 +164,7 @@ public final class RolloutService {
             frozenWaves(image.getStatus(), target),
             leaderNode.get(),
             previousBlockers(image.getStatus(), target));
-    RolloutPlan plan = DrainPreCheck.plan(snapshot, node -> cluster.drainBlockers(image, node));
+    RolloutPlan plan = DrainPreCheck.plan(snapshot, cluster.drainBlockers(image));
     Map<String, NodeView> views = new HashMap<>();
     read.nodes().forEach(n -> views.put(n.name(), n));
     Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
