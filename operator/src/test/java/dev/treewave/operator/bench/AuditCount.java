@@ -54,6 +54,13 @@ final class AuditCount {
       return out.toString();
     }
 
+    /** Requests with this verb and resource, refused ones included. */
+    int count(String verb, String resource) {
+      String key = verb + " " + resource;
+      return byVerbAndResource.getOrDefault(key, 0)
+          + byVerbAndResource.getOrDefault(key + " (429)", 0);
+    }
+
     String top(int n) {
       StringBuilder out = new StringBuilder();
       byVerbAndResource.entrySet().stream()
@@ -85,7 +92,9 @@ final class AuditCount {
         String resource =
             ref.path("resource").asText("-")
                 + (ref.hasNonNull("subresource") ? "/" + ref.path("subresource").asText() : "");
-        counts.merge(event.path("verb").asText() + " " + resource, 1, Integer::sum);
+        // Refused evictions (429: a budget allows none now) apart from the ones that went through.
+        String refused = event.path("responseStatus").path("code").asInt() == 429 ? " (429)" : "";
+        counts.merge(event.path("verb").asText() + " " + resource + refused, 1, Integer::sum);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading the audit log " + log, e);

@@ -87,6 +87,17 @@ public final class ScaleBenchmark implements Callable<Integer> {
       description = "default: the chart's flags, MaxRAMPercentage=50 of its 512Mi limit as -Xmx")
   String operatorJvmFlags;
 
+  @Option(
+      names = "--workloads",
+      defaultValue = "10%",
+      description =
+          "Deployments under a PodDisruptionBudget (maxUnavailable 1), as a count or a share of the"
+              + " node count; 0 for empty nodes (and no scheduler or controller manager)")
+  String workloads;
+
+  @Option(names = "--replicas", defaultValue = "3", description = "pods per Deployment")
+  int replicas;
+
   @Option(names = "--timeout", defaultValue = "15m")
   String timeout;
 
@@ -109,6 +120,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
     ControlPlaneOptions options =
         ControlPlaneOptions.apiServerOnly()
             .withKwok(true)
+            .withControllerManager(workloadCount() > 0)
+            .withScheduler(workloadCount() > 0)
             .withName("ScaleBenchmark")
             .withLogRoot(work.resolve("logs"))
             .withExtraApiServerFlags(
@@ -127,6 +140,18 @@ public final class ScaleBenchmark implements Callable<Integer> {
       long t = System.nanoTime();
       createNodes(plane, nodes);
       say(nodes + " kwok nodes Ready in " + secondsSince(t) + " s");
+      if (workloadCount() > 0) {
+        t = System.nanoTime();
+        BenchWorkloads.create(admin, workloadCount(), replicas);
+        BenchWorkloads.awaitAvailable(admin, workloadCount(), Duration.ofMinutes(10));
+        say(
+            workloadCount()
+                + " Deployments x "
+                + replicas
+                + " pods under PDBs available in "
+                + secondsSince(t)
+                + " s");
+      }
 
       try (FakeAgents agents = new FakeAgents(admin);
           OperatorProcess operator =
@@ -166,7 +191,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
             String.format(
                 "API requests by the operator: %d total, %.2f per node (start-up included)",
                 requests.total(), requests.total() / (double) nodes));
-        say("  top: " + requests.top(12));
+        say("  by verb and resource: " + requests.top(40));
         say("  lists and watches: " + requests.verbs("list", "watch"));
         say(
             String.format(
@@ -177,6 +202,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
             String.format(
                 "operator RSS: peak %.1f MiB, at the end %.1f MiB; CPU during the rollout %.1f s",
                 rss[0] / 1024.0, rss[1] / 1024.0, cpu));
+        if (workloadCount() > 0) {
+          say(
+              "pods: "
+                  + BenchWorkloads.pods(admin)
+                  + " at the end; the operator's evictions: "
+                  + requests.count("create", "pods/eviction")
+                  + " (refused ones included)");
+        }
         say(
             "agents: "
                 + agents.rebootCount()
@@ -217,8 +250,24 @@ public final class ScaleBenchmark implements Callable<Integer> {
   private String describe() {
     return String.format(
         "canary %s, pause %s, then maxUnavailable %s; reboot %s, stage %s, stablePeriod %s,"
-            + " prefetch on, no pods",
-        canary, pauseAfterCanary, maxUnavailable, reboot, stage, stable);
+            + " prefetch on, %s",
+        canary,
+        pauseAfterCanary,
+        maxUnavailable,
+        reboot,
+        stage,
+        stable,
+        workloadCount() > 0
+            ? workloadCount() + " Deployments x " + replicas + " pods under PDBs (maxUnavailable 1)"
+            : "no pods");
+  }
+
+  private int workloadCount() {
+    String w = workloads.trim();
+    if (w.endsWith("%")) {
+      return (int) Math.round(nodes * Double.parseDouble(w.substring(0, w.length() - 1)) / 100.0);
+    }
+    return Integer.parseInt(w);
   }
 
   private OSImage image() {
