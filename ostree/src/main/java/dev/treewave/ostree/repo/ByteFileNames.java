@@ -2,11 +2,7 @@ package dev.treewave.ostree.repo;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -24,10 +20,10 @@ final class ByteFileNames implements FileNames {
   private static final Path ROOT = Path.of("/");
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-  private final Supplier<java.util.Optional<NativeFs>> nativeFs;
+  private final SymlinkTargets symlinks;
 
   ByteFileNames(Supplier<Optional<NativeFs>> nativeFs) {
-    this.nativeFs = nativeFs;
+    this.symlinks = new SymlinkTargets(nativeFs, this::bytes);
   }
 
   @Override
@@ -67,42 +63,12 @@ final class ByteFileNames implements FileNames {
 
   @Override
   public String readSymbolicLink(Path link) throws IOException {
-    String target = Files.readSymbolicLink(link).toString();
-    if (isAscii(target)) {
-      return target;
-    }
-    byte[] raw = requireNative(link).readSymbolicLink(link);
-    return utf8(raw)
-        .orElseThrow(
-            () ->
-                new OstreeException(
-                    "Invalid UTF-8 in symlink target "
-                        + new String(raw, StandardCharsets.UTF_8)
-                        + " of "
-                        + link));
+    return symlinks.read(link);
   }
 
   @Override
   public void createSymbolicLink(Path link, String target) throws IOException {
-    if (isAscii(target)) {
-      Files.createSymbolicLink(link, Path.of(target));
-      return;
-    }
-    requireNative(link).createSymbolicLink(link, target.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private NativeFs requireNative(Path link) {
-    return nativeFs
-        .get()
-        .orElseThrow(
-            () ->
-                new OstreeException(
-                    "Symlink "
-                        + link
-                        + " has a non-ASCII target and sun.jnu.encoding="
-                        + System.getProperty("sun.jnu.encoding")
-                        + " is not UTF-8: "
-                        + NativeFs.unavailableReason()));
+    symlinks.create(link, target);
   }
 
   /** An absolute path of exactly {@code /} followed by {@code name}'s bytes. */
@@ -135,17 +101,7 @@ final class ByteFileNames implements FileNames {
   }
 
   private static Optional<String> utf8(byte[] b) {
-    try {
-      return Optional.of(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(b))
-              .toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
+    return SymlinkTargets.utf8(b);
   }
 
   private static boolean isAscii(String s) {

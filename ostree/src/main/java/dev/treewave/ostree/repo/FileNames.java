@@ -50,7 +50,9 @@ public interface FileNames {
 /** The JVM's choice, made on first use. */
 final class ChosenFileNames {
   static final FileNames SYSTEM =
-      FileNames.jnuIsUtf8() ? new JdkFileNames() : new ByteFileNames(NativeFs::system);
+      FileNames.jnuIsUtf8()
+          ? new JdkFileNames(NativeFs::system)
+          : new ByteFileNames(NativeFs::system);
 
   private ChosenFileNames() {}
 }

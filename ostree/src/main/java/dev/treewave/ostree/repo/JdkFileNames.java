@@ -2,10 +2,10 @@ package dev.treewave.ostree.repo;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@link FileNames} through the JDK's own conversions, exact when {@code sun.jnu.encoding} is
@@ -14,6 +14,12 @@ import java.util.Optional;
  */
 final class JdkFileNames implements FileNames {
   private static final Charset JNU = jnuCharset();
+
+  private final SymlinkTargets symlinks;
+
+  JdkFileNames(Supplier<Optional<NativeFs>> nativeFs) {
+    this.symlinks = new SymlinkTargets(nativeFs, this::bytes);
+  }
 
   @Override
   public Optional<String> utf8FileName(Path path) {
@@ -38,12 +44,12 @@ final class JdkFileNames implements FileNames {
 
   @Override
   public String readSymbolicLink(Path link) throws IOException {
-    return Files.readSymbolicLink(link).toString();
+    return symlinks.read(link);
   }
 
   @Override
   public void createSymbolicLink(Path link, String target) throws IOException {
-    Files.createSymbolicLink(link, Path.of(target));
+    symlinks.create(link, target);
   }
 
   private static Charset jnuCharset() {

@@ -1,5 +1,6 @@
 package dev.treewave.ostree.sysroot;
 
+import dev.treewave.ostree.repo.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -95,7 +96,7 @@ public final class EtcMerge {
   }
 
   /** Same ostree content checksum: type, mode, owner, symlink target and bytes all equal. */
-  private static boolean sameFile(Path a, Path b) throws IOException {
+  static boolean sameFile(Path a, Path b) throws IOException {
     if (isDir(a) != isDir(b) || Files.isSymbolicLink(a) != Files.isSymbolicLink(b)) {
       return false;
     }
@@ -106,7 +107,9 @@ public final class EtcMerge {
       }
     }
     if (Files.isSymbolicLink(a)) {
-      return Files.readSymbolicLink(a).equals(Files.readSymbolicLink(b));
+      // As strings: the JDK's Path would make "dir/" equal "dir" and lose such an edit.
+      FileNames names = FileNames.system();
+      return names.readSymbolicLink(a).equals(names.readSymbolicLink(b));
     }
     if (Files.isRegularFile(a, LinkOption.NOFOLLOW_LINKS)) {
       return Files.mismatch(a, b) == -1;

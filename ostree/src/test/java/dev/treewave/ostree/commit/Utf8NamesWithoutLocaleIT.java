@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -107,6 +108,70 @@ class Utf8NamesWithoutLocaleIT {
         Duration.ofMinutes(1));
   }
 
+  /**
+   * A symlink's target is a string, not a path: libostree commits what readlink returns, so a
+   * trailing or doubled slash changes the checksum. The JDK's {@code Path} folds both, in either
+   * locale; the targets must survive commit, fsck and checkout as they are.
+   */
+  @ParameterizedTest
+  @CsvSource({"bare-user, C", "bare-user, C.UTF-8", "bare, C", "bare, C.UTF-8"})
+  void symlinkTargetsKeepDoubledAndTrailingSlashesInEitherLocale(String mode, String locale)
+      throws Exception {
+    boolean bare = mode.equals("bare");
+    if (bare) {
+      assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+          .as("a bare repository keeps owners: run as root")
+          .isEqualTo(0);
+    }
+    Path tree = tmp.resolve("tree");
+    sh(
+        String.join(
+            "\n",
+            "set -e",
+            "mkdir -p \"$1/lib\" && cd \"$1\"",
+            "printf 'x\\n' > lib/x",
+            "ln -s lib/ trailing",
+            "ln -s ./lib//x doubled",
+            "ln -s //usr///lib/ absolute",
+            "ln -s ../ up",
+            "ln -s " + bytes("lib//\u00e9t\u00e9/") + " non-ascii"),
+        tree);
+    Path repo = tmp.resolve("ours");
+    Path theirRepo = tmp.resolve("theirs");
+    Cli.ostree("init", "--repo=" + repo, "--mode=" + mode).ok();
+    Cli.ostree("init", "--repo=" + theirRepo, "--mode=" + mode).ok();
+
+    List<String> ours =
+        ok(childIn(locale, "commit", repo.toString(), tree.toString(), "b", "" + TIMESTAMP));
+    assertThat(ours.get(0).equalsIgnoreCase("UTF-8"))
+        .as("the child JVM's file-name encoding: " + ours.get(0))
+        .isEqualTo(locale.endsWith("UTF-8"));
+    Cli.ostree(
+            "commit",
+            "--repo=" + theirRepo,
+            "-b",
+            "b",
+            "-s",
+            "names",
+            "--timestamp=@" + TIMESTAMP,
+            "--tree=dir=" + tree)
+        .ok();
+    assertThat(ours.get(1))
+        .isEqualTo(Cli.ostree("rev-parse", "--repo=" + theirRepo, "b").ok().out().strip());
+    Cli.ostree("fsck", "--repo=" + repo).ok();
+    ok(childIn(locale, "fsck", repo.toString()));
+
+    Path co = tmp.resolve("co");
+    ok(childIn(locale, "checkout", repo.toString(), "b", co.toString(), bare ? "root" : "user"));
+    assertThat(new String(listing(co), StandardCharsets.UTF_8))
+        .contains("./trailing\tl\tlib/\t")
+        .contains("./doubled\tl\t./lib//x\t")
+        .contains("./absolute\tl\t//usr///lib/\t")
+        .contains("./up\tl\t../\t")
+        .contains("./non-ascii\tl\tlib//\u00e9t\u00e9/\t");
+    assertThat(listing(co)).isEqualTo(listing(tree));
+  }
+
   @Test
   void withoutAUtf8LocaleANameThatIsNotUtf8IsStillRefusedAsOstreeRefusesIt() throws Exception {
     Path tree = tmp.resolve("tree");
@@ -152,6 +217,11 @@ class Utf8NamesWithoutLocaleIT {
 
   /** {@link Utf8NamesChild} in a JVM with the C locale (LANG and every LC_ unset but LC_ALL=C). */
   private static ProcessBuilder child(String... args) {
+    return childIn("C", args);
+  }
+
+  /** {@link Utf8NamesChild} with LANG and every LC_ unset but LC_ALL={@code locale}. */
+  private static ProcessBuilder childIn(String locale, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
@@ -160,7 +230,7 @@ class Utf8NamesWithoutLocaleIT {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
     pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().put("LC_ALL", "C");
+    pb.environment().put("LC_ALL", locale);
     return pb;
   }
 }
