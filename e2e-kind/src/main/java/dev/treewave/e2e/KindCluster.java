@@ -82,6 +82,19 @@ public final class KindCluster implements AutoCloseable {
         .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
   }
 
+  /**
+   * Creates the cluster from the Kind cluster config {@code configYaml} in a new folder under
+   * {@code e2e-kind/target} (so {@code mvn clean} removes what it leaves); returns once it is
+   * Ready.
+   */
+  public static KindCluster createUnderTarget(
+      Path repoRoot, String name, String configYaml, Consumer<String> log) throws IOException {
+    Path work = Files.createTempDirectory(repoRoot.resolve("e2e-kind/target"), name + "-");
+    Path config = work.resolve("cluster.yaml");
+    Files.writeString(config, configYaml);
+    return create(repoRoot, work.resolve("kind"), name, config, log);
+  }
+
   /** Creates the cluster with {@code config} (a Kind cluster config); returns once it is Ready. */
   public static KindCluster create(
       Path repoRoot, Path work, String name, Path config, Consumer<String> log) throws IOException {

@@ -55,18 +55,18 @@ class KindDemoE2E {
   static void start() throws Exception {
     String reason = KindCluster.unavailableReason();
     assumeTrue(reason.isEmpty(), "Kind needs Docker: " + reason);
-    Path work = Files.createTempDirectory(REPO_ROOT.resolve("e2e-kind/target"), "kind-demo-");
-    Path config = work.resolve("cluster.yaml");
-    Files.writeString(
-        config,
-        """
-        kind: Cluster
-        apiVersion: kind.x-k8s.io/v1alpha4
-        nodes:
-          - role: control-plane
-          - role: worker
-        """);
-    kind = KindCluster.create(REPO_ROOT, work.resolve("kind"), "tw-demo", config, KindDemoE2E::say);
+    kind =
+        KindCluster.createUnderTarget(
+            REPO_ROOT,
+            "tw-demo",
+            """
+            kind: Cluster
+            apiVersion: kind.x-k8s.io/v1alpha4
+            nodes:
+              - role: control-plane
+              - role: worker
+            """,
+            KindDemoE2E::say);
     client = kind.client();
   }
 

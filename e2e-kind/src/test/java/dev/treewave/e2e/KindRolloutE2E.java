@@ -73,12 +73,8 @@ class KindRolloutE2E {
   static void start() throws Exception {
     String reason = KindCluster.unavailableReason();
     assumeTrue(reason.isEmpty(), "Kind needs Docker: " + reason);
-    Path work = Files.createTempDirectory(REPO_ROOT.resolve("e2e-kind/target"), "kind-e2e-");
-    Path config = work.resolve("cluster.yaml");
-    Files.writeString(config, clusterConfig());
     long t0 = System.nanoTime();
-    kind =
-        KindCluster.create(REPO_ROOT, work.resolve("kind"), CLUSTER, config, KindRolloutE2E::say);
+    kind = KindCluster.createUnderTarget(REPO_ROOT, CLUSTER, clusterConfig(), KindRolloutE2E::say);
     say(String.format("cluster up in %.1f s", (System.nanoTime() - t0) / 1e9));
     client = kind.client();
     workers =
@@ -115,7 +111,7 @@ class KindRolloutE2E {
                 .build())
         .serverSideApply();
     t0 = System.nanoTime();
-    Path values = work.resolve("values-e2e.yaml");
+    Path values = kind.work().resolve("values-e2e.yaml");
     Files.writeString(
         values,
         """
