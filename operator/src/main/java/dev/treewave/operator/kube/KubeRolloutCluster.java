@@ -68,15 +68,36 @@ public final class KubeRolloutCluster implements RolloutCluster {
     this.pool = pool;
   }
 
+  /**
+   * Refreshes the OSNodes that exist. A missing one is created later: with its first Stage
+   * instruction when the plan stages the node (one write instead of a create and a patch), else by
+   * {@link #createMissingOSNodes}. Only a node we have cordoned gets its OSNode here, since its
+   * steps (release, outcome) patch the OSNode.
+   */
   @Override
   public boolean ensureOSNodes(OSImage image, String target) {
     Owned owned = owned(image);
     Function<String, OSNode> osNodes = reads.osNodes();
-    // Side by side: a new rollout creates an OSNode per node.
+    // Side by side: a change of target rewrites every OSNode.
     List<Supplier<Boolean>> writes = new ArrayList<>();
     for (OwnedNode n : owned.nodes()) {
       OSNode existing = osNodes.apply(n.node().getMetadata().getName());
-      writes.add(() -> ensureOSNode(image, target, n.node(), existing));
+      if (existing != null || n.ours()) {
+        writes.add(() -> ensureOSNode(image, target, n.node(), existing));
+      }
+    }
+    return Parallel.all(pool, writes).contains(true);
+  }
+
+  @Override
+  public boolean createMissingOSNodes(OSImage image, String target) {
+    Owned owned = owned(image);
+    Function<String, OSNode> osNodes = reads.osNodes();
+    List<Supplier<Boolean>> writes = new ArrayList<>();
+    for (OwnedNode n : owned.nodes()) {
+      if (osNodes.apply(n.node().getMetadata().getName()) == null) {
+        writes.add(() -> ensureOSNode(image, target, n.node(), null));
+      }
     }
     return Parallel.all(pool, writes).contains(true);
   }
@@ -193,34 +214,14 @@ public final class KubeRolloutCluster implements RolloutCluster {
    * @return whether the OSNode was created or changed
    */
   private boolean ensureOSNode(OSImage image, String target, Node node, OSNode existing) {
-    OSImageSpec spec = image.getSpec();
     Instruction current =
         existing != null && existing.getSpec() != null ? existing.getSpec().instruction() : null;
     if (current != null && !image.getMetadata().getName().equals(existing.getSpec().osImage())) {
       current = null; // another (deleted) OSImage's permission does not carry over
     }
-    OSNodeSpec wanted =
-        new OSNodeSpec(
-            image.getMetadata().getName(),
-            spec.osName(),
-            new ImageSource(spec.source().url(), spec.source().ref(), target),
-            spec.verification(),
-            spec.kernelArguments(),
-            current,
-            spec.source().commit() != null ? Boolean.TRUE : null);
+    OSNodeSpec wanted = spec(image, target, current);
     if (existing == null) {
-      OSNode created = new OSNode(node.getMetadata().getName(), wanted);
-      created
-          .getMetadata()
-          .setOwnerReferences(
-              List.of(
-                  new OwnerReferenceBuilder()
-                      .withApiVersion("v1")
-                      .withKind("Node")
-                      .withName(node.getMetadata().getName())
-                      .withUid(node.getMetadata().getUid())
-                      .build()));
-      return wrote(client.resource(created).create());
+      return create(node, wanted);
     }
     if (Objects.equals(existing.getSpec(), wanted)) {
       return false;
@@ -240,6 +241,33 @@ public final class KubeRolloutCluster implements RolloutCluster {
    * Per pass, each node's blockers are found once and the PodDisruptionBudgets are listed once (the
    * pre-check may plan several times, and every node it would cordon needs the budgets).
    */
+  private static OSNodeSpec spec(OSImage image, String target, Instruction instruction) {
+    OSImageSpec spec = image.getSpec();
+    return new OSNodeSpec(
+        image.getMetadata().getName(),
+        spec.osName(),
+        new ImageSource(spec.source().url(), spec.source().ref(), target),
+        spec.verification(),
+        spec.kernelArguments(),
+        instruction,
+        spec.source().commit() != null ? Boolean.TRUE : null);
+  }
+
+  private boolean create(Node node, OSNodeSpec spec) {
+    OSNode created = new OSNode(node.getMetadata().getName(), spec);
+    created
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("v1")
+                    .withKind("Node")
+                    .withName(node.getMetadata().getName())
+                    .withUid(node.getMetadata().getUid())
+                    .build()));
+    return wrote(client.resource(created).create());
+  }
+
   @Override
   public Function<String, List<String>> drainBlockers(OSImage image) {
     DrainSpec drain = image.getSpec().drainOrDefault();
@@ -274,7 +302,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
   public boolean apply(OSImage image, NodeStep step, Instant now) {
     String me = image.getMetadata().getName();
     if (step instanceof NodeStep.Stage s) {
-      return instruct(s.node(), NodeAction.Stage, s.commit(), now, null);
+      return stage(image, s, now);
     } else if (step instanceof NodeStep.Activate a) {
       return instruct(a.node(), NodeAction.Activate, a.commit(), now, null);
     } else if (step instanceof NodeStep.Rollback r) {
@@ -307,11 +335,34 @@ public final class KubeRolloutCluster implements RolloutCluster {
     return false;
   }
 
-  private boolean instruct(
-      String node, NodeAction action, String commit, Instant now, Outcome outcome) {
+  /**
+   * A node without an OSNode yet (a new rollout) gets it with its Stage instruction in one create.
+   * If the cache had not seen an OSNode that exists (409), the instruction is patched as usual.
+   */
+  private boolean stage(OSImage image, NodeStep.Stage s, Instant now) {
+    Node node = reads.node(s.node());
+    if (node != null && reads.osNodes().apply(s.node()) == null) {
+      try {
+        return create(
+            node, spec(image, s.commit(), instruction(NodeAction.Stage, s.commit(), now)));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+    return instruct(s.node(), NodeAction.Stage, s.commit(), now, null);
+  }
+
+  private static Instruction instruction(NodeAction action, String commit, Instant now) {
     String id =
         action.name().toLowerCase() + "-" + commit.substring(0, 12) + "-" + now.toEpochMilli();
-    return patchOSNode(node, new Instruction(id, action, commit, now.toString()), outcome);
+    return new Instruction(id, action, commit, now.toString());
+  }
+
+  private boolean instruct(
+      String node, NodeAction action, String commit, Instant now, Outcome outcome) {
+    return patchOSNode(node, instruction(action, commit, now), outcome);
   }
 
   /** Drops the recorded outcome and issues a fresh Stage, in one merge patch (null deletes). */

@@ -11,12 +11,22 @@ import java.util.function.Function;
 public interface RolloutCluster {
 
   /**
-   * Makes sure each node {@code image} targets and owns has an OSNode that names {@code image} and
-   * {@code target}, creating or updating it (ownership as in {@link #read}); reads nothing back.
+   * Makes sure each OSNode of a node {@code image} targets and owns names {@code image} and {@code
+   * target}, updating it (ownership as in {@link #read}); reads nothing back. A node without an
+   * OSNode gets one from its Stage step (with the instruction) or {@link #createMissingOSNodes};
+   * {@link #read} shows it without an agent meanwhile.
    *
    * @return whether an OSNode was created or changed: see {@link #apply} for why that matters
    */
   boolean ensureOSNodes(OSImage image, String target);
+
+  /**
+   * After the steps: creates the OSNodes still missing (nodes the plan did not stage yet), so their
+   * agents report.
+   *
+   * @return whether one was created
+   */
+  boolean createMissingOSNodes(OSImage image, String target);
 
   /**
    * Finds the nodes {@code image} targets and owns (see {@link

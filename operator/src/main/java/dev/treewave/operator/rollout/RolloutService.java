@@ -169,6 +169,7 @@ public final class RolloutService {
     read.nodes().forEach(n -> views.put(n.name(), n));
     Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
     changed |= applyAll(image, plan.steps(), now, failed);
+    changed |= cluster.createMissingOSNodes(image, target);
     for (NodeStep step : plan.steps()) {
       if (failed.containsKey(step.node())) {
         continue;
