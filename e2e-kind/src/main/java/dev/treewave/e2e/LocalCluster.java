@@ -15,17 +15,15 @@ import dev.treewave.operator.OperatorRuntime;
 import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
 import dev.treewave.ostree.sign.ed25519.Ed25519Verifier;
 import dev.treewave.ostree.sysroot.LocalSysrootFs;
+import dev.treewave.testing.kube.ConflictRetry;
 import dev.treewave.testing.kube.ControlPlane;
-import dev.treewave.testing.kube.ControlPlaneOptions;
+import dev.treewave.testing.kube.ProtectedWorkload;
+import dev.treewave.testing.kube.TreewavePlane;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -47,16 +44,20 @@ import java.util.stream.Stream;
  * scratch sysroot (booted into v1), and the operator. Shared by the {@code *E2E} tests and the
  * demo.
  *
- * <p>The operator's ITs use their own {@code RolloutFixture} instead: a control plane per test
- * class with scripted agents, where a rollout takes seconds; this one runs real agents on real
- * sysroots, which only the E2Es and the demo need.
+ * <p>The control plane with CRDs and namespaces, the PDB-protected workload and conflict-retrying
+ * edits are test-support's ({@link TreewavePlane}, {@link ProtectedWorkload}, {@link
+ * ConflictRetry}), shared with the operator's {@code RolloutFixture}. The rest stays here: a signed
+ * repository, real agents on real sysroots and the operator in or out of process, which need the
+ * operator's and the agent's main code that test-support (below both) cannot see; the operator's
+ * ITs drive scripted agents instead, from the operator's tests, which this main code (the demo)
+ * cannot depend on.
  */
 public final class LocalCluster implements AutoCloseable {
 
   public static final String OS_NAME = "treewave-demo";
   public static final String POOL_LABEL = "treewave.dev/demo-pool";
-  public static final String SYSTEM_NAMESPACE = "treewave-system";
-  public static final String APPS_NAMESPACE = "apps";
+  public static final String SYSTEM_NAMESPACE = TreewavePlane.SYSTEM_NAMESPACE;
+  public static final String APPS_NAMESPACE = TreewavePlane.APPS_NAMESPACE;
   public static final String WORKLOAD = "web";
   public static final String KEYS_CONFIG_MAP = "treewave-demo-keys";
 
@@ -121,25 +122,16 @@ public final class LocalCluster implements AutoCloseable {
     this.options = options;
   }
 
-  /** Starts everything; on failure stops what was started and rethrows. */
   /**
-   * Edits an OSImage as a person or a GitOps tool would, again on a conflict: the operator writes
-   * status all the time, and every status write moves the resourceVersion an edit is checked
-   * against. kubectl retries such a conflict too.
+   * Edits an OSImage as a person or a GitOps tool would, again on a conflict ({@link
+   * ConflictRetry}): the operator writes status all the time.
    */
   public static OSImage editImage(
       KubernetesClient client, String name, UnaryOperator<OSImage> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return client.resources(OSImage.class).withName(name).edit(change);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 20) {
-          throw e;
-        }
-      }
-    }
+    return ConflictRetry.edit(client.resources(OSImage.class).withName(name), change);
   }
 
+  /** Starts everything; on failure stops what was started and rethrows. */
   public static LocalCluster start(Options options) throws Exception {
     LocalCluster cluster = new LocalCluster(options);
     try {
@@ -162,11 +154,7 @@ public final class LocalCluster implements AutoCloseable {
             "OS repository %s: v1 %s, v2 %s (ed25519-signed)",
             repository.url(), shortId(repository.v1()), shortId(repository.v2())));
 
-    plane =
-        ControlPlane.start(
-            ControlPlaneOptions.full()
-                .withName("treewave-local")
-                .withLogRoot(options.workDir().resolve("control-plane-logs")));
+    plane = TreewavePlane.start("treewave-local", options.workDir().resolve("control-plane-logs"));
     toClose.add(plane::close);
     KubernetesClient client = plane.client();
     log.accept(
@@ -174,9 +162,6 @@ public final class LocalCluster implements AutoCloseable {
             "control plane up at %s in %.1f s (etcd, kube-apiserver, controller-manager,"
                 + " scheduler, kwok)",
             plane.apiServerUrl(), plane.startupTime().toMillis() / 1000.0));
-    installCrds(plane);
-    plane.createNamespace(SYSTEM_NAMESPACE);
-    plane.createNamespace(APPS_NAMESPACE);
     client
         .resource(
             new ConfigMapBuilder()
@@ -195,7 +180,10 @@ public final class LocalCluster implements AutoCloseable {
       plane.kwokNodes().awaitReady(nodeName(i));
     }
     log.accept(options.nodes() + " kwok nodes Ready");
-    workload(client);
+    ProtectedWorkload.of(APPS_NAMESPACE, WORKLOAD, workloadReplicas(), workloadMinAvailable())
+        .spreadOverNodes()
+        .withImage("registry.invalid/web:1")
+        .createAndAwait(client);
     log.accept(
         String.format(
             "Deployment %s/%s: %d replicas spread over the nodes, PodDisruptionBudget"
@@ -309,102 +297,12 @@ public final class LocalCluster implements AutoCloseable {
     return operatorProcesses;
   }
 
-  /** The OSImage and OSNode CRDs, from the crds module's jar. */
-  public static void installCrds(ControlPlane plane) throws IOException {
-    for (String crd : List.of("osimages.treewave.dev-v1.yml", "osnodes.treewave.dev-v1.yml")) {
-      try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
-        if (in == null) {
-          throw new IOException("CRD /crds/" + crd + " is not on the classpath");
-        }
-        plane.installCrd(in);
-      }
-    }
-  }
-
   public int workloadReplicas() {
     return Math.max(2, options.nodes());
   }
 
   public int workloadMinAvailable() {
     return workloadReplicas() - 1;
-  }
-
-  private void workload(KubernetesClient client) {
-    client
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(WORKLOAD)
-                .withNamespace(APPS_NAMESPACE)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(workloadReplicas())
-                .withNewSelector()
-                .addToMatchLabels("app", WORKLOAD)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", WORKLOAD)
-                .endMetadata()
-                .withNewSpec()
-                .addNewTopologySpreadConstraint()
-                .withMaxSkew(1)
-                .withTopologyKey("kubernetes.io/hostname")
-                .withWhenUnsatisfiable("ScheduleAnyway")
-                .withNewLabelSelector()
-                .addToMatchLabels("app", WORKLOAD)
-                .endLabelSelector()
-                .endTopologySpreadConstraint()
-                .addNewContainer()
-                .withName("app")
-                .withImage("registry.invalid/web:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .resource(
-            new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(WORKLOAD)
-                .withNamespace(APPS_NAMESPACE)
-                .endMetadata()
-                .withNewSpec()
-                .withMinAvailable(new IntOrString(workloadMinAvailable()))
-                .withNewSelector()
-                .addToMatchLabels("app", WORKLOAD)
-                .endSelector()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .apps()
-        .deployments()
-        .inNamespace(APPS_NAMESPACE)
-        .withName(WORKLOAD)
-        .waitUntilCondition(
-            d ->
-                d != null
-                    && d.getStatus() != null
-                    && Integer.valueOf(workloadReplicas()).equals(d.getStatus().getReadyReplicas()),
-            2,
-            TimeUnit.MINUTES);
-    client
-        .policy()
-        .v1()
-        .podDisruptionBudget()
-        .inNamespace(APPS_NAMESPACE)
-        .withName(WORKLOAD)
-        .waitUntilCondition(
-            p ->
-                p != null
-                    && p.getStatus() != null
-                    && p.getStatus().getCurrentHealthy() != null
-                    && p.getStatus().getCurrentHealthy() == workloadReplicas(),
-            2,
-            TimeUnit.MINUTES);
   }
 
   /**

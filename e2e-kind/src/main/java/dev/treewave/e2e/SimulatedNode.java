@@ -21,6 +21,7 @@ import dev.treewave.ostree.sysroot.LocalSysrootFs;
 import dev.treewave.ostree.sysroot.RepoTreeSource;
 import dev.treewave.ostree.sysroot.SpaceReserve;
 import dev.treewave.ostree.sysroot.Sysroot;
+import dev.treewave.testing.host.ScratchMachine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One simulated machine: a scratch OSTree sysroot (its own {@code /}), its kernel command line and
@@ -41,21 +40,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * command line (so the sysroot now reports that deployment as booted), a new boot id is written and
  * the agent starts again.
  *
- * <p>node-agent's test {@code ScratchHost} is the host part alone (for an agent in its own JVM or
- * the adapter under test); they are not one class because this one runs in the demo ({@code
- * bin/demo}, e2e-kind's main code), which cannot depend on node-agent's tests.
+ * <p>The command line, boot id and marker are test-support's {@link ScratchMachine}, which
+ * node-agent's test {@code ScratchHost} (the host part alone, for an agent in its own JVM or the
+ * adapter under test) builds on too. The deploying and boot-entry lines on top stay in both: this
+ * class runs in the demo ({@code bin/demo}, e2e-kind's main code), which cannot depend on
+ * node-agent's tests, and test-support sits below the ostree library.
  */
 public final class SimulatedNode implements AutoCloseable {
 
   private final String name;
-  private final Path root;
-  private final Path cmdline;
-  private final Path bootIdFile;
+  private final ScratchMachine machine;
   private final KubernetesClient client;
   private final AgentSettings settings;
   private final Duration heartbeat;
   private final BootListener listener;
-  private final AtomicInteger boots = new AtomicInteger();
   private volatile AgentRuntime agent;
   private volatile boolean closed;
 
@@ -69,16 +67,14 @@ public final class SimulatedNode implements AutoCloseable {
 
   private SimulatedNode(
       String name,
-      Path root,
+      ScratchMachine machine,
       KubernetesClient client,
       AgentSettings settings,
       Duration heartbeat,
       BootListener listener) {
     this.heartbeat = heartbeat;
     this.name = name;
-    this.root = root;
-    this.cmdline = root.resolve("proc-cmdline");
-    this.bootIdFile = root.resolve("boot-id");
+    this.machine = machine;
     this.client = client;
     this.settings = settings;
     this.listener = listener;
@@ -119,7 +115,10 @@ public final class SimulatedNode implements AutoCloseable {
     Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
     sysroot.osInit(osName);
     sysroot.deploy(DeployOptions.of(commit).withOsname(osName));
-    SimulatedNode node = new SimulatedNode(name, root, client, settings, heartbeat, listener);
+    // The fake /proc beside the root: the agent scans the real /proc for other update managers.
+    ScratchMachine machine =
+        ScratchMachine.create(root, root.resolveSibling(root.getFileName() + ".proc"));
+    SimulatedNode node = new SimulatedNode(name, machine, client, settings, heartbeat, listener);
     node.bootDefault();
     return node;
   }
@@ -129,7 +128,7 @@ public final class SimulatedNode implements AutoCloseable {
   }
 
   public Path root() {
-    return root;
+    return machine.root();
   }
 
   /** Starts the agent (again). */
@@ -137,7 +136,7 @@ public final class SimulatedNode implements AutoCloseable {
     if (closed) {
       return;
     }
-    Path hostRoot = root;
+    Path hostRoot = machine.root();
     OstreeHostOs host =
         new OstreeHostOs(
             hostRoot,
@@ -148,7 +147,7 @@ public final class SimulatedNode implements AutoCloseable {
         new AgentConfig(
             name,
             hostRoot,
-            root.resolve("var-lib-treewave/journal.json"),
+            hostRoot.resolve("var-lib-treewave/journal.json"),
             RebootStrategy.NONE,
             List.of(),
             heartbeat.compareTo(Duration.ofSeconds(30)) < 0 ? heartbeat : Duration.ofSeconds(30),
@@ -195,7 +194,7 @@ public final class SimulatedNode implements AutoCloseable {
    * gone), so the agent reports it Unmanaged; {@link #manageAgain} undoes it.
    */
   public void markNotOstreeBooted() throws IOException {
-    Files.deleteIfExists(root.resolve("run/ostree-booted"));
+    machine.markNotOstreeBooted();
     AgentRuntime running = agent;
     if (running != null) {
       running.trigger();
@@ -203,10 +202,7 @@ public final class SimulatedNode implements AutoCloseable {
   }
 
   public void manageAgain() throws IOException {
-    Path marker = root.resolve("run/ostree-booted");
-    if (!Files.exists(marker)) {
-      Files.createFile(marker);
-    }
+    machine.markOstreeBooted();
     AgentRuntime running = agent;
     if (running != null) {
       running.trigger();
@@ -215,59 +211,44 @@ public final class SimulatedNode implements AutoCloseable {
 
   /** What the sysroot itself says is booted now (independent of the agent's report). */
   public Optional<String> bootedCommit() throws IOException {
-    Sysroot sysroot =
-        Sysroot.builder(root, RepoTreeSource.forSysroot(root)).bootedSource(bootedSource()).build();
-    var state = sysroot.state();
-    return state.booted().map(Deployment.Id::csum);
+    return sysroot().state().booted().map(Deployment.Id::csum);
   }
 
   /** The commit the next boot would start (the first boot entry). */
   public String defaultCommit() throws IOException {
-    Sysroot sysroot =
-        Sysroot.builder(root, RepoTreeSource.forSysroot(root)).bootedSource(bootedSource()).build();
-    return sysroot.state().deployments().get(0).csum();
+    return sysroot().state().deployments().get(0).csum();
   }
 
   public String bootId() {
-    try {
-      return Files.readString(bootIdFile).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return machine.bootId();
   }
 
   public int boots() {
-    return boots.get();
+    return machine.boots();
+  }
+
+  private Sysroot sysroot() {
+    Path root = machine.root();
+    return Sysroot.builder(root, RepoTreeSource.forSysroot(root))
+        .bootedSource(bootedSource())
+        .build();
   }
 
   private BootedSource bootedSource() {
     // bootedRoot points nowhere, so the ostree= argument of our "kernel command line" decides.
-    return new BootedSource(root.resolve("run"), this::readCmdline, root.resolve("run/no-root"));
-  }
-
-  private String readCmdline() {
-    try {
-      return Files.readString(cmdline);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path run = machine.root().resolve("run");
+    return new BootedSource(run, machine::cmdline, run.resolve("no-root"));
   }
 
   /** The bootloader's part: boot the first entry with its options as the kernel command line. */
   private void bootDefault() throws IOException {
+    Path root = machine.root();
     Sysroot sysroot =
         Sysroot.builder(root, RepoTreeSource.forSysroot(root))
             .bootedSource(BootedSource.notBooted(root.resolve("run")))
             .spaceReserve(SpaceReserve.none())
             .build();
-    Deployment first = sysroot.state().deployments().get(0);
-    Files.writeString(cmdline, first.kargs().toString() + "\n");
-    Files.writeString(bootIdFile, UUID.randomUUID() + "\n");
-    Files.createDirectories(root.resolve("run"));
-    if (!Files.exists(root.resolve("run/ostree-booted"))) {
-      Files.createFile(root.resolve("run/ostree-booted"));
-    }
-    boots.incrementAndGet();
+    machine.boot(sysroot.state().deployments().get(0).kargs().toString());
   }
 
   /** Reboot strategy {@code none}, with this harness as the machine: stop, boot, start. */
@@ -311,7 +292,7 @@ public final class SimulatedNode implements AutoCloseable {
     }
     bootDefault();
     startAgent();
-    listener.booted(name, bootedCommit().orElse("none"), boots.get());
+    listener.booted(name, bootedCommit().orElse("none"), machine.boots());
   }
 
   @Override

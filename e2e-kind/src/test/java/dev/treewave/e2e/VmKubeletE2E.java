@@ -19,6 +19,7 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
+import dev.treewave.testing.kube.TreewavePlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import dev.treewave.testing.qemu.AgentOverlay;
 import dev.treewave.testing.qemu.BiosDisk;
@@ -111,7 +112,7 @@ class VmKubeletE2E {
     QemuVm.Accel accel = debian.accel();
     KubernetesClient client = plane.client();
 
-    LocalCluster.installCrds(plane);
+    TreewavePlane.installCrds(plane);
     // The Node exists before the kubelet registers (it takes it over, as on re-registration), so
     // the agent's token can be bound to it and die with it; it has no condition until the kubelet
     // posts one.

@@ -23,6 +23,7 @@ import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.kube.AgentRights;
 import dev.treewave.testing.kube.ControlPlane;
+import dev.treewave.testing.kube.TreewavePlane;
 import dev.treewave.testing.kube.WithControlPlane;
 import dev.treewave.testing.qemu.AgentOverlay;
 import dev.treewave.testing.qemu.BiosDisk;
@@ -102,7 +103,7 @@ class VmRolloutE2E {
     QemuVm.Accel accel = debian.accel();
     KubernetesClient client = plane.client();
 
-    LocalCluster.installCrds(plane);
+    TreewavePlane.installCrds(plane);
     Node node = plane.kwokNodes().createReady(NODE, Map.of(LocalCluster.POOL_LABEL, "vm"));
     AgentRights.install(plane, NAMESPACE, AGENT_SA, Map.of());
     Path agent =

@@ -17,10 +17,11 @@ import dev.treewave.api.v1alpha1.VerificationMode;
 import dev.treewave.operator.kube.Annotations;
 import dev.treewave.operator.kube.PodFilters;
 import dev.treewave.operator.rollout.FakeAgentsAccess;
+import dev.treewave.testing.kube.ConflictRetry;
 import dev.treewave.testing.kube.ControlPlane;
-import dev.treewave.testing.kube.ControlPlaneOptions;
 import dev.treewave.testing.kube.KwokNodes;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import dev.treewave.testing.kube.ProtectedWorkload;
+import dev.treewave.testing.kube.TreewavePlane;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -29,11 +30,8 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -65,12 +63,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the control plane before the class, the simulated agents before each test, releases everything
  * after each test, and stops every process it started after the class.
  *
- * <p>Not merged with e2e-kind's {@code LocalCluster}, though both start a control plane with the
- * CRDs and a PDB-protected workload: this one drives scripted agents ({@link
- * dev.treewave.operator.rollout.FakeAgents}) per test, with pools, tenants, DaemonSets and a budget
- * watcher, so each operator IT stays seconds long; {@code LocalCluster} is the whole system (a
- * signed repository, one real agent per node on its own sysroot, the operator in or out of process)
- * for the E2Es and the demo, in e2e-kind's main code, which cannot depend on the operator's tests.
+ * <p>The control plane with CRDs and namespaces, the PDB-protected workloads and conflict-retrying
+ * edits are test-support's ({@link TreewavePlane}, {@link ProtectedWorkload}, {@link
+ * ConflictRetry}), shared with e2e-kind's {@code LocalCluster}. What stays here is what only the
+ * operator's ITs use: scripted agents ({@link dev.treewave.operator.rollout.FakeAgents}, operator
+ * test code that test-support, below the operator, cannot hold), pools, tenants, DaemonSets and a
+ * budget watcher, so each IT stays seconds long; {@code LocalCluster} runs real agents on real
+ * sysroots for the E2Es and the demo.
  */
 final class RolloutFixture
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
@@ -90,22 +89,8 @@ final class RolloutFixture
   /** Starts the control plane, named after the test class, with the CRDs and namespaces. */
   @Override
   public void beforeAll(ExtensionContext context) {
-    plane =
-        ControlPlane.start(
-            ControlPlaneOptions.full().withName(context.getRequiredTestClass().getSimpleName()));
-    try {
-      plane.installCrds(
-          RolloutFixture.class,
-          "/crds/osimages.treewave.dev-v1.yml",
-          "/crds/osnodes.treewave.dev-v1.yml");
-      plane.createNamespace("treewave-system");
-      plane.createNamespace("apps");
-      client = plane.client();
-    } catch (RuntimeException e) {
-      plane.close();
-      plane = null;
-      throw e;
-    }
+    plane = TreewavePlane.start(context.getRequiredTestClass().getSimpleName(), null);
+    client = plane.client();
   }
 
   @Override
@@ -255,16 +240,7 @@ final class RolloutFixture
    * status writes move its resourceVersion at any time.
    */
   void editImage(String name, UnaryOperator<OSImage> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        client.resources(OSImage.class).withName(name).edit(change);
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 20) {
-          throw e;
-        }
-      }
-    }
+    ConflictRetry.edit(client.resources(OSImage.class).withName(name), change);
   }
 
   void workload(String name, String pool, int replicas, int minAvailable) {
@@ -273,67 +249,9 @@ final class RolloutFixture
 
   /** A Deployment on the selected nodes with a PDB keeping {@code minAvailable}, all available. */
   void workloadOn(String name, Map<String, String> selector, int replicas, int minAvailable) {
-    client
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("apps")
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeSelector(selector)
-                .addToTolerations(KwokNodes.toleration())
-                .addNewContainer()
-                .withName("app")
-                .withImage("registry.invalid/app:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .resource(
-            new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("apps")
-                .endMetadata()
-                .withNewSpec()
-                .withMinAvailable(new IntOrString(minAvailable))
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .endSpec()
-                .build())
-        .create();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(
-            () -> {
-              var d = client.apps().deployments().inNamespace("apps").withName(name).get();
-              var pdb =
-                  client
-                      .policy()
-                      .v1()
-                      .podDisruptionBudget()
-                      .inNamespace("apps")
-                      .withName(name)
-                      .get();
-              return d.getStatus() != null
-                  && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas())
-                  && pdb.getStatus() != null
-                  && pdb.getStatus().getObservedGeneration() != null;
-            });
+    ProtectedWorkload.of("apps", name, replicas, minAvailable)
+        .onKwokNodes(selector)
+        .createAndAwait(client);
   }
 
   /** A DaemonSet on the pool's nodes; returns once every node of the pool runs a Ready pod. */

@@ -12,45 +12,38 @@ import dev.treewave.ostree.sysroot.LocalSysrootFs;
 import dev.treewave.ostree.sysroot.RepoTreeSource;
 import dev.treewave.ostree.sysroot.SpaceReserve;
 import dev.treewave.ostree.sysroot.Sysroot;
+import dev.treewave.testing.host.ScratchMachine;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A scratch machine for the real {@link OstreeHostOs}: an OSTree sysroot made with the sysroot
  * code, and a fake {@code /proc} beside it holding the kernel command line ({@code ostree=} names
- * the booted deployment) and the boot id. The test plays the bootloader with {@link #bootDefault}.
- * An agent process is pointed at it with {@code --host-root=root --proc=proc}.
+ * the booted deployment) and the boot id (test-support's {@link ScratchMachine}). The test plays
+ * the bootloader with {@link #bootDefault}. An agent process is pointed at it with {@code
+ * --host-root=root --proc=proc}.
  *
- * <p>Not merged with e2e-kind's {@code SimulatedNode}, which shares the bootloader's few lines:
- * that one is a whole machine (sysroot, its in-JVM agent and an automatic bootloader that restarts
- * the agent) for the E2Es and the demo, and lives in e2e-kind's main code because {@code bin/demo}
- * runs it; this one is only the host, for the adapter under test or an agent in its own JVM, laid
- * out as a real {@code /proc} so {@code --proc} reads it. The only module both could share is
- * node-agent's main jar, which must not carry a simulated bootloader.
+ * <p>e2e-kind's {@code SimulatedNode} builds on the same {@link ScratchMachine} and adds an in-JVM
+ * agent and an automatic bootloader. What stays here is the ostree side (deploying, reading boot
+ * entries): the ostree module's tests depend on test-support, so test-support cannot depend on
+ * ostree, and e2e-kind's main code (the demo) cannot depend on node-agent's tests.
  */
 public final class ScratchHost {
 
-  private final Path root;
-  private final Path proc;
+  private final ScratchMachine machine;
 
-  private ScratchHost(Path root, Path proc) {
-    this.root = root;
-    this.proc = proc;
+  private ScratchHost(ScratchMachine machine) {
+    this.machine = machine;
   }
 
   /** A fresh sysroot at {@code root} with {@code commit} pulled (verified), deployed and booted. */
   public static ScratchHost install(Path root, Path proc, String osName, PullRequest request)
       throws IOException {
-    Files.createDirectories(proc.resolve("sys/kernel/random"));
     Sysroot.initFs(root, new LocalSysrootFs());
-    ScratchHost scratch = new ScratchHost(root, proc);
-    Files.writeString(proc.resolve("cmdline"), "");
-    Files.writeString(proc.resolve("sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
+    ScratchHost scratch = new ScratchHost(ScratchMachine.create(root, proc));
     try {
       scratch.host().pull(request, p -> {});
     } catch (HostOsException e) {
@@ -64,11 +57,11 @@ public final class ScratchHost {
   }
 
   public Path root() {
-    return root;
+    return machine.root();
   }
 
   public Path proc() {
-    return proc;
+    return machine.proc();
   }
 
   /** The adapter as the agent builds it from {@code --host-root} and {@code --proc}. */
@@ -78,27 +71,20 @@ public final class ScratchHost {
 
   public OstreeHostOs host(OstreeHostOs.FreeSpaceProbe freeSpace) {
     return new OstreeHostOs(
-        root, bootedSource(), new HostManagementProbe(root, proc), this::bootId, freeSpace);
+        root(),
+        bootedSource(),
+        new HostManagementProbe(root(), proc()),
+        machine::bootId,
+        freeSpace);
   }
 
   public BootedSource bootedSource() {
-    return new BootedSource(root.resolve("run"), this::cmdline, root);
+    return new BootedSource(root().resolve("run"), machine::cmdline, root());
   }
 
   /** The bootloader's part: boot the first entry (its options become the command line). */
   public void bootDefault() throws IOException {
-    Sysroot sysroot =
-        Sysroot.builder(root, RepoTreeSource.forSysroot(root))
-            .bootedSource(BootedSource.notBooted(root.resolve("run")))
-            .spaceReserve(SpaceReserve.none())
-            .build();
-    Deployment first = sysroot.state().deployments().get(0);
-    Files.writeString(proc.resolve("cmdline"), first.kargs().toString() + "\n");
-    Files.writeString(proc.resolve("sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
-    Files.createDirectories(root.resolve("run"));
-    if (!Files.exists(root.resolve("run/ostree-booted"))) {
-      Files.createFile(root.resolve("run/ostree-booted"));
-    }
+    machine.boot(bootEntry(0).kargs().toString());
   }
 
   /**
@@ -107,14 +93,17 @@ public final class ScratchHost {
    * by the last bootloader update, become the command line.
    */
   public void bootFallback() throws IOException {
+    machine.boot(bootEntry(1).kargs().toString());
+  }
+
+  /** Boot entry {@code index} (0 is the default), read as a bootloader reads it. */
+  private Deployment bootEntry(int index) throws IOException {
     Sysroot sysroot =
-        Sysroot.builder(root, RepoTreeSource.forSysroot(root))
-            .bootedSource(BootedSource.notBooted(root.resolve("run")))
+        Sysroot.builder(root(), RepoTreeSource.forSysroot(root()))
+            .bootedSource(BootedSource.notBooted(root().resolve("run")))
             .spaceReserve(SpaceReserve.none())
             .build();
-    Deployment second = sysroot.state().deployments().get(1);
-    Files.writeString(proc.resolve("cmdline"), second.kargs().toString() + "\n");
-    Files.writeString(proc.resolve("sys/kernel/random/boot_id"), UUID.randomUUID() + "\n");
+    return sysroot.state().deployments().get(index);
   }
 
   /** What the sysroot itself says is booted (independent of any agent's report). */
@@ -128,30 +117,18 @@ public final class ScratchHost {
   }
 
   public String bootId() {
-    try {
-      return Files.readString(proc.resolve("sys/kernel/random/boot_id")).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private String cmdline() {
-    try {
-      return Files.readString(proc.resolve("cmdline"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return machine.bootId();
   }
 
   private Sysroot sysroot() {
-    return Sysroot.builder(root, RepoTreeSource.forSysroot(root))
+    return Sysroot.builder(root(), RepoTreeSource.forSysroot(root()))
         .bootedSource(bootedSource())
         .build();
   }
 
   /** Deployment directories are made immutable (as ostree does); a test undoes that to clean up. */
   public void unlock() throws IOException {
-    Path deploy = root.resolve("ostree/deploy");
+    Path deploy = root().resolve("ostree/deploy");
     if (!Files.isDirectory(deploy)) {
       return;
     }

@@ -20,6 +20,7 @@ import dev.treewave.operator.spec.PolicyMapper;
 import dev.treewave.testing.kube.ControlPlane;
 import dev.treewave.testing.kube.ControlPlaneOptions;
 import dev.treewave.testing.kube.KwokNodes;
+import dev.treewave.testing.kube.TreewavePlane;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -132,10 +133,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     try (ControlPlane plane = ControlPlane.start(options)) {
       KubernetesClient admin = plane.client();
       say("control plane up in " + plane.startupTime().toMillis() + " ms; logs " + plane.logDir());
-      plane.installCrds(
-          ScaleBenchmark.class,
-          "/crds/osimages.treewave.dev-v1.yml",
-          "/crds/osnodes.treewave.dev-v1.yml");
+      TreewavePlane.installCrds(plane);
       Path kubeconfig = operatorIdentity(plane);
       long t = System.nanoTime();
       createNodes(plane, nodes);
