@@ -69,11 +69,15 @@ if [ -d "$stage/root/etc" ]; then cp -a "$stage/root/etc/." "$work/usr/etc/"; fi
 rm -rf "$work"/usr/share/doc/* "$work"/usr/share/man/*
 
 # containerd: CRI with cgroupfs (no D-Bus in the tree), the CNI plugins where Debian puts them.
+# A runtime table without runtime_type makes every sandbox fail ("container.Runtime.Name must be
+# set"). The sandbox image is not pulled: VmKubeletE2E's pod variant imports a local one.
 mkdir -p "$work/usr/etc/containerd" "$work/usr/etc/cni/net.d" "$work/usr/etc/kubernetes"
 cat >"$work/usr/etc/containerd/config.toml" <<'TOML'
 version = 2
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.k8s.io/pause:3.10"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
     SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]

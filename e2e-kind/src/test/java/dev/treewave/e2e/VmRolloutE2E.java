@@ -1,24 +1,21 @@
 package dev.treewave.e2e;
 
+import static dev.treewave.e2e.VmRollouts.AGENT_SA;
+import static dev.treewave.e2e.VmRollouts.IMAGE;
+import static dev.treewave.e2e.VmRollouts.NAMESPACE;
+import static dev.treewave.e2e.VmRollouts.NODE;
+import static dev.treewave.e2e.VmRollouts.ORDERLY_REBOOT;
+import static dev.treewave.e2e.VmRollouts.OS;
+import static dev.treewave.e2e.VmRollouts.mounted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.treewave.api.v1alpha1.AgentState;
 import dev.treewave.api.v1alpha1.FailureAction;
 import dev.treewave.api.v1alpha1.FailurePolicy;
-import dev.treewave.api.v1alpha1.HealthSpec;
-import dev.treewave.api.v1alpha1.ImageSource;
-import dev.treewave.api.v1alpha1.KeyReference;
 import dev.treewave.api.v1alpha1.OSDeployment;
 import dev.treewave.api.v1alpha1.OSImage;
 import dev.treewave.api.v1alpha1.OSImagePhase;
-import dev.treewave.api.v1alpha1.OSImageSpec;
-import dev.treewave.api.v1alpha1.OSNode;
 import dev.treewave.api.v1alpha1.OSNodeStatus;
-import dev.treewave.api.v1alpha1.Rollout;
-import dev.treewave.api.v1alpha1.Verification;
-import dev.treewave.api.v1alpha1.VerificationMode;
-import dev.treewave.api.v1alpha1.Wave;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.testing.RequiredTool;
 import dev.treewave.testing.kube.AgentRights;
@@ -30,17 +27,13 @@ import dev.treewave.testing.qemu.BiosDisk;
 import dev.treewave.testing.qemu.DebianTree;
 import dev.treewave.testing.qemu.GrubSysroot;
 import dev.treewave.testing.qemu.QemuVm;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -69,19 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
 @WithControlPlane(kwok = true)
 class VmRolloutE2E {
 
-  private static final String NAMESPACE = LocalCluster.SYSTEM_NAMESPACE;
-  private static final String AGENT_SA = "treewave-agent";
-  private static final String OS = "debian";
-  private static final String NODE = "vm-node-1";
-  private static final String IMAGE = "vm-os";
   private static final long DISK = 2048L * 1024 * 1024;
   private static final int BOOT_TRIES = 2;
 
-  /** Where the guest finds the repository (forwarded to the server on 127.0.0.1). */
-  private static final String GUEST_REPO_URL = "http://10.0.2.101:8080";
-
   private static final Duration STEP = Duration.ofMinutes(8);
-  private static final Pattern ORDERLY_REBOOT = Pattern.compile("reboot: Restarting system");
 
   static ControlPlane plane;
 
@@ -110,7 +94,7 @@ class VmRolloutE2E {
         AgentOverlay.writeForNode(
             temp.resolve("agent-overlay"), plane, NAMESPACE, AGENT_SA, node, "systemd");
 
-    GrubSysroot sysroot = GrubSysroot.init(temp.resolve("sysroot"), OS, VmRolloutE2E::ours);
+    GrubSysroot sysroot = GrubSysroot.init(temp.resolve("sysroot"), OS, VmRollouts::ours);
     sysroot.bootTries(BOOT_TRIES);
     String v1 = sysroot.commit("1", List.of(), debian.tree(), agent);
     sysroot.deploy(GrubSysroot.AGENT_VM_KARGS);
@@ -131,14 +115,7 @@ class VmRolloutE2E {
                       "usr/sbin/init",
                       "#!/bin/sh\necho TREEWAVE-PROOF v3 init gives up\nexit 1\n")),
               "3");
-      AgentRights.install(
-          plane,
-          NAMESPACE,
-          AGENT_SA,
-          Map.of(
-              "ed25519.pub",
-              Base64.getEncoder()
-                  .encodeToString((repo.publicKey() + "\n").getBytes(StandardCharsets.UTF_8))));
+      VmRollouts.trustRepository(plane, repo);
       System.out.printf(
           "[e2e] v1 deployed, disk and repository (v2, v3) ready in %d ms%n",
           (System.nanoTime() - t0) / 1_000_000);
@@ -154,9 +131,7 @@ class VmRolloutE2E {
                       1024,
                       accel,
                       List.of(),
-                      List.of(
-                          AgentOverlay.apiServerForward(plane.apiServerUrl().getPort()),
-                          "tcp:10.0.2.101:8080-cmd:socat - TCP:127.0.0.1:" + repo.port())))) {
+                      VmRollouts.guestForwards(plane, repo)))) {
         long boot = System.nanoTime();
         int from = vm.await(loading(0), 0, STEP).end();
         from = vm.await(mounted(v1), from, STEP).end();
@@ -166,24 +141,13 @@ class VmRolloutE2E {
 
         // v1 → v2, driven by the operator.
         long s2 = System.nanoTime();
-        client.resource(image(v2, null)).create();
-        OSImage done =
-            invariants.await(
-                STEP,
-                "Completed",
-                i -> i.getStatus() != null && isPhase(i, OSImagePhase.Completed));
-        assertThat(done.getStatus().targetCommit()).isEqualTo(v2);
-        String afterV2 = vm.console().substring(from);
-        assertThat(ORDERLY_REBOOT.matcher(afterV2).results().count())
-            .as("reboots for v2")
-            .isEqualTo(1);
+        VmRollouts.Step toV2 = VmRollouts.rollToV2(client, invariants, vm, from, v2, STEP);
+        String afterV2 = toV2.console();
         Matcher grub = loading(0).matcher(afterV2);
         assertThat(grub.find()).as("GRUB loads the new default entry").isTrue();
         assertThat(afterV2.substring(grub.end())).containsPattern(mounted(v2));
         assertThat(afterV2).contains("TREEWAVE-PROOF motd: v2");
-        OSNodeStatus s = status(client);
-        assertThat(s.booted().commit()).isEqualTo(v2);
-        assertThat(s.agentState()).isEqualTo(AgentState.Booted);
+        OSNodeStatus s = toV2.status();
         assertThat(deployments(s)).startsWith(v2 + ".0").contains(v1 + ".0");
         assertThat(repo.objectDownloads()).as("objects pulled by the agent").isPositive();
         invariants.assertHeld();
@@ -199,7 +163,8 @@ class VmRolloutE2E {
             client,
             IMAGE,
             i -> {
-              i.setSpec(image(v3, new FailurePolicy(FailureAction.Rollback, 0)).getSpec());
+              i.setSpec(
+                  VmRollouts.image(v3, new FailurePolicy(FailureAction.Rollback, 0)).getSpec());
               return i;
             });
         OSImage failed =
@@ -245,7 +210,7 @@ class VmRolloutE2E {
                       .as("cordoned")
                       .isNotEqualTo(Boolean.TRUE);
                 });
-        OSNodeStatus f = status(client);
+        OSNodeStatus f = VmRollouts.status(client);
         assertThat(f.booted().commit()).isEqualTo(v2);
         assertThat(ORDERLY_REBOOT.matcher(vm.console().substring(beforeV3)).results().count())
             .as("reboots for v3 and its rollback")
@@ -267,38 +232,8 @@ class VmRolloutE2E {
     return Pattern.compile("treewave: loading .*\\(ostree:" + entry + "\\)");
   }
 
-  /** The boot proof: {@code /} is the deployment of {@code commit} (ostree-prepare-root's work). */
-  private static Pattern mounted(String commit) {
-    return Pattern.compile(
-        "TREEWAVE-PROOF findmnt /: /dev/vda1\\[/ostree/deploy/" + OS + "/deploy/" + commit);
-  }
-
-  private OSImage image(String commit, FailurePolicy failure) {
-    return new OSImage(
-        IMAGE,
-        new OSImageSpec(
-            OS,
-            new ImageSource(GUEST_REPO_URL, OS + "/stable", commit),
-            new Verification(
-                VerificationMode.Ed25519,
-                List.of(KeyReference.secret(NAMESPACE, "image-keys", "ed25519.pub"))),
-            new LabelSelectorBuilder().addToMatchLabels(LocalCluster.POOL_LABEL, "vm").build(),
-            new Rollout(List.of(Wave.of(1)), null, new IntOrString(1), true, null),
-            null,
-            new HealthSpec("10m", "0s"),
-            failure,
-            null,
-            null,
-            null,
-            null));
-  }
-
   private static boolean isPhase(OSImage i, OSImagePhase phase) {
     return i.getStatus().phase() == phase;
-  }
-
-  private static OSNodeStatus status(KubernetesClient client) {
-    return client.resources(OSNode.class).withName(NODE).get().getStatus();
   }
 
   /** "commit.serial" of each deployment the agent reported, in the bootloader's order. */
@@ -338,9 +273,5 @@ class VmRolloutE2E {
               f.getValue().startsWith("#!") ? "rwxr-xr-x" : "rw-r--r--"));
     }
     return dir;
-  }
-
-  private static String ours(String... args) {
-    return dev.treewave.ostree.cli.OstreeCli.runChecked(args);
   }
 }
