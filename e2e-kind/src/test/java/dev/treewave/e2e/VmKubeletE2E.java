@@ -96,7 +96,10 @@ import org.junit.jupiter.api.io.TempDir;
 class VmKubeletE2E {
 
   private static final long DISK = 3072L * 1024 * 1024;
-  private static final Duration STEP = Duration.ofMinutes(12);
+
+  /** Generous: a busy host (load 30 on 2 cores) made one v1 -> v2 of the pod take over 12. */
+  private static final Duration STEP = Duration.ofMinutes(20);
+
   private static final Path REPO_ROOT = Path.of("").toAbsolutePath().getParent();
 
   /** The chart's release: its agent's ServiceAccount is then {@code treewave-agent}. */
@@ -272,11 +275,10 @@ class VmKubeletE2E {
         long s2 = System.nanoTime();
         int readyBefore = ready.transitions().size();
         VmRollouts.Step toV2 = VmRollouts.rollToV2(client, invariants, vm, from, v2, STEP);
-        if (agent == Agent.SYSTEMD) {
-          // systemd (no logind here) kills the agent's systemctl as it shuts down: not a failure.
-          // The agent logs "Reboot under way" then, unless the shutdown ends its JVM first.
-          assertThat(toV2.console()).doesNotContain("Reboot request failed");
-        }
+        // systemd (no logind here) kills the agent's systemctl as it shuts down: not a failure.
+        // The agent logs "Reboot under way" then, unless the shutdown ends its JVM first. (The
+        // pod's log is on the console too.)
+        assertThat(toV2.console()).doesNotContain("Reboot request failed");
         // The reboot as the control plane saw it: Ready, then not (False or Unknown), then Ready.
         ready.await("True", STEP);
         List<String> seen =
@@ -354,11 +356,13 @@ class VmKubeletE2E {
                 + " >/dev/ttyS0",
             ""));
     // The agent pod's log on the serial console, as the systemd agent's is: each container's
-    // log file (the kubelet writes one per start) followed from its first line.
+    // log file (the kubelet writes one per start) of this boot, followed from its first line.
     Files.writeString(
         dir.resolve("usr/share/treewave/pod-log.sh"),
         String.join(
             "\n",
+            // Files of earlier boots (in /var) were shown then.
+            "ls /var/log/pods/*_treewave-agent-*/agent/*.log >/run/treewave-pod-logs 2>/dev/null",
             "while :; do",
             "  for f in /var/log/pods/*_treewave-agent-*/agent/*.log; do",
             "    [ -e \"$f\" ] || continue",
@@ -439,6 +443,9 @@ class VmKubeletE2E {
             "      value: kubernetes",
             "    - name: KUBERNETES_SERVICE_PORT",
             "      value: \"6443\"",
+            // The client's 10 s for a request is short for a JVM under TCG on a busy host.
+            "    - name: KUBERNETES_REQUEST_TIMEOUT",
+            "      value: \"60000\"",
             ""));
     String rendered =
         new Helm(REPO_ROOT.resolve("helm/treewave"))
