@@ -124,9 +124,7 @@ final class ContentImporter implements AutoCloseable {
       if (size <= IN_MEMORY_LIMIT) {
         byte[] data = Files.readAllBytes(file);
         id = ContentObjects.checksum(h, data);
-        if (!tx.hasObject(ObjectType.FILE, id)) {
-          tx.writeContentTrusted(id, h, data);
-        }
+        tx.writeContentTrusted(id, h, data); // skips an object already stored
       } else {
         try (InputStream in = Files.newInputStream(file)) {
           id = ContentObjects.checksum(h, in);
@@ -156,9 +154,7 @@ final class ContentImporter implements AutoCloseable {
             MessageDigest d = ContentObjects.startDigest(h);
             d.update(data);
             ObjectId id = ObjectId.ofDigest(d);
-            if (!tx.hasObject(ObjectType.FILE, id)) {
-              tx.writeContentTrusted(id, h, data);
-            }
+            tx.writeContentTrusted(id, h, data); // skips an object already stored
             recordSize(id, h.isSymlink() ? symlinkLength(h) : data.length, gen);
             filesDone.incrementAndGet();
             return id;
@@ -186,9 +182,7 @@ final class ContentImporter implements AutoCloseable {
             }
             byte[] data = c.content().readAllBytes();
             ObjectId nid = ContentObjects.checksum(h, data);
-            if (!tx.hasObject(ObjectType.FILE, nid)) {
-              tx.writeContentTrusted(nid, h, data);
-            }
+            tx.writeContentTrusted(nid, h, data); // skips an object already stored
             recordSize(nid, unpacked, gen);
             filesDone.incrementAndGet();
             return nid;
@@ -205,9 +199,7 @@ final class ContentImporter implements AutoCloseable {
     return CompletableFuture.supplyAsync(
         () -> {
           ObjectId id = ContentObjects.symlinkChecksum(h);
-          if (!tx.hasObject(ObjectType.FILE, id)) {
-            tx.writeContent(id, h, InputStream.nullInputStream(), 0);
-          }
+          tx.writeContent(id, h, InputStream.nullInputStream(), 0); // skips a stored one
           recordSize(id, symlinkLength(h), gen);
           return id;
         },

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -46,13 +47,44 @@ public final class FileAttributes {
     Files.setAttribute(p, "unix:mode", mode & 07777);
   }
 
+  /** Sets owner and group of {@code p} itself (a symlink's own). */
   public static void chown(Path p, int uid, int gid) throws IOException {
+    NativeFs fs = NativeFs.system().orElse(null);
+    if (fs != null) {
+      try {
+        fs.chown(p, uid, gid);
+      } catch (NativeFsException e) {
+        throw asIoException(p, e);
+      }
+      return;
+    }
     Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** Sets the modification time of a regular file or directory to the epoch. */
   public static void setMtimeZero(Path p) throws IOException {
+    NativeFs fs = NativeFs.system().orElse(null);
+    if (fs != null) {
+      try {
+        fs.setMtimeZero(p);
+      } catch (NativeFsException e) {
+        throw asIoException(p, e);
+      }
+      return;
+    }
     Files.setLastModifiedTime(p, EPOCH);
+  }
+
+  /** A native failure as the JDK would have reported it, for callers that handle IOException. */
+  private static IOException asIoException(Path p, NativeFsException e) {
+    String reason = NativeFsException.errnoName(e.errno());
+    FileSystemException io =
+        e.errno() == NativeFsException.ENOENT
+            ? new NoSuchFileException(p.toString(), null, reason)
+            : new FileSystemException(p.toString(), null, reason);
+    io.initCause(e);
+    return io;
   }
 
   /** The {@code user.*} xattrs of a regular file or directory (zero-length values skipped). */

@@ -33,6 +33,13 @@ final class LibcFs implements NativeFs {
   private static final long FS_IOC_GETFLAGS = 0x80086601L;
   private static final long FS_IOC_SETFLAGS = 0x40086602L;
   private static final int FS_IMMUTABLE_FL = 0x10;
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int F_OK = 0;
+  private static final long UTIME_OMIT = (1L << 30) - 2;
+
+  /** {atime: omitted, mtime: 0 s 0 ns} as two struct timespec (64-bit time_t and long). */
+  private static final long[] MTIME_ZERO = {0, UTIME_OMIT, 0, 0};
 
   private static final Optional<NativeFs> INSTANCE;
   private static final String UNAVAILABLE;
@@ -97,6 +104,14 @@ final class LibcFs implements NativeFs {
     static native long readlink(byte[] path, Pointer buf, long size) throws LastErrorException;
 
     static native int symlink(byte[] target, byte[] linkpath) throws LastErrorException;
+
+    /** Without LastErrorException: a miss is an answer here, not an error worth an exception. */
+    static native int faccessat(int dirfd, byte[] path, int mode, int flags);
+
+    static native int lchown(byte[] path, int uid, int gid) throws LastErrorException;
+
+    static native int utimensat(int dirfd, byte[] path, long[] times, int flags)
+        throws LastErrorException;
   }
 
   @Override
@@ -236,6 +251,29 @@ final class LibcFs implements NativeFs {
       Libc.symlink(Arrays.copyOf(target, target.length + 1), cPath(link));
     } catch (LastErrorException e) {
       throw new NativeFsException("symlink", link, e.getErrorCode());
+    }
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return Libc.faccessat(AT_FDCWD, cPath(path), F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+  }
+
+  @Override
+  public void chown(Path path, int uid, int gid) {
+    try {
+      Libc.lchown(cPath(path), uid, gid);
+    } catch (LastErrorException e) {
+      throw new NativeFsException("lchown", path, e.getErrorCode());
+    }
+  }
+
+  @Override
+  public void setMtimeZero(Path path) {
+    try {
+      Libc.utimensat(AT_FDCWD, cPath(path), MTIME_ZERO, AT_SYMLINK_NOFOLLOW);
+    } catch (LastErrorException e) {
+      throw new NativeFsException("utimensat", path, e.getErrorCode());
     }
   }
 

@@ -67,4 +67,20 @@ public interface NativeFs {
 
   /** Creates {@code link} pointing at exactly {@code target}'s bytes (symlink). */
   void createSymbolicLink(Path link, byte[] target);
+
+  /**
+   * Whether {@code path} exists, a dangling symlink included (faccessat F_OK, not followed): one
+   * call that, unlike the JDK's, builds no exception for a miss, as an object-existence check sees
+   * one per new object.
+   */
+  boolean exists(Path path);
+
+  /** Sets owner and group of {@code path} itself (lchown): one call where the JDK makes two. */
+  void chown(Path path, int uid, int gid);
+
+  /**
+   * Sets the modification time of {@code path} itself to the epoch and leaves its access time
+   * (utimensat, as libostree stores objects): one call where the JDK opens, stats, sets and closes.
+   */
+  void setMtimeZero(Path path);
 }

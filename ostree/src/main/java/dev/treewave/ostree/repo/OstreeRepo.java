@@ -151,15 +151,19 @@ public final class OstreeRepo {
 
   public boolean hasObject(ObjectType type, ObjectId id) {
     Path p = objectPath(type, id);
+    // only bare and bare-user-only keep symlinks as symlinks: a dangling one still exists
+    boolean symlinks =
+        type == ObjectType.FILE && (mode == RepoMode.BARE || mode == RepoMode.BARE_USER_ONLY);
+    NativeFs fs = symlinks ? NativeFs.system().orElse(null) : null;
+    if (fs != null) {
+      return fs.exists(p); // one faccessat for both cases, and no exception for a miss
+    }
     // java.io.File.exists() asks stat() without throwing for an absent file; Files.exists() on
     // Java 17 builds a NoSuchFileException for each miss, and a pull asks about every object.
     if (p.toFile().exists()) {
       return true;
     }
-    // only bare and bare-user-only keep symlinks as symlinks: a dangling one still exists
-    return type == ObjectType.FILE
-        && (mode == RepoMode.BARE || mode == RepoMode.BARE_USER_ONLY)
-        && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    return symlinks && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Starts a write transaction; use try-with-resources and call {@link Transaction#commit()}. */

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.treewave.ostree.core.Xattr;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +84,51 @@ class NativeFsTest {
         .hasMessage("lsetxattr user.a " + missing + ": ENOENT (No such file or directory)");
     assertThatThrownBy(() -> fs.syncfs(missing))
         .hasMessage("open " + missing + ": ENOENT (No such file or directory)");
+  }
+
+  @Test
+  void existsSeesADanglingSymlinkAndNotAMissingPath() throws Exception {
+    Path f = Files.writeString(tmp.resolve("f"), "f");
+    Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), Path.of("nowhere"));
+    assertThat(fs.exists(f)).isTrue();
+    assertThat(fs.exists(dangling)).isTrue();
+    assertThat(fs.exists(tmp)).isTrue();
+    assertThat(fs.exists(tmp.resolve("missing"))).isFalse();
+    assertThat(fs.exists(f.resolve("below-a-file"))).isFalse();
+  }
+
+  @Test
+  void mtimeZeroLeavesTheAccessTimeAndASymlinksTarget() throws Exception {
+    Path f = Files.writeString(tmp.resolve("f"), "f");
+    FileTime atime = FileTime.fromMillis(1_600_000_000_000L);
+    Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(null, atime, null);
+    fs.setMtimeZero(f);
+    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+    assertThat(a.lastModifiedTime().toMillis()).isZero();
+    assertThat(a.lastAccessTime()).isEqualTo(atime);
+
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of("f2"));
+    Path f2 = Files.writeString(tmp.resolve("f2"), "2");
+    long before = Files.getLastModifiedTime(f2).toMillis();
+    fs.setMtimeZero(link);
+    assertThat(Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toMillis()).isZero();
+    assertThat(Files.getLastModifiedTime(f2).toMillis()).isEqualTo(before);
+    assertThatThrownBy(() -> fs.setMtimeZero(tmp.resolve("missing")))
+        .hasMessage("utimensat " + tmp.resolve("missing") + ": ENOENT (No such file or directory)");
+  }
+
+  @Test
+  void chownSetsOwnerAndGroupOfASymlinkItself() throws Exception {
+    assumeThat(System.getProperty("user.name")).as("chown needs root").isEqualTo("root");
+    Path f = Files.writeString(tmp.resolve("f"), "f");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of("f"));
+    fs.chown(link, 1234, 5678);
+    assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1234);
+    assertThat(Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(5678);
+    assertThat(Files.getAttribute(f, "unix:uid")).isEqualTo(0);
+    fs.chown(f, 42, 43);
+    assertThat(Files.getAttribute(f, "unix:uid")).isEqualTo(42);
+    assertThat(Files.getAttribute(f, "unix:gid")).isEqualTo(43);
   }
 
   @Test
