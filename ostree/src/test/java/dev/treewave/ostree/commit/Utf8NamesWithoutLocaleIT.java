@@ -71,18 +71,8 @@ class Utf8NamesWithoutLocaleIT {
     assertThat(ours.get(0))
         .as("the child JVM's file-name encoding")
         .isNotEqualToIgnoringCase("UTF-8");
-    Cli.ostree(
-            "commit",
-            "--repo=" + theirRepo,
-            "-b",
-            "b",
-            "-s",
-            "names",
-            "--timestamp=@" + TIMESTAMP,
-            "--tree=dir=" + tree)
-        .ok();
-    String theirs = Cli.ostree("rev-parse", "--repo=" + theirRepo, "b").ok().out().strip();
-    assertThat(ours.get(1)).isEqualTo(theirs); // the same commit: every name byte for byte
+    // the same commit: every name byte for byte
+    assertThat(ours.get(1)).isEqualTo(ostreeCommit(theirRepo, tree));
     Cli.ostree("fsck", "--repo=" + repo).ok();
     ok(child("fsck", repo.toString()));
 
@@ -146,18 +136,7 @@ class Utf8NamesWithoutLocaleIT {
     assertThat(ours.get(0).equalsIgnoreCase("UTF-8"))
         .as("the child JVM's file-name encoding: " + ours.get(0))
         .isEqualTo(locale.endsWith("UTF-8"));
-    Cli.ostree(
-            "commit",
-            "--repo=" + theirRepo,
-            "-b",
-            "b",
-            "-s",
-            "names",
-            "--timestamp=@" + TIMESTAMP,
-            "--tree=dir=" + tree)
-        .ok();
-    assertThat(ours.get(1))
-        .isEqualTo(Cli.ostree("rev-parse", "--repo=" + theirRepo, "b").ok().out().strip());
+    assertThat(ours.get(1)).isEqualTo(ostreeCommit(theirRepo, tree));
     Cli.ostree("fsck", "--repo=" + repo).ok();
     ok(childIn(locale, "fsck", repo.toString()));
 
@@ -182,6 +161,21 @@ class Utf8NamesWithoutLocaleIT {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr()).startsWith("Invalid UTF-8 in filename /bad").hasLineCount(1);
     assertThat(Cli.ostree("refs", "--repo=" + repo).ok().out()).isEmpty();
+  }
+
+  /** The real ostree's commit of {@code tree} to branch b, with the child's subject and time. */
+  private static String ostreeCommit(Path repo, Path tree) {
+    Cli.ostree(
+            "commit",
+            "--repo=" + repo,
+            "-b",
+            "b",
+            "-s",
+            "names",
+            "--timestamp=@" + TIMESTAMP,
+            "--tree=dir=" + tree)
+        .ok();
+    return Cli.ostree("rev-parse", "--repo=" + repo, "b").ok().out().strip();
   }
 
   /** Every entry's path, type, symlink target and mode, as raw bytes, in byte order. */
