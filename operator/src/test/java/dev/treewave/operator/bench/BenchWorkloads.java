@@ -1,13 +1,10 @@
 package dev.treewave.operator.bench;
 
-import dev.treewave.testing.kube.KwokNodes;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import dev.treewave.testing.kube.ProtectedWorkload;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,90 +19,24 @@ final class BenchWorkloads {
 
   private BenchWorkloads() {}
 
-  static void create(KubernetesClient admin, int count, int replicas) {
+  /**
+   * Creates {@code count} workloads of {@code replicas} pods (a budget of {@code replicas - 1}
+   * available, so one disruption at a time), then waits until all are available and healthy.
+   */
+  static void createAndAwait(KubernetesClient admin, int count, int replicas) {
     admin
         .namespaces()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
+    List<ProtectedWorkload> workloads = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String name = String.format("app-%04d", i);
-      admin
-          .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(NAMESPACE)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withReplicas(replicas)
-                  .withNewSelector()
-                  .addToMatchLabels("app", name)
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .addToLabels("app", name)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withNodeSelector(Map.of("pool", "bench"))
-                  .addToTolerations(KwokNodes.toleration())
-                  .addNewContainer()
-                  .withName("app")
-                  .withImage("registry.invalid/app:1")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
-          .create();
-      admin
-          .resource(
-              new PodDisruptionBudgetBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(NAMESPACE)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withMaxUnavailable(new IntOrString(1))
-                  .withNewSelector()
-                  .addToMatchLabels("app", name)
-                  .endSelector()
-                  .endSpec()
-                  .build())
-          .create();
+      workloads.add(
+          ProtectedWorkload.of(NAMESPACE, String.format("app-%04d", i), replicas, replicas - 1)
+              .onKwokNodes(Map.of("pool", "bench")));
     }
-  }
-
-  /** Waits until every Deployment is available and every budget allows its one disruption. */
-  static void awaitAvailable(KubernetesClient admin, int count, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long ready =
-          admin
-              .policy()
-              .v1()
-              .podDisruptionBudget()
-              .inNamespace(NAMESPACE)
-              .list()
-              .getItems()
-              .stream()
-              .filter(BenchWorkloads::allowsOne)
-              .count();
-      if (ready == count) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(ready + " of " + count + " workloads available");
-      }
-      Thread.sleep(1000);
-    }
-  }
-
-  private static boolean allowsOne(PodDisruptionBudget pdb) {
-    return pdb.getStatus() != null
-        && pdb.getStatus().getDisruptionsAllowed() != null
-        && pdb.getStatus().getDisruptionsAllowed() >= 1;
+    workloads.forEach(w -> w.create(admin));
+    workloads.forEach(w -> w.awaitAvailable(admin));
   }
 
   /** Pods on the nodes now (for the printout). */

@@ -140,8 +140,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       say(nodes + " kwok nodes Ready in " + secondsSince(t) + " s");
       if (workloadCount() > 0) {
         t = System.nanoTime();
-        BenchWorkloads.create(admin, workloadCount(), replicas);
-        BenchWorkloads.awaitAvailable(admin, workloadCount(), Duration.ofMinutes(10));
+        BenchWorkloads.createAndAwait(admin, workloadCount(), replicas);
         say(
             workloadCount()
                 + " Deployments x "
@@ -256,7 +255,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
         stage,
         stable,
         workloadCount() > 0
-            ? workloadCount() + " Deployments x " + replicas + " pods under PDBs (maxUnavailable 1)"
+            ? workloadCount()
+                + " Deployments x "
+                + replicas
+                + " pods under PDBs (one disruption at a time)"
             : "no pods");
   }
 

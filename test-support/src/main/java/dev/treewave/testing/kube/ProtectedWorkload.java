@@ -64,6 +64,12 @@ public record ProtectedWorkload(
    * allowed for reasons that have nothing to do with the rollout).
    */
   public void createAndAwait(KubernetesClient client) {
+    create(client);
+    awaitAvailable(client);
+  }
+
+  /** Creates the Deployment and the PDB (many workloads: create all, then await each). */
+  public void create(KubernetesClient client) {
     PodSpecBuilder pod = new PodSpecBuilder().withNodeSelector(nodeSelector);
     if (toleratesKwok) {
       pod.addToTolerations(KwokNodes.toleration());
@@ -115,6 +121,12 @@ public record ProtectedWorkload(
                 .endSpec()
                 .build())
         .create();
+  }
+
+  /**
+   * Returns once every replica is available and the disruption controller counts them all healthy.
+   */
+  public void awaitAvailable(KubernetesClient client) {
     client
         .apps()
         .deployments()
