@@ -99,4 +99,40 @@ class NodeViewsTest {
     assertThat(none.reported()).as("no status: no agent ever reported").isFalse();
     assertThat(none.lastSeen()).isNull();
   }
+
+  @Test
+  void timestampsReadByHandAgreeWithInstantParse() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      Instant t = Instant.ofEpochSecond(Math.floorMod(random.nextLong(), 253_402_300_799L));
+      String text = t.toString();
+      assertThat(NodeViews.time(text)).as(text).isEqualTo(Instant.parse(text));
+    }
+    assertThat(NodeViews.time("2024-02-29T23:59:59Z"))
+        .isEqualTo(Instant.parse("2024-02-29T23:59:59Z"));
+    assertThat(NodeViews.time("2026-12-07T10:00:00.123456Z"))
+        .isEqualTo(Instant.parse("2026-12-07T10:00:00.123456Z"));
+    // Odd ones get what Instant.parse gives (24:00 is the next midnight to it), or null.
+    for (String odd :
+        List.of(
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-12-00T00:00:00Z",
+            "2026-12-07T24:00:00Z",
+            "2026-12-07T10:60:00Z",
+            "2026-12-07T10:00:0xZ",
+            "2026-12-07 10:00:00Z",
+            "+026-12-07T10:00:00Z",
+            "2026-12-07T23:59:60Z",
+            "soon")) {
+      Instant parsed;
+      try {
+        parsed = Instant.parse(odd);
+      } catch (RuntimeException e) {
+        parsed = null;
+      }
+      assertThat(NodeViews.time(odd)).as(odd).isEqualTo(parsed);
+    }
+    assertThat(NodeViews.time("2023-02-29T00:00:00Z")).isNull();
+  }
 }
