@@ -48,6 +48,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
   private final Drainer drainer;
   private final ClusterReads reads;
   private final ExecutorService pool;
+  private final BareViews bareViews = new BareViews();
 
   /** Reads straight from the API server on every reconcile, one call at a time (preview, tests). */
   public KubeRolloutCluster(KubernetesClient client, Drainer drainer) {
@@ -75,65 +76,96 @@ public final class KubeRolloutCluster implements RolloutCluster {
    * steps (release, outcome) patch the OSNode.
    */
   @Override
-  public boolean ensureOSNodes(OSImage image, String target) {
-    Owned owned = owned(image);
+  public boolean ensureOSNodes(OSImage image, String target, Selection nodes) {
+    Owned owned = (Owned) nodes;
     Function<String, OSNode> osNodes = reads.osNodes();
-    // Side by side: a change of target rewrites every OSNode.
+    // Decided here, written side by side: at rest nothing is written, and a change of target
+    // rewrites every OSNode. Only the writes go to the pool; handing it a task per node on every
+    // pass cost more than the comparisons (operator/bench, 1000 nodes).
     List<Supplier<Boolean>> writes = new ArrayList<>();
     for (OwnedNode n : owned.nodes()) {
       OSNode existing = osNodes.apply(n.node().getMetadata().getName());
-      if (existing != null || n.ours()) {
-        writes.add(() -> ensureOSNode(image, target, n.node(), existing));
+      if (existing == null && n.ours()) {
+        writes.add(() -> create(n.node(), spec(image, target, null)));
+      } else if (existing != null) {
+        OSNodeSpec wanted = wantedSpec(image, target, existing);
+        if (!Objects.equals(existing.getSpec(), wanted)) {
+          writes.add(() -> replaceSpec(n.node().getMetadata().getName(), wanted));
+        }
       }
     }
     return Parallel.all(pool, writes).contains(true);
   }
 
   @Override
-  public boolean createMissingOSNodes(OSImage image, String target) {
-    Owned owned = owned(image);
+  public boolean createMissingOSNodes(OSImage image, String target, Selection nodes) {
+    Owned owned = (Owned) nodes;
     Function<String, OSNode> osNodes = reads.osNodes();
     List<Supplier<Boolean>> writes = new ArrayList<>();
     for (OwnedNode n : owned.nodes()) {
       if (osNodes.apply(n.node().getMetadata().getName()) == null) {
-        writes.add(() -> ensureOSNode(image, target, n.node(), null));
+        writes.add(() -> create(n.node(), spec(image, target, null)));
       }
     }
     return Parallel.all(pool, writes).contains(true);
   }
 
   @Override
-  public ClusterRead read(OSImage image, String target) {
-    Owned owned = owned(image);
+  public ClusterRead read(OSImage image, String target, Selection nodes) {
+    Owned owned = (Owned) nodes;
     Function<String, OSNode> osNodes = reads.osNodes();
-    // Side by side: a draining node lists its pods.
-    List<Supplier<NodeView>> views = new ArrayList<>();
+    BareViews.Pass bare = bareViews.pass(image.getMetadata().getName(), target);
+    // Views are built here; only the nodes whose pods the planner needs (a few in flight) list
+    // them, side by side on the pool.
+    List<NodeView> views = new ArrayList<>(owned.nodes().size());
+    List<Integer> withPods = new ArrayList<>();
+    List<Supplier<NodeView>> podReads = new ArrayList<>();
     for (OwnedNode n : owned.nodes()) {
       OSNode osNode = osNodes.apply(n.node().getMetadata().getName());
-      views.add(() -> view(image, target, n.node(), osNode, n.ours()));
+      NodeView view = bare.of(n.node(), osNode);
+      PodRead podRead = n.ours() ? podRead(image, target, view) : PodRead.NONE;
+      if (podRead != PodRead.NONE) {
+        withPods.add(views.size());
+        podReads.add(() -> withPods(image, target, n.node(), osNode, podRead));
+      }
+      views.add(view);
     }
-    return new ClusterRead(Parallel.all(pool, views), NodeOwnership.describe(owned.lost()));
+    bare.done();
+    List<NodeView> listed = Parallel.all(pool, podReads);
+    for (int i = 0; i < listed.size(); i++) {
+      views.set(withPods.get(i), listed.get(i));
+    }
+    return new ClusterRead(List.copyOf(views), NodeOwnership.describe(owned.lost()));
   }
 
   /**
    * @param nodes the nodes {@code image} owns, in the reads' order
    * @param lost the nodes it selects that another OSImage owns
    */
-  private record Owned(List<OwnedNode> nodes, List<NodeOwnership.Lost> lost) {}
+  private record Owned(List<OwnedNode> nodes, List<NodeOwnership.Lost> lost) implements Selection {}
 
   /**
    * @param ours {@code image} has the node cordoned
    */
   private record OwnedNode(Node node, boolean ours) {}
 
-  private Owned owned(OSImage image) {
+  @Override
+  public Selection select(OSImage image) {
     String me = image.getMetadata().getName();
-    List<OSImage> live =
+    // Each live OSImage's creation time is parsed once per pass, not once per node.
+    List<Claiming> live =
         reads.osImages().stream()
             .filter(i -> i.getMetadata().getDeletionTimestamp() == null)
+            .map(
+                i ->
+                    new Claiming(
+                        i.getSpec().nodeSelector(),
+                        new NodeOwnership.Claimant(
+                            i.getMetadata().getName(),
+                            NodeViews.time(i.getMetadata().getCreationTimestamp()))))
             .toList();
     Set<String> liveImages =
-        live.stream().map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
+        live.stream().map(c -> c.claimant().name()).collect(Collectors.toSet());
     LabelSelector selector = image.getSpec().nodeSelector();
     List<OwnedNode> nodes = new ArrayList<>();
     List<NodeOwnership.Lost> lost = new ArrayList<>();
@@ -154,47 +186,52 @@ public final class KubeRolloutCluster implements RolloutCluster {
     return new Owned(nodes, lost);
   }
 
+  /** A live OSImage as a claimant of the nodes its selector matches. */
+  private record Claiming(LabelSelector selector, NodeOwnership.Claimant claimant) {}
+
   /** The live OSImages whose node selector matches {@code node}. */
-  private static List<NodeOwnership.Claimant> claimants(List<OSImage> live, Node node) {
-    return live.stream()
-        .filter(i -> Selectors.matches(i.getSpec().nodeSelector(), node.getMetadata().getLabels()))
-        .map(
-            i ->
-                new NodeOwnership.Claimant(
-                    i.getMetadata().getName(),
-                    NodeViews.time(i.getMetadata().getCreationTimestamp())))
-        .toList();
+  private static List<NodeOwnership.Claimant> claimants(List<Claiming> live, Node node) {
+    List<NodeOwnership.Claimant> claimants = new ArrayList<>(1);
+    for (Claiming c : live) {
+      if (Selectors.matches(c.selector(), node.getMetadata().getLabels())) {
+        claimants.add(c.claimant());
+      }
+    }
+    return claimants;
+  }
+
+  /** Which pods a node's view needs, if any. */
+  private enum PodRead {
+    NONE,
+    /** Draining, or waiting for the reboot: a list a few seconds old will do (Drainer). */
+    DRAIN,
+    /** The health gate reads readiness, which only a list of now can tell. */
+    HEALTH
   }
 
   /**
-   * The node's view. Its pods are listed only when the planner will look at them: while we drain
-   * it, while it waits for its reboot (a pod can still land there: see {@link NodeView}), and in
-   * the health gate when pods are selected. Listing them for every node in flight on every
-   * reconcile was the largest share of the operator's API requests (operator/bench).
+   * Whether the node's pods are listed: only when the planner will look at them, while we drain it,
+   * while it waits for its reboot (a pod can still land there: see {@link NodeView}), and in the
+   * health gate when pods are selected. Listing them for every node in flight on every reconcile
+   * was the largest share of the operator's API requests (operator/bench).
    */
-  private NodeView view(OSImage image, String target, Node node, OSNode osNode, boolean ours) {
-    String imageName = image.getMetadata().getName();
-    NodeView bare =
-        NodeViews.of(node, osNode, imageName, target, false, List.of(), List.of(), true);
-    if (!ours) {
-      return bare;
-    }
-    HealthSpec health = image.getSpec().healthOrDefault();
-    List<LabelSelector> healthPods = health.podSelectorsOrEmpty();
+  private static PodRead podRead(OSImage image, String target, NodeView bare) {
     NodeState state = NodeState.of(bare, target);
-    boolean draining =
-        state == NodeState.DRAINING || (state == NodeState.ACTIVATING && bare.cordonedByUs());
+    if (state == NodeState.DRAINING || (state == NodeState.ACTIVATING && bare.cordonedByUs())) {
+      return PodRead.DRAIN;
+    }
     // A node going back under spec.rollback passes the same health gate as one going forward.
     boolean gated =
         (state == NodeState.VERIFYING
                 || (state == NodeState.ROLLING_BACK && image.getSpec().isRollback()))
-            && !healthPods.isEmpty();
-    if (!draining && !gated) {
-      return bare;
-    }
-    // While draining or waiting for the reboot, a list up to a few seconds old will do (Drainer);
-    // the health gate reads readiness, which only a list of now can tell.
+            && !image.getSpec().healthOrDefault().podSelectorsOrEmpty().isEmpty();
+    return gated ? PodRead.HEALTH : PodRead.NONE;
+  }
+
+  private NodeView withPods(
+      OSImage image, String target, Node node, OSNode osNode, PodRead podRead) {
     String name = node.getMetadata().getName();
+    boolean draining = podRead == PodRead.DRAIN;
     List<Pod> pods = draining ? drainer.podsOn(name) : drainer.podsOnNow(name);
     List<String> toEvict =
         draining
@@ -202,34 +239,38 @@ public final class KubeRolloutCluster implements RolloutCluster {
                 .map(PodFilters::name)
                 .toList()
             : List.of();
+    HealthSpec health = image.getSpec().healthOrDefault();
     boolean podsHealthy =
-        !gated || HealthPods.healthy(pods, healthPods, health.namespacesOrEmpty());
+        draining
+            || HealthPods.healthy(pods, health.podSelectorsOrEmpty(), health.namespacesOrEmpty());
     return NodeViews.of(
-        node, osNode, imageName, target, toEvict.isEmpty(), toEvict, List.of(), podsHealthy);
+        node,
+        osNode,
+        image.getMetadata().getName(),
+        target,
+        toEvict.isEmpty(),
+        toEvict,
+        List.of(),
+        podsHealthy);
   }
 
-  /**
-   * Creates or refreshes the OSNode's base spec; the instruction is left as it is.
-   *
-   * @return whether the OSNode was created or changed
-   */
-  private boolean ensureOSNode(OSImage image, String target, Node node, OSNode existing) {
-    Instruction current =
-        existing != null && existing.getSpec() != null ? existing.getSpec().instruction() : null;
+  /** The OSNode's base spec for {@code image} and {@code target}; its instruction kept. */
+  private static OSNodeSpec wantedSpec(OSImage image, String target, OSNode existing) {
+    Instruction current = existing.getSpec() != null ? existing.getSpec().instruction() : null;
     if (current != null && !image.getMetadata().getName().equals(existing.getSpec().osImage())) {
       current = null; // another (deleted) OSImage's permission does not carry over
     }
-    OSNodeSpec wanted = spec(image, target, current);
-    if (existing == null) {
-      return create(node, wanted);
-    }
-    if (Objects.equals(existing.getSpec(), wanted)) {
-      return false;
-    }
+    return spec(image, target, current);
+  }
+
+  /**
+   * @return whether the OSNode changed
+   */
+  private boolean replaceSpec(String node, OSNodeSpec wanted) {
     return wrote(
         client
             .resources(OSNode.class)
-            .withName(node.getMetadata().getName())
+            .withName(node)
             .edit(
                 o -> {
                   o.setSpec(wanted);
@@ -237,10 +278,6 @@ public final class KubeRolloutCluster implements RolloutCluster {
                 }));
   }
 
-  /**
-   * Per pass, each node's blockers are found once and the PodDisruptionBudgets are listed once (the
-   * pre-check may plan several times, and every node it would cordon needs the budgets).
-   */
   private static OSNodeSpec spec(OSImage image, String target, Instruction instruction) {
     OSImageSpec spec = image.getSpec();
     return new OSNodeSpec(
@@ -268,6 +305,10 @@ public final class KubeRolloutCluster implements RolloutCluster {
     return wrote(client.resource(created).create());
   }
 
+  /**
+   * Per pass, each node's blockers are found once and the PodDisruptionBudgets are listed once (the
+   * pre-check may plan several times, and every node it would cordon needs the budgets).
+   */
   @Override
   public Function<String, List<String>> drainBlockers(OSImage image) {
     DrainSpec drain = image.getSpec().drainOrDefault();
@@ -496,6 +537,7 @@ public final class KubeRolloutCluster implements RolloutCluster {
   @Override
   public void releaseAll(OSImage image) {
     String me = image.getMetadata().getName();
+    bareViews.forget(me);
     // From the API server, not the caches: this runs once, and nothing we cordoned may stay so.
     for (Node node : client.nodes().list().getItems()) {
       if (me.equals(annotation(node, Annotations.CORDONED_BY))) {

@@ -153,8 +153,9 @@ public final class RolloutService {
               + target
               + " mid-rollout: waves kept, nodes in flight finish their step first");
     }
-    boolean changed = cluster.ensureOSNodes(image, target);
-    RolloutCluster.ClusterRead read = cluster.read(image, target);
+    RolloutCluster.Selection owned = cluster.select(image);
+    boolean changed = cluster.ensureOSNodes(image, target, owned);
+    RolloutCluster.ClusterRead read = cluster.read(image, target, owned);
     RolloutSnapshot snapshot =
         new RolloutSnapshot(
             now,
@@ -169,7 +170,7 @@ public final class RolloutService {
     read.nodes().forEach(n -> views.put(n.name(), n));
     Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
     changed |= applyAll(image, plan.steps(), now, failed);
-    changed |= cluster.createMissingOSNodes(image, target);
+    changed |= cluster.createMissingOSNodes(image, target, owned);
     for (NodeStep step : plan.steps()) {
       if (failed.containsKey(step.node())) {
         continue;
