@@ -6,7 +6,7 @@
 # and the operator's heap and RSS. Every process it starts is stopped at the end.
 # Usage: operator/bench/run.sh [--nodes 1000] [--reboot 5s] [--stage 0s] [--stable 0s]
 #          [--canary 1%] [--pause-after-canary 10s] [--max-unavailable 10%]
-#          [--operator-jvm-flags "-XX:+UseSerialGC -Xmx256m -XX:+ExitOnOutOfMemoryError"]
+#          [--operator-jvm-flags "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m ..."]
 # Needs: the control plane binaries (bin/setup), JDK 17 (java, jstat, jcmd).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
