@@ -20,9 +20,12 @@ public final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: CdsTraining SCRATCH-DIR");
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: CdsTraining SCRATCH-DIR [JNA-LIBRARY-FILE]");
       System.exit(2);
+    }
+    if (args.length == 2) {
+      unpackJnaLibrary(Path.of(args[1]));
     }
     Path dir = Path.of(args[0]);
     Path tree = Files.createDirectories(dir.resolve("tree/usr/bin"));
@@ -48,6 +51,25 @@ public final class CdsTraining {
       run(quiet, "rev-parse", repo, "t");
       run(quiet, "refs", repo);
       run(quiet, "prune", repo, "--refs-only");
+    }
+  }
+
+  /**
+   * Copies JNA's native library for this platform out of its jar, for {@code
+   * jna.boot.library.path}: JNA otherwise unpacks it into a new temporary file in every process
+   * that loads it, and naming that file starts a SecureRandom: about 0.045 s of CPU per process
+   * (docs/benchmarks.md, 2026-12-07).
+   */
+  static void unpackJnaLibrary(Path file) throws IOException {
+    String resource =
+        "/com/sun/jna/"
+            + com.sun.jna.Platform.RESOURCE_PREFIX
+            + "/"
+            + System.mapLibraryName("jnidispatch");
+    try (var in = com.sun.jna.Platform.class.getResourceAsStream(resource)) {
+      if (in != null) {
+        Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 

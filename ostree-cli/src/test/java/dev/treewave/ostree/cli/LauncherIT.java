@@ -44,6 +44,8 @@ class LauncherIT {
 
     assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
     assertThat(JSA).isNotEmptyFile(); // built by the first run
+    // and JNA's native library unpacked once, for jna.boot.library.path
+    assertThat(ROOT.resolve("ostree-cli/target/jna/libjnidispatch.so")).isNotEmptyFile();
     Result commit = run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree);
     assertThat(commit.code()).as(commit.err()).isZero();
     String id = commit.out().strip();
@@ -105,6 +107,34 @@ class LauncherIT {
         .contains("-XX:TieredStopAtLevel=1")
         .doesNotContain("Tier3InvocationThreshold", hotLoopsOnly);
     assertThat(flagsFor("static-delta", "list", "--repo=r")).doesNotContain("-Xmx64m");
+  }
+
+  /** With its archive, a command loads JNA's native library from the copy the launcher made. */
+  @Test
+  void loadsJnasNativeLibraryFromItsOwnCopy() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "x");
+    assertThat(run("init", "--repo=" + repo, "--mode=bare-user").code()).isZero();
+    assertThat(run("commit", "--repo=" + repo, "-b", "b", "--tree=dir=" + tree).code()).isZero();
+    Path trace = tmp.resolve("trace");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "strace",
+            "-f",
+            "-e",
+            "trace=openat",
+            "-o",
+            trace.toString(),
+            LAUNCHER.toString(),
+            "fsck",
+            "--repo=" + repo);
+    pb.environment().remove("TREEWAVE_JAVA_OPTS");
+    Processes.Result r = Processes.run(pb, Duration.ofMinutes(5));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(Files.readString(trace))
+        .contains("ostree-cli/target/jna/libjnidispatch.so")
+        .doesNotContainPattern("jna[0-9]+\\.tmp");
   }
 
   /**

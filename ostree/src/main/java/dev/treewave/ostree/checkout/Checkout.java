@@ -244,13 +244,18 @@ public final class Checkout {
     return new java.util.ArrayList<>(written);
   }
 
+  /**
+   * Without loading the native calls (JNA) for it: a hard-link checkout may need nothing else of
+   * them, and loading them costs about 0.1 s of CPU, more than the JDK's five extra system calls
+   * for each of a minbase tree's 1,080 directories (docs/benchmarks.md, 2026-12-07).
+   */
   private void applyDirMeta(Path dir, DirMeta meta) throws IOException {
     if (!options.userMode()) {
-      FileAttributes.chown(dir, meta.uid(), meta.gid());
+      FileAttributes.chownWithoutLoadingNative(dir, meta.uid(), meta.gid());
       FileAttributes.writeXattrs(dir, meta.xattrs(), deferredXattrs);
     }
     FileAttributes.chmod(dir, meta.mode());
-    FileAttributes.setMtimeZero(dir);
+    FileAttributes.setMtimeZeroWithoutLoadingNative(dir);
   }
 
   private void prepareDirectory(Path dir, boolean isRoot) throws IOException {

@@ -3,11 +3,13 @@ package dev.treewave.ostree.repo;
 import dev.treewave.ostree.core.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
@@ -74,6 +76,39 @@ public final class FileAttributes {
       return;
     }
     Files.setLastModifiedTime(p, EPOCH);
+  }
+
+  /**
+   * {@link #chown}, through the native call only if this JVM has loaded the native calls already;
+   * else through the JDK (two lchown calls instead of one), for a command that needs nothing else
+   * of them: loading them costs about 0.1 s of CPU (docs/benchmarks.md, 2026-12-07 13:30 UTC).
+   */
+  public static void chownWithoutLoadingNative(Path p, int uid, int gid) throws IOException {
+    if (NativeFs.ifLoaded().isPresent()) {
+      chown(p, uid, gid);
+      return;
+    }
+    Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * {@link #setMtimeZero} without loading the native calls where the JDK can do it (see {@link
+   * #chownWithoutLoadingNative}): lstat, open, fstat, futimens with the access time it read, and
+   * close instead of one utimensat. The JDK opens the file for reading, which a user without read
+   * permission on it cannot; the native call, which needs none, does it then.
+   */
+  public static void setMtimeZeroWithoutLoadingNative(Path p) throws IOException {
+    if (NativeFs.ifLoaded().isPresent()) {
+      setMtimeZero(p);
+      return;
+    }
+    try {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(EPOCH, null, null);
+    } catch (AccessDeniedException e) {
+      setMtimeZero(p);
+    }
   }
 
   /** A native failure as the JDK would have reported it, for callers that handle IOException. */

@@ -29,7 +29,6 @@ final class LibcFs implements NativeFs {
   private static final int O_RDONLY = 0;
   private static final int O_NONBLOCK = 04000;
   private static final int O_CLOEXEC = 02000000;
-  private static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
   private static final long FS_IOC_GETFLAGS = 0x80086601L;
   private static final long FS_IOC_SETFLAGS = 0x40086602L;
   private static final int FS_IMMUTABLE_FL = 0x10;
@@ -41,29 +40,42 @@ final class LibcFs implements NativeFs {
   /** {atime: omitted, mtime: 0 s 0 ns} as two struct timespec (64-bit time_t and long). */
   private static final long[] MTIME_ZERO = {0, UTIME_OMIT, 0, 0};
 
-  private static final Optional<NativeFs> INSTANCE;
-  private static final String UNAVAILABLE;
+  /** Set once loading JNA has been tried, whatever the outcome: {@link #instanceIfLoaded}. */
+  private static volatile boolean loaded;
 
-  static {
-    Optional<NativeFs> fs = Optional.empty();
-    String why = "";
-    try {
-      if (!Platform.isLinux() || !Platform.is64Bit()) {
-        throw new UnsupportedOperationException("not 64-bit Linux");
+  /**
+   * JNA, loaded on first use: that costs about 0.1 s of CPU (its native library, logging, proxies
+   * and bindings), which a command that can do without it should not pay.
+   */
+  private static final class Loaded {
+    static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
+    static final Optional<NativeFs> INSTANCE;
+    static final String UNAVAILABLE;
+
+    static {
+      Optional<NativeFs> fs = Optional.empty();
+      String why = "";
+      try {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+          throw new UnsupportedOperationException("not 64-bit Linux");
+        }
+        // Without this property JNA fills its library search path by starting "/sbin/ldconfig
+        // -p", a process per JVM (some 40 ms of a short command) only to find libc, which dlopen
+        // finds by its soname anyway. An explicit setting is left alone.
+        if (System.getProperty("jna.platform.library.path") == null) {
+          System.setProperty("jna.platform.library.path", "");
+        }
+        Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        fs = Optional.of(new LibcFs());
+      } catch (LinkageError | RuntimeException e) {
+        why = "native file-system calls (JNA) unavailable: " + e.getMessage();
       }
-      // Without this property JNA fills its library search path by starting "/sbin/ldconfig -p",
-      // a process per JVM (some 40 ms of a short command) only to find libc, which dlopen finds
-      // by its soname anyway. An explicit setting is left alone.
-      if (System.getProperty("jna.platform.library.path") == null) {
-        System.setProperty("jna.platform.library.path", "");
-      }
-      Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-      fs = Optional.of(new LibcFs());
-    } catch (LinkageError | RuntimeException e) {
-      why = "native file-system calls (JNA) unavailable: " + e.getMessage();
+      INSTANCE = fs;
+      UNAVAILABLE = why;
+      loaded = true;
     }
-    INSTANCE = fs;
-    UNAVAILABLE = why;
+
+    private Loaded() {}
   }
 
   /** Per-thread native buffers, so a call costs no allocation and no array copy of 64 KiB. */
@@ -74,11 +86,16 @@ final class LibcFs implements NativeFs {
   private LibcFs() {}
 
   static Optional<NativeFs> instance() {
-    return INSTANCE;
+    return Loaded.INSTANCE;
+  }
+
+  /** {@link #instance()} if something in this JVM has loaded it already, else empty. */
+  static Optional<NativeFs> instanceIfLoaded() {
+    return loaded ? Loaded.INSTANCE : Optional.empty();
   }
 
   static String unavailableReason() {
-    return UNAVAILABLE;
+    return Loaded.UNAVAILABLE;
   }
 
   /** The libc functions, bound once by {@link Native#register}. */
@@ -204,7 +221,7 @@ final class LibcFs implements NativeFs {
 
   @Override
   public boolean immutable(Path path) {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | Loaded.O_NOFOLLOW | O_CLOEXEC);
     try {
       return (flags(path, fd) & FS_IMMUTABLE_FL) != 0;
     } finally {
@@ -214,7 +231,7 @@ final class LibcFs implements NativeFs {
 
   @Override
   public void setImmutable(Path path, boolean immutable) {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | Loaded.O_NOFOLLOW | O_CLOEXEC);
     try {
       int old = flags(path, fd);
       int wanted = immutable ? old | FS_IMMUTABLE_FL : old & ~FS_IMMUTABLE_FL;

@@ -26,6 +26,15 @@ public interface NativeFs {
     return Boolean.getBoolean(OFF_PROPERTY) ? Optional.empty() : LibcFs.instance();
   }
 
+  /**
+   * {@link #system()} if this JVM has loaded the native calls already, else empty without loading
+   * them: for a call the JDK can make too, a few system calls dearer, where loading them (about 0.1
+   * s of CPU) would cost more than it saves.
+   */
+  static Optional<NativeFs> ifLoaded() {
+    return Boolean.getBoolean(OFF_PROPERTY) ? Optional.empty() : LibcFs.instanceIfLoaded();
+  }
+
   /** Why {@link #system()} is empty, for a warning; empty when it is not. */
   static String unavailableReason() {
     return Boolean.getBoolean(OFF_PROPERTY)
