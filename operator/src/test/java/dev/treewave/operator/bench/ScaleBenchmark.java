@@ -84,7 +84,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--operator-jvm-flags",
-      defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m -XX:+ExitOnOutOfMemoryError",
+      defaultValue =
+          "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m -XX:+ExitOnOutOfMemoryError",
       description = "default: the chart's flags, MaxRAMPercentage=25 of its 512Mi limit as -Xmx")
   String operatorJvmFlags;
 
