@@ -7,6 +7,7 @@ import dev.treewave.agent.host.HostManagementProbe;
 import dev.treewave.agent.host.Rebooter;
 import dev.treewave.agent.host.ostree.OstreeHostOs;
 import dev.treewave.agent.state.AgentSettings;
+import dev.treewave.agent.testing.ScratchHost;
 import dev.treewave.ostree.pull.ArchiveSource;
 import dev.treewave.ostree.pull.HttpTransport;
 import dev.treewave.ostree.pull.PullOptions;
@@ -14,14 +15,8 @@ import dev.treewave.ostree.pull.Puller;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.sign.VerificationPolicy;
-import dev.treewave.ostree.sysroot.BootedSource;
-import dev.treewave.ostree.sysroot.DeployOptions;
-import dev.treewave.ostree.sysroot.Deployment;
 import dev.treewave.ostree.sysroot.LocalSysrootFs;
-import dev.treewave.ostree.sysroot.RepoTreeSource;
-import dev.treewave.ostree.sysroot.SpaceReserve;
 import dev.treewave.ostree.sysroot.Sysroot;
-import dev.treewave.testing.host.ScratchMachine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,16 +35,17 @@ import java.util.Optional;
  * command line (so the sysroot now reports that deployment as booted), a new boot id is written and
  * the agent starts again.
  *
- * <p>The command line, boot id and marker are test-support's {@link ScratchMachine}, which
- * node-agent's test {@code ScratchHost} (the host part alone, for an agent in its own JVM or the
- * adapter under test) builds on too. The deploying and boot-entry lines on top stay in both: this
- * class runs in the demo ({@code bin/demo}, e2e-kind's main code), which cannot depend on
- * node-agent's tests, and test-support sits below the ostree library.
+ * <p>The machine itself (sysroot, command line, boot id, deploying, reading boot entries) is
+ * node-agent's {@link ScratchHost}, the same one node-agent's tests use for an agent in its own JVM
+ * or the adapter under test; it comes from node-agent's test-jar, which holds only that fixture
+ * package, because this class is main code (the demo, {@code bin/demo}, runs it). What is added
+ * here: the pull (a bare-user repository for a non-root user), the in-JVM agent and the automatic
+ * bootloader.
  */
 public final class SimulatedNode implements AutoCloseable {
 
   private final String name;
-  private final ScratchMachine machine;
+  private final ScratchHost scratch;
   private final KubernetesClient client;
   private final AgentSettings settings;
   private final Duration heartbeat;
@@ -67,14 +63,14 @@ public final class SimulatedNode implements AutoCloseable {
 
   private SimulatedNode(
       String name,
-      ScratchMachine machine,
+      ScratchHost scratch,
       KubernetesClient client,
       AgentSettings settings,
       Duration heartbeat,
       BootListener listener) {
     this.heartbeat = heartbeat;
     this.name = name;
-    this.machine = machine;
+    this.scratch = scratch;
     this.client = client;
     this.settings = settings;
     this.listener = listener;
@@ -112,15 +108,10 @@ public final class SimulatedNode implements AutoCloseable {
               new ArchiveSource(transport),
               PullOptions.of("treewave", List.of(ref + "@" + commit), verification));
     }
-    Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
-    sysroot.osInit(osName);
-    sysroot.deploy(DeployOptions.of(commit).withOsname(osName));
     // The fake /proc beside the root: the agent scans the real /proc for other update managers.
-    ScratchMachine machine =
-        ScratchMachine.create(root, root.resolveSibling(root.getFileName() + ".proc"));
-    SimulatedNode node = new SimulatedNode(name, machine, client, settings, heartbeat, listener);
-    node.bootDefault();
-    return node;
+    ScratchHost scratch =
+        ScratchHost.deploy(root, root.resolveSibling(root.getFileName() + ".proc"), osName, commit);
+    return new SimulatedNode(name, scratch, client, settings, heartbeat, listener);
   }
 
   public String name() {
@@ -128,7 +119,7 @@ public final class SimulatedNode implements AutoCloseable {
   }
 
   public Path root() {
-    return machine.root();
+    return scratch.root();
   }
 
   /** Starts the agent (again). */
@@ -136,11 +127,11 @@ public final class SimulatedNode implements AutoCloseable {
     if (closed) {
       return;
     }
-    Path hostRoot = machine.root();
+    Path hostRoot = scratch.root();
     OstreeHostOs host =
         new OstreeHostOs(
             hostRoot,
-            bootedSource(),
+            scratch.bootedSource(),
             new HostManagementProbe(hostRoot, Path.of("/proc")),
             this::bootId);
     AgentConfig config =
@@ -194,7 +185,7 @@ public final class SimulatedNode implements AutoCloseable {
    * gone), so the agent reports it Unmanaged; {@link #manageAgain} undoes it.
    */
   public void markNotOstreeBooted() throws IOException {
-    machine.markNotOstreeBooted();
+    scratch.machine().markNotOstreeBooted();
     AgentRuntime running = agent;
     if (running != null) {
       running.trigger();
@@ -202,7 +193,7 @@ public final class SimulatedNode implements AutoCloseable {
   }
 
   public void manageAgain() throws IOException {
-    machine.markOstreeBooted();
+    scratch.machine().markOstreeBooted();
     AgentRuntime running = agent;
     if (running != null) {
       running.trigger();
@@ -211,44 +202,20 @@ public final class SimulatedNode implements AutoCloseable {
 
   /** What the sysroot itself says is booted now (independent of the agent's report). */
   public Optional<String> bootedCommit() throws IOException {
-    return sysroot().state().booted().map(Deployment.Id::csum);
+    return scratch.bootedCommit();
   }
 
   /** The commit the next boot would start (the first boot entry). */
   public String defaultCommit() throws IOException {
-    return sysroot().state().deployments().get(0).csum();
+    return scratch.defaultCommit();
   }
 
   public String bootId() {
-    return machine.bootId();
+    return scratch.bootId();
   }
 
   public int boots() {
-    return machine.boots();
-  }
-
-  private Sysroot sysroot() {
-    Path root = machine.root();
-    return Sysroot.builder(root, RepoTreeSource.forSysroot(root))
-        .bootedSource(bootedSource())
-        .build();
-  }
-
-  private BootedSource bootedSource() {
-    // bootedRoot points nowhere, so the ostree= argument of our "kernel command line" decides.
-    Path run = machine.root().resolve("run");
-    return new BootedSource(run, machine::cmdline, run.resolve("no-root"));
-  }
-
-  /** The bootloader's part: boot the first entry with its options as the kernel command line. */
-  private void bootDefault() throws IOException {
-    Path root = machine.root();
-    Sysroot sysroot =
-        Sysroot.builder(root, RepoTreeSource.forSysroot(root))
-            .bootedSource(BootedSource.notBooted(root.resolve("run")))
-            .spaceReserve(SpaceReserve.none())
-            .build();
-    machine.boot(sysroot.state().deployments().get(0).kargs().toString());
+    return scratch.machine().boots();
   }
 
   /** Reboot strategy {@code none}, with this harness as the machine: stop, boot, start. */
@@ -290,9 +257,9 @@ public final class SimulatedNode implements AutoCloseable {
     if (closed) {
       return;
     }
-    bootDefault();
+    scratch.bootDefault();
     startAgent();
-    listener.booted(name, bootedCommit().orElse("none"), machine.boots());
+    listener.booted(name, bootedCommit().orElse("none"), boots());
   }
 
   @Override

@@ -26,10 +26,11 @@ import java.util.Optional;
  * the bootloader with {@link #bootDefault}. An agent process is pointed at it with {@code
  * --host-root=root --proc=proc}.
  *
- * <p>e2e-kind's {@code SimulatedNode} builds on the same {@link ScratchMachine} and adds an in-JVM
- * agent and an automatic bootloader. What stays here is the ostree side (deploying, reading boot
- * entries): the ostree module's tests depend on test-support, so test-support cannot depend on
- * ostree, and e2e-kind's main code (the demo) cannot depend on node-agent's tests.
+ * <p>The one place that deploys into a scratch sysroot and reads its boot entries: e2e-kind's
+ * {@code SimulatedNode} (an in-JVM agent and an automatic bootloader, for the E2Es and the demo)
+ * builds on this class too, through node-agent's test-jar, which holds this package only. It cannot
+ * live in test-support: the ostree module's tests depend on test-support, so that sits below the
+ * ostree library.
  */
 public final class ScratchHost {
 
@@ -49,11 +50,31 @@ public final class ScratchHost {
     } catch (HostOsException e) {
       throw new IOException(e);
     }
-    Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
-    sysroot.osInit(osName);
-    sysroot.deploy(DeployOptions.of(request.commit()).withOsname(osName));
-    scratch.bootDefault();
+    scratch.deployAndBoot(osName, request.commit());
     return scratch;
+  }
+
+  /**
+   * For a caller that pulled {@code commit} itself into the sysroot at {@code root} (made with
+   * {@link Sysroot#initFs}): deploys it as {@code osName} and boots it.
+   */
+  public static ScratchHost deploy(Path root, Path proc, String osName, String commit)
+      throws IOException {
+    ScratchHost scratch = new ScratchHost(ScratchMachine.create(root, proc));
+    scratch.deployAndBoot(osName, commit);
+    return scratch;
+  }
+
+  private void deployAndBoot(String osName, String commit) throws IOException {
+    Sysroot sysroot = Sysroot.builder(root(), RepoTreeSource.forSysroot(root())).build();
+    sysroot.osInit(osName);
+    sysroot.deploy(DeployOptions.of(commit).withOsname(osName));
+    bootDefault();
+  }
+
+  /** The command line, boot id and marker, for a harness that plays more of the machine. */
+  public ScratchMachine machine() {
+    return machine;
   }
 
   public Path root() {
@@ -78,6 +99,11 @@ public final class ScratchHost {
         freeSpace);
   }
 
+  /**
+   * As the agent reads the host. The booted root is the sysroot's root, which is no deployment's
+   * directory (nor would a missing path be), so the {@code ostree=} argument of the command line
+   * decides what is booted.
+   */
   public BootedSource bootedSource() {
     return new BootedSource(root().resolve("run"), machine::cmdline, root());
   }

@@ -14,10 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run/ostree-booted} marker under the machine's root. The caller plays the bootloader: it picks a
  * boot entry from its sysroot and {@link #boot boots} that entry's options.
  *
- * <p>The one core of node-agent's {@code ScratchHost} (a host for the adapter under test or an
- * agent in its own JVM) and e2e-kind's {@code SimulatedNode} (a machine with its agent in the JVM,
- * for the E2Es and the demo). Reading boot entries and deploying stay with them: that is the ostree
- * library's sysroot, and the ostree module's tests depend on this one.
+ * <p>The core of node-agent's {@code ScratchHost} (which e2e-kind's {@code SimulatedNode} builds on
+ * in turn). Reading boot entries and deploying are there, not here: that is the ostree library's
+ * sysroot, and the ostree module's tests depend on this module.
  */
 public final class ScratchMachine {
 
