@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.treewave.agent.host.Deployment;
-import dev.treewave.agent.host.HostManagementProbe;
 import dev.treewave.agent.host.HostOsException;
 import dev.treewave.agent.host.KernelArgs;
 import dev.treewave.agent.host.Management;
 import dev.treewave.agent.host.PullRequest;
 import dev.treewave.agent.host.StageRequest;
 import dev.treewave.agent.host.VerificationPolicy;
+import dev.treewave.agent.testing.ScratchHost;
 import dev.treewave.ostree.commit.CommitOptions;
 import dev.treewave.ostree.commit.TreeCommitter;
 import dev.treewave.ostree.core.ObjectId;
@@ -19,11 +19,6 @@ import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.sign.Signatures;
 import dev.treewave.ostree.sign.ed25519.Ed25519Keys;
 import dev.treewave.ostree.sign.ed25519.Ed25519Signer;
-import dev.treewave.ostree.sysroot.BootedSource;
-import dev.treewave.ostree.sysroot.DeployOptions;
-import dev.treewave.ostree.sysroot.LocalSysrootFs;
-import dev.treewave.ostree.sysroot.RepoTreeSource;
-import dev.treewave.ostree.sysroot.Sysroot;
 import dev.treewave.testing.http.StaticRepoServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,8 +49,8 @@ class OstreeHostOsIT {
   private String v2;
   private String unsigned;
   private VerificationPolicy trusted;
+  private ScratchHost scratch;
   private Path root;
-  private Path cmdline;
   private OstreeHostOs host;
 
   @BeforeEach
@@ -76,31 +71,16 @@ class OstreeHostOsIT {
                 (Ed25519Keys.publicKeyString(signer.publicKey()) + "\n")
                     .getBytes(StandardCharsets.US_ASCII)));
 
-    root = tmp.resolve("root");
-    Sysroot.initFs(root, new LocalSysrootFs());
-    cmdline = root.resolve("cmdline");
-    Files.writeString(cmdline, "");
-    host =
-        new OstreeHostOs(
-            root,
-            new BootedSource(root.resolve("run"), this::readCmdline, root.resolve("run/none")),
-            new HostManagementProbe(root, tmp.resolve("proc")),
-            () -> "boot-1");
-    Files.createDirectories(tmp.resolve("proc"));
-    host.pull(request(v1), p -> {});
-    Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
-    sysroot.osInit(OS);
-    sysroot.deploy(DeployOptions.of(v1).withOsname(OS));
-    boot();
+    scratch = ScratchHost.install(tmp.resolve("root"), tmp.resolve("proc"), OS, request(v1));
+    root = scratch.root();
+    host = scratch.host();
   }
 
   @AfterEach
   void tearDown() throws Exception {
     server.close();
-    try (var dirs = Files.list(root.resolve("ostree/deploy/" + OS + "/deploy"))) {
-      for (Path d : dirs.toList()) {
-        new LocalSysrootFs().setImmutable(d, false);
-      }
+    if (scratch != null) {
+      scratch.unlock();
     }
   }
 
@@ -128,12 +108,12 @@ class OstreeHostOsIT {
     assertThat(host.inspect().deployments().staged()).isEmpty();
     assertThat(host.inspect().deployments().defaultDeployment().map(Deployment::commit))
         .contains(v2);
-    boot();
+    scratch.bootDefault();
     assertThat(host.inspect().deployments().bootedCommit()).contains(v2);
     assertThat(host.inspect().deployments().rollbackTarget().map(Deployment::commit)).contains(v1);
 
     host.makeDefault(v1); // rollback: the existing deployment, nothing downloaded
-    boot();
+    scratch.bootDefault();
     assertThat(host.inspect().deployments().bootedCommit()).contains(v1);
     Deployment old =
         host.inspect().deployments().ordered().stream()
@@ -157,7 +137,7 @@ class OstreeHostOsIT {
     assertThat(host.markBootSuccessful()).as("still on v1: v2 has not booted yet").isFalse();
     assertThat(grubEnv()).containsEntry("boot_counter", "3");
 
-    boot();
+    scratch.bootDefault();
     assertThat(host.inspect().deployments().bootedCommit()).contains(v2);
     assertThat(host.markBootSuccessful()).isTrue();
     assertThat(grubEnv()).doesNotContainKey("boot_counter").containsEntry("boot_success", "1");
@@ -201,24 +181,6 @@ class OstreeHostOsIT {
 
   private PullRequest request(String commit) {
     return new PullRequest(URI.create(server.url()), REF, commit, trusted);
-  }
-
-  /** The bootloader: boot the first entry, i.e. take its options as the kernel command line. */
-  private void boot() throws Exception {
-    Sysroot sysroot = Sysroot.builder(root, RepoTreeSource.forSysroot(root)).build();
-    Files.writeString(cmdline, sysroot.state().deployments().get(0).kargs().toString());
-    Files.createDirectories(root.resolve("run"));
-    if (!Files.exists(root.resolve("run/ostree-booted"))) {
-      Files.createFile(root.resolve("run/ostree-booted"));
-    }
-  }
-
-  private String readCmdline() {
-    try {
-      return Files.readString(cmdline);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private String commit(OstreeRepo repo, String version, Ed25519Signer signer) throws Exception {
