@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What an SRE graphs and alerts on: nodes per state and the current wave for each OSImage, and
- * counters for cordons, failures, drain timeouts and rollbacks, plus how long nodes stay out of
- * service.
+ * counters for cordons, failures, drain timeouts, rollbacks and planning passes, plus how long
+ * nodes stay out of service.
  */
 public final class RolloutMetrics {
   private final MeterRegistry registry;
@@ -28,6 +28,12 @@ public final class RolloutMetrics {
   }
 
   public void record(String image, RolloutPlan plan) {
+    // How often the planner ran: what the operator's CPU grows with (operator/bench).
+    Counter.builder("treewave_plan_passes_total")
+        .description("Reconciles that planned the rollout")
+        .tag("osimage", image)
+        .register(registry)
+        .increment();
     Map<NodeState, AtomicInteger> gauges = nodes.computeIfAbsent(image, i -> registerStates(i));
     Map<NodeState, Integer> counts = new EnumMap<>(NodeState.class);
     plan.nodeStates().values().forEach(s -> counts.merge(s, 1, Integer::sum));

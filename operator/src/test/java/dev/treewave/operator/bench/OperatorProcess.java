@@ -90,6 +90,25 @@ final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("the operator was not ready within " + timeout);
   }
 
+  /** The sum of one counter over its tags on the operator's /metrics, 0 if absent. */
+  double metric(String name) throws IOException, InterruptedException {
+    String text =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
   /** Starts sampling heap use (jstat, every second) until {@link #close()}. */
   void sampleHeap() throws IOException {
     jstat =

@@ -164,6 +164,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         operator.sampleHeap();
         double cpuBefore = operator.cpuSeconds();
         OSImage image = image();
+        var watchBefore = WatchTraffic.read(admin);
         long began = System.nanoTime();
         admin.resource(image).create();
         OSImage done = awaitCompleted(admin, duration(timeout));
@@ -174,6 +175,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         long[] rss = operator.rssKb();
         long liveHeap = operator.liveHeapKb();
         AuditCount.Result requests = AuditCount.read(audit);
+        String watched = WatchTraffic.since(watchBefore, WatchTraffic.read(admin));
+        double passes = operator.metric("treewave_plan_passes_total");
         Minimum min = minimum(done);
 
         say("");
@@ -191,6 +194,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 requests.total(), requests.total() / (double) nodes));
         say("  by verb and resource: " + requests.top(40));
         say("  lists and watches: " + requests.verbs("list", "watch"));
+        say(String.format("planning passes: %.0f (%.1f per second)", passes, passes / wall));
+        say("watch events sent to all watchers (API server metrics): " + watched);
         say(
             String.format(
                 "operator heap: peak used %.1f MiB (jstat, 1 s samples), live set %.1f MiB (class"

@@ -53,6 +53,7 @@ class OpsServerTest {
       assertThat(body).contains("treewave_nodes{osimage=\"fedora\",state=\"updated\"} 1");
       assertThat(body).contains("treewave_rollout_current_wave{osimage=\"fedora\"} 1");
       assertThat(body).contains("treewave_node_disruptions_total{osimage=\"fedora\"} 1");
+      assertThat(body).contains("treewave_plan_passes_total{osimage=\"fedora\"} 1");
       assertThat(body)
           .contains(
               "treewave_node_failures_total{osimage=\"fedora\",reason=\"HealthGateFailed\"} 1");
