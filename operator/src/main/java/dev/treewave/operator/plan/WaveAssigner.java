@@ -54,8 +54,13 @@ public final class WaveAssigner {
       waves.add(kept);
       assigned.addAll(kept);
     }
+    // Ordering sorts every name; only a node that joined since the waves were frozen needs it,
+    // and most passes of a rollout have none.
+    boolean joined = !assigned.containsAll(present);
     List<String> added =
-        order(names, zones, leader).stream().filter(n -> !assigned.contains(n)).toList();
+        joined
+            ? order(names, zones, leader).stream().filter(n -> !assigned.contains(n)).toList()
+            : List.of();
     if (!added.isEmpty()) {
       List<String> last = new ArrayList<>(waves.remove(waves.size() - 1));
       last.addAll(added);
