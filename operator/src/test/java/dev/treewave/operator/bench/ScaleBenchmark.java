@@ -195,6 +195,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         say("  by verb and resource: " + requests.top(40));
         say("  lists and watches: " + requests.verbs("list", "watch"));
         say(String.format("planning passes: %.0f (%.1f per second)", passes, passes / wall));
+        say("open watches (all clients): " + WatchTraffic.openWatches(admin));
         say("watch events sent to all watchers (API server metrics): " + watched);
         say(
             String.format(

@@ -17,6 +17,9 @@ final class WatchTraffic {
       Pattern.compile(
           "^(apiserver_watch_events_total|apiserver_watch_events_sizes_sum)\\{([^}]*)} (\\S+)$");
   private static final Pattern RESOURCE = Pattern.compile("(?:kind|resource)=\"([^\"]*)\"");
+  private static final Pattern WATCHES =
+      Pattern.compile("^apiserver_longrunning_requests\\{([^}]*verb=\"WATCH\"[^}]*)} (\\S+)$");
+  private static final Pattern PLURAL = Pattern.compile("(?<![a-z])resource=\"([^\"]*)\"");
 
   /** Events and bytes for one resource. */
   record Count(double events, double bytes) {
@@ -47,7 +50,30 @@ final class WatchTraffic {
     return counts;
   }
 
-  /** "resource: events (MiB)" for the largest senders between two reads. */
+  /** "resource count" of the watches open now, to every watcher: who the events went to. */
+  static String openWatches(KubernetesClient admin) {
+    Map<String, Double> open = new TreeMap<>();
+    for (String line : admin.raw("/metrics").split("\n")) {
+      Matcher m = WATCHES.matcher(line);
+      if (m.matches()) {
+        Matcher r = PLURAL.matcher(m.group(1));
+        open.merge(r.find() ? r.group(1) : "?", Double.parseDouble(m.group(2)), Double::sum);
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    open.forEach(
+        (resource, count) -> {
+          if (count > 0) {
+            text.append(text.length() > 0 ? ", " : "")
+                .append(resource)
+                .append(' ')
+                .append(String.format("%.0f", count));
+          }
+        });
+    return text.toString();
+  }
+
+  /** "resource: events (MiB)" for the senders of 100 events or more between two reads. */
   static String since(Map<String, Count> before, Map<String, Count> after) {
     StringBuilder text = new StringBuilder();
     after.entrySet().stream()
@@ -56,7 +82,7 @@ final class WatchTraffic {
                 Map.entry(
                     e.getKey(),
                     e.getValue().minus(before.getOrDefault(e.getKey(), new Count(0, 0)))))
-        .filter(e -> e.getValue().events() > 0)
+        .filter(e -> e.getValue().events() >= 100)
         .sorted((a, b) -> Double.compare(b.getValue().bytes(), a.getValue().bytes()))
         .forEach(
             e ->
