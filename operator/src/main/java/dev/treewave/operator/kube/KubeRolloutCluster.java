@@ -49,7 +49,6 @@ public final class KubeRolloutCluster implements RolloutCluster {
   private final ClusterReads reads;
   private final ExecutorService pool;
   private final BareViews bareViews = new BareViews();
-  private final SpecsInPlace specsInPlace = new SpecsInPlace();
 
   /** Reads straight from the API server on every reconcile, one call at a time (preview, tests). */
   public KubeRolloutCluster(KubernetesClient client, Drainer drainer) {
@@ -83,23 +82,15 @@ public final class KubeRolloutCluster implements RolloutCluster {
     // Decided here, written side by side: at rest nothing is written, and a change of target
     // rewrites every OSNode. Only the writes go to the pool; handing it a task per node on every
     // pass cost more than the comparisons (operator/bench, 1000 nodes).
-    SpecsInPlace.Pass inPlace = specsInPlace.pass(image, target);
     List<Supplier<Boolean>> writes = new ArrayList<>();
     for (OwnedNode n : owned.nodes()) {
-      String name = n.node().getMetadata().getName();
-      OSNode existing = osNodes.apply(name);
+      OSNode existing = osNodes.apply(n.node().getMetadata().getName());
       if (existing == null && n.ours()) {
         writes.add(() -> create(n.node(), spec(image, target, null)));
       } else if (existing != null) {
-        String version = existing.getMetadata().getResourceVersion();
-        if (inPlace.matches(name, version)) {
-          continue;
-        }
         OSNodeSpec wanted = wantedSpec(image, target, existing);
         if (!Objects.equals(existing.getSpec(), wanted)) {
-          writes.add(() -> replaceSpec(name, wanted));
-        } else {
-          inPlace.matched(name, version);
+          writes.add(() -> replaceSpec(n.node().getMetadata().getName(), wanted));
         }
       }
     }
@@ -547,7 +538,6 @@ public final class KubeRolloutCluster implements RolloutCluster {
   public void releaseAll(OSImage image) {
     String me = image.getMetadata().getName();
     bareViews.forget(me);
-    specsInPlace.forget(me);
     // From the API server, not the caches: this runs once, and nothing we cordoned may stay so.
     for (Node node : client.nodes().list().getItems()) {
       if (me.equals(annotation(node, Annotations.CORDONED_BY))) {
