@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code ostree fsck}: every commit in the repository is parsed, every object reachable from it is
@@ -52,11 +53,21 @@ public final class Fsck {
         errors.add(e.getMessage());
       }
     }
+    // Each worker takes the next object from a shared index: a task per object made every
+    // object a hand-off between threads (two futex calls each, some 9,000 objects in minbase).
+    List<Reachability.ObjectKey> objects = List.copyOf(reach.reached());
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < objects.size(); i = next.getAndIncrement()) {
+            check(objects.get(i), errors);
+          }
+        };
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (Reachability.ObjectKey k : reach.reached()) {
-        futures.add(pool.submit(() -> check(k, errors)));
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(worker));
       }
       for (Future<?> f : futures) {
         f.get();
