@@ -3,6 +3,7 @@ package dev.treewave.ostree.delta;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.core.Xattr;
 import dev.treewave.ostree.gvariant.GVariant;
+import dev.treewave.ostree.gvariant.GVariantFraming;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -78,7 +79,7 @@ final class PartFileWriter {
     long e1 = e0 + m1.length;
     long e2 = e1 + blobSize;
     long body = e2 + ops.length;
-    int w = offsetWidth(body, 3);
+    int w = GVariantFraming.writeWidth(body, 3);
     long payloadSize = body + 3L * w;
 
     MessageDigest sha = sha256();
@@ -154,20 +155,6 @@ final class PartFileWriter {
       xs.add(Xattr.toVariant(x));
     }
     return new GVariant.Arr(DeltaPart.XATTRS_TYPE, xs);
-  }
-
-  /** GVariant's rule: the smallest offset width that can address the whole container. */
-  static int offsetWidth(long bodySize, int nOffsets) {
-    if (bodySize + nOffsets <= 0xFFL) {
-      return 1;
-    }
-    if (bodySize + 2L * nOffsets <= 0xFFFFL) {
-      return 2;
-    }
-    if (bodySize + 4L * nOffsets <= 0xFFFFFFFFL) {
-      return 4;
-    }
-    return 8;
   }
 
   private static MessageDigest sha256() {

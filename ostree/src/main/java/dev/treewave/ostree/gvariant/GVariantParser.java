@@ -73,11 +73,7 @@ public final class GVariantParser {
   }
 
   private long le(int pos, int width) {
-    long v = 0;
-    for (int i = 0; i < width; i++) {
-      v |= (data[pos + i] & 0xFFL) << (8 * i);
-    }
-    return v;
+    return GVariantFraming.readOffset(data, pos, width);
   }
 
   private GVariant readBasic(char code, int start, int end) {
@@ -114,10 +110,17 @@ public final class GVariantParser {
     if (end <= start || data[end - 1] != 0) {
       throw new GVariantFormatException("string is not NUL-terminated");
     }
+    boolean ascii = true;
     for (int i = start; i < end - 1; i++) {
       if (data[i] == 0) {
         throw new GVariantFormatException("string contains an interior NUL");
       }
+      ascii &= data[i] > 0;
+    }
+    if (ascii) {
+      // Nearly every file name and key is ASCII, which is valid UTF-8 as it stands: no decoder
+      // (an object per string) for the names of every dirtree a checkout or pull reads.
+      return new String(data, start, end - 1 - start, StandardCharsets.ISO_8859_1);
     }
     try {
       return StandardCharsets.UTF_8
@@ -158,22 +161,6 @@ public final class GVariantParser {
     return new GVariant.Maybe(el, read(el, start, end - 1, depth + 1));
   }
 
-  static int widthFor(long size) {
-    if (size == 0) {
-      return 0;
-    }
-    if (size <= 0xFFL) {
-      return 1;
-    }
-    if (size <= 0xFFFFL) {
-      return 2;
-    }
-    if (size <= 0xFFFFFFFFL) {
-      return 4;
-    }
-    return 8;
-  }
-
   private GVariant readArray(GVariantType el, int start, int end, int depth) {
     int size = end - start;
     if (el.equals(GVariantType.BYTE)) {
@@ -193,7 +180,7 @@ public final class GVariantParser {
       }
       return new GVariant.Arr(el, out);
     }
-    int w = widthFor(size);
+    int w = GVariantFraming.readWidth(size);
     long tableStart = le(end - w, w);
     if (tableStart > size - w || (size - tableStart) % w != 0) {
       throw new GVariantFormatException("array framing offsets are out of bounds");
@@ -214,7 +201,7 @@ public final class GVariantParser {
 
   private List<GVariant> readTuple(List<GVariantType> members, int start, int end, int depth) {
     int size = end - start;
-    int w = widthFor(size);
+    int w = GVariantFraming.readWidth(size);
     int offsetsUsed = 0;
     int pos = 0;
     List<GVariant> out = new ArrayList<>(members.size());

@@ -156,23 +156,9 @@ final class GVariantSerializer {
       return;
     }
     long body = len - start;
-    int w = offsetWidth(body, offsets.length);
+    int w = GVariantFraming.writeWidth(body, offsets.length);
     for (long o : offsets) {
       putLe(o, w);
     }
-  }
-
-  /** GLib's rule: the smallest width whose maximum value can address the whole container. */
-  static int offsetWidth(long bodySize, int nOffsets) {
-    if (bodySize + nOffsets <= 0xFFL) {
-      return 1;
-    }
-    if (bodySize + 2L * nOffsets <= 0xFFFFL) {
-      return 2;
-    }
-    if (bodySize + 4L * nOffsets <= 0xFFFFFFFFL) {
-      return 4;
-    }
-    return 8;
   }
 }

@@ -4,6 +4,7 @@ import dev.treewave.ostree.core.DirTree;
 import dev.treewave.ostree.core.ObjectId;
 import dev.treewave.ostree.gvariant.GVariant;
 import dev.treewave.ostree.gvariant.GVariantFormatException;
+import dev.treewave.ostree.gvariant.GVariantFraming;
 import dev.treewave.ostree.gvariant.GVariantParser;
 import dev.treewave.ostree.gvariant.GVariantType;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
   public static Summary parse(byte[] data) {
     try {
       int size = data.length;
-      int w = widthFor(size);
+      int w = GVariantFraming.readWidth(size);
       if (size < w) {
         throw new GVariantFormatException("summary is truncated");
       }
@@ -129,10 +130,6 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new GVariantFormatException("invalid summary: " + e.getMessage());
     }
-  }
-
-  private static int widthFor(long size) {
-    return size == 0 ? 0 : size <= 0xFFL ? 1 : size <= 0xFFFFL ? 2 : size <= 0xFFFFFFFFL ? 4 : 8;
   }
 
   private static long le(byte[] d, int pos, int width) {
@@ -169,7 +166,7 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
         ends = new int[0];
         return;
       }
-      int w = widthFor(arrayEnd);
+      int w = GVariantFraming.readWidth(arrayEnd);
       long tableStart = le(data, arrayEnd - w, w);
       if (tableStart > arrayEnd - w || (arrayEnd - tableStart) % w != 0) {
         throw new GVariantFormatException("summary ref array offsets are out of bounds");

@@ -1,5 +1,6 @@
 package dev.treewave.ostree.sysroot;
 
+import dev.treewave.ostree.gvariant.GVariantFraming;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -143,13 +144,6 @@ public record StagedDeploymentFile(
 
   // ---- decoding ----
 
-  private static int offsetWidth(int size) {
-    if (size == 0) {
-      return 0;
-    }
-    return size <= 0xff ? 1 : size <= 0xffff ? 2 : 4;
-  }
-
   private static int readOffset(byte[] d, int at, int width) {
     long v = 0;
     for (int i = 0; i < width; i++) {
@@ -168,7 +162,7 @@ public record StagedDeploymentFile(
     if (size == 0) {
       return out;
     }
-    int w = offsetWidth(size);
+    int w = GVariantFraming.readWidth(size);
     int tableStart = readOffset(d, end - w, w);
     if (tableStart > size || (size - tableStart) % w != 0) {
       throw new SysrootException("staged-deployment file: corrupt array framing");
@@ -191,7 +185,7 @@ public record StagedDeploymentFile(
     Map<String, Object> out = new LinkedHashMap<>();
     for (int[] e : elements(d, start, end, 8)) {
       int size = e[1] - e[0];
-      int w = offsetWidth(size);
+      int w = GVariantFraming.readWidth(size);
       int keyEnd = readOffset(d, e[1] - w, w);
       String key = string(d, e[0], e[0] + keyEnd);
       int vStart = e[0] + (keyEnd + 7) / 8 * 8;
