@@ -8,6 +8,7 @@ import dev.treewave.ostree.core.ObjectType;
 import dev.treewave.ostree.gvariant.GVariantFormatException;
 import dev.treewave.ostree.gvariant.GVariantParser;
 import dev.treewave.ostree.gvariant.GVariantType;
+import java.util.function.Supplier;
 
 /** Strictly parses metadata bytes of a given type before they are stored or trusted. */
 final class MetadataValidator {
@@ -16,14 +17,23 @@ final class MetadataValidator {
   private MetadataValidator() {}
 
   static void validate(ObjectType type, ObjectId id, byte[] bytes) {
+    parsed(
+        type,
+        id,
+        () ->
+            switch (type) {
+              case COMMIT -> Commit.parse(bytes);
+              case DIR_TREE -> DirTree.parse(bytes);
+              case DIR_META -> DirMeta.parseDirectory(bytes);
+              case COMMIT_META, TOMBSTONE_COMMIT -> GVariantParser.parse(VARDICT, bytes);
+              default -> throw new IllegalArgumentException(type + " is not metadata");
+            });
+  }
+
+  /** Runs a strict parse of object {@code id}; a malformed one is reported as corrupt. */
+  static <T> T parsed(ObjectType type, ObjectId id, Supplier<T> parse) {
     try {
-      switch (type) {
-        case COMMIT -> Commit.parse(bytes);
-        case DIR_TREE -> DirTree.parse(bytes);
-        case DIR_META -> DirMeta.parseDirectory(bytes);
-        case COMMIT_META, TOMBSTONE_COMMIT -> GVariantParser.parse(VARDICT, bytes);
-        default -> throw new IllegalArgumentException(type + " is not metadata");
-      }
+      return parse.get();
     } catch (GVariantFormatException | ClassCastException e) {
       throw new CorruptObjectException(type, id, e.getMessage());
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,10 @@ public final class OstreeRepo {
           "objects");
 
   private final Path root;
+
+  /** {@code root/objects}, resolved once: a checkout or pull asks for thousands of object paths. */
+  private final Path objectsDir;
+
   private final KeyFile config;
   private final RepoMode mode;
   private final ContentStorage storage;
@@ -49,6 +54,7 @@ public final class OstreeRepo {
 
   private OstreeRepo(Path root, KeyFile config) {
     this.root = root;
+    this.objectsDir = root.resolve("objects");
     this.config = config;
     String repoVersion = config.get("core", "repo_version").orElse("1");
     if (!repoVersion.equals("1")) {
@@ -146,7 +152,7 @@ public final class OstreeRepo {
 
   /** Where a loose object lives (whether or not it exists). */
   public Path objectPath(ObjectType type, ObjectId id) {
-    return root.resolve("objects").resolve(relativePath(type, id));
+    return objectsDir.resolve(relativePath(type, id));
   }
 
   public boolean hasObject(ObjectType type, ObjectId id) {
@@ -203,6 +209,13 @@ public final class OstreeRepo {
   }
 
   public Optional<byte[]> readMetadataIfExists(ObjectType type, ObjectId id) {
+    Optional<byte[]> bytes = readHashed(type, id);
+    bytes.ifPresent(b -> MetadataValidator.validate(type, id, b));
+    return bytes;
+  }
+
+  /** The stored bytes, re-hashed where named by hash, but not parsed. */
+  private Optional<byte[]> readHashed(ObjectType type, ObjectId id) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(objectPath(type, id));
@@ -218,20 +231,29 @@ public final class OstreeRepo {
         throw new CorruptObjectException(type, id, "bytes hash to " + actual.hex());
       }
     }
-    MetadataValidator.validate(type, id, bytes);
     return Optional.of(bytes);
   }
 
+  /**
+   * Reads and parses a metadata object once: the strict parse is the validation that {@link
+   * #readMetadata} does, so parsing the validated bytes again would do the same work twice (a third
+   * of a hard-link checkout's Java work went to that second parse of every dirtree).
+   */
+  private <T> T readParsed(ObjectType type, ObjectId id, Function<byte[], T> parse) {
+    byte[] bytes = readHashed(type, id).orElseThrow(() -> new ObjectNotFoundException(type, id));
+    return MetadataValidator.parsed(type, id, () -> parse.apply(bytes));
+  }
+
   public Commit readCommit(ObjectId id) {
-    return Commit.parse(readMetadata(ObjectType.COMMIT, id));
+    return readParsed(ObjectType.COMMIT, id, Commit::parse);
   }
 
   public DirTree readDirTree(ObjectId id) {
-    return DirTree.parse(readMetadata(ObjectType.DIR_TREE, id));
+    return readParsed(ObjectType.DIR_TREE, id, DirTree::parse);
   }
 
   public DirMeta readDirMeta(ObjectId id) {
-    return DirMeta.parseDirectory(readMetadata(ObjectType.DIR_META, id));
+    return readParsed(ObjectType.DIR_META, id, DirMeta::parseDirectory);
   }
 
   /** Detached metadata of a commit (signatures live here), if any. */
