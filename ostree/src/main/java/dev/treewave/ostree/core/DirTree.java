@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A dirtree object {@code (a(say)a(sayay))}: the files (name, content checksum) and subdirectories
@@ -31,16 +32,36 @@ public record DirTree(List<FileEntry> files, List<DirEntry> dirs) {
 
   public record DirEntry(String name, ObjectId treeChecksum, ObjectId metaChecksum) {}
 
-  public static final Comparator<String> NAME_ORDER =
-      (a, b) ->
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  /** The order of names' UTF-8 bytes, which is how libostree sorts a dirtree. */
+  public static final Comparator<String> NAME_ORDER = DirTree::compareNames;
+
+  /**
+   * UTF-8 byte order without encoding the names (this runs for every entry of every dirtree read).
+   * Up to the first differing char the two encodings are equal; if both chars there are below the
+   * surrogates, each is a whole code point, and UTF-8 orders code points as numbers. Anything else
+   * is rare enough to encode.
+   */
+  private static int compareNames(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(i);
+      if (ca != cb) {
+        if (ca < Character.MIN_SURROGATE && cb < Character.MIN_SURROGATE) {
+          return ca - cb;
+        }
+        return Arrays.compareUnsigned(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return a.length() - b.length();
+  }
 
   public DirTree {
     files = List.copyOf(files);
     dirs = List.copyOf(dirs);
-    checkSorted(files.stream().map(FileEntry::name).toList());
-    checkSorted(dirs.stream().map(DirEntry::name).toList());
+    checkSorted(files, FileEntry::name);
+    checkSorted(dirs, DirEntry::name);
     if (!files.isEmpty() && !dirs.isEmpty()) {
       Set<String> names = new HashSet<>();
       files.forEach(f -> names.add(f.name()));
@@ -62,9 +83,10 @@ public record DirTree(List<FileEntry> files, List<DirEntry> dirs) {
     return new DirTree(f, d);
   }
 
-  private static void checkSorted(List<String> names) {
+  private static <E> void checkSorted(List<E> entries, Function<E, String> name) {
     String prev = null;
-    for (String n : names) {
+    for (E e : entries) {
+      String n = name.apply(e);
       validateName(n);
       if (prev != null && NAME_ORDER.compare(prev, n) >= 0) {
         throw new InvalidObjectException(
@@ -102,14 +124,21 @@ public record DirTree(List<FileEntry> files, List<DirEntry> dirs) {
   }
 
   public byte[] serialize() {
-    return toVariant().serialize();
+    return DirTreeCodec.serialize(files, dirs);
   }
 
   public ObjectId id() {
     return ObjectId.sha256(serialize());
   }
 
+  /** Parses a dirtree strictly: normal form only, entries sorted, names safe. */
   public static DirTree parse(byte[] data) {
+    DirTree direct = DirTreeCodec.tryParse(data);
+    return direct != null ? direct : parseGeneric(data);
+  }
+
+  /** Through the generic GVariant parser, whose errors say what is wrong with malformed data. */
+  static DirTree parseGeneric(byte[] data) {
     GVariant.Tuple t = (GVariant.Tuple) GVariantParser.parse(TYPE, data);
     List<FileEntry> files = new ArrayList<>();
     for (GVariant e : ((GVariant.Arr) t.get(0)).elements()) {
