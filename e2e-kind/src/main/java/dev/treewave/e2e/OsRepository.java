@@ -3,6 +3,7 @@ package dev.treewave.e2e;
 import dev.treewave.ostree.commit.CommitOptions;
 import dev.treewave.ostree.commit.TreeCommitter;
 import dev.treewave.ostree.core.ObjectId;
+import dev.treewave.ostree.repo.NativeFs;
 import dev.treewave.ostree.repo.OstreeRepo;
 import dev.treewave.ostree.repo.RepoMode;
 import dev.treewave.ostree.sign.Signatures;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -138,7 +140,7 @@ public final class OsRepository implements AutoCloseable {
     if (asRoot) {
       Path ping = tree.resolve("usr/bin/ping");
       Files.writeString(ping, "#!/bin/sh\necho ping\n");
-      setfattr(ping, CAPABILITY_XATTR, NET_RAW_CAPABILITY);
+      setXattr(ping, CAPABILITY_XATTR, NET_RAW_CAPABILITY);
     }
     ObjectId id =
         new TreeCommitter(
@@ -168,20 +170,12 @@ public final class OsRepository implements AutoCloseable {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  private static void setfattr(Path file, String name, String hexValue) throws IOException {
-    Process p =
-        new ProcessBuilder("setfattr", "-n", name, "-v", hexValue, file.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    try {
-      if (p.waitFor() != 0) {
-        throw new IOException("setfattr " + name + " on " + file + ": " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while setting " + name + " on " + file);
-    }
+  /** Through the library's native calls: the JDK reaches only {@code user.*} xattrs. */
+  private static void setXattr(Path file, String name, String hexValue) {
+    NativeFs fs =
+        NativeFs.system()
+            .orElseThrow(() -> new IllegalStateException(NativeFs.unavailableReason()));
+    fs.setXattr(file, name, HexFormat.of().parseHex(hexValue.substring("0x".length())));
   }
 
   public String v1() {
