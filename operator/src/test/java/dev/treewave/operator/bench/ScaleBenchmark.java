@@ -164,7 +164,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         operator.sampleHeap();
         double cpuBefore = operator.cpuSeconds();
         OSImage image = image();
-        var watchBefore = WatchTraffic.read(admin);
+        var watchBefore = WatchTraffic.counts(WatchTraffic.metrics(admin));
         long began = System.nanoTime();
         admin.resource(image).create();
         OSImage done = awaitCompleted(admin, duration(timeout));
@@ -175,7 +175,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         long[] rss = operator.rssKb();
         long liveHeap = operator.liveHeapKb();
         AuditCount.Result requests = AuditCount.read(audit);
-        String watched = WatchTraffic.since(watchBefore, WatchTraffic.read(admin));
+        String metricsAfter = WatchTraffic.metrics(admin);
+        String watched = WatchTraffic.since(watchBefore, WatchTraffic.counts(metricsAfter));
         double passes = operator.metric("treewave_plan_passes_total");
         Minimum min = minimum(done);
 
@@ -195,7 +196,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         say("  by verb and resource: " + requests.top(40));
         say("  lists and watches: " + requests.verbs("list", "watch"));
         say(String.format("planning passes: %.0f (%.1f per second)", passes, passes / wall));
-        say("open watches (all clients): " + WatchTraffic.openWatches(admin));
+        say("open watches (all clients): " + WatchTraffic.openWatches(metricsAfter));
         say("watch events sent to all watchers (API server metrics): " + watched);
         say(
             String.format(

@@ -30,9 +30,14 @@ final class WatchTraffic {
 
   private WatchTraffic() {}
 
-  static Map<String, Count> read(KubernetesClient admin) {
+  /** The API server's metrics text, fetched once per reading and parsed by the methods below. */
+  static String metrics(KubernetesClient admin) {
+    return admin.raw("/metrics");
+  }
+
+  static Map<String, Count> counts(String metrics) {
     Map<String, Count> counts = new TreeMap<>();
-    for (String line : admin.raw("/metrics").split("\n")) {
+    for (String line : metrics.split("\n")) {
       Matcher m = LINE.matcher(line);
       if (!m.matches()) {
         continue;
@@ -51,9 +56,9 @@ final class WatchTraffic {
   }
 
   /** "resource count" of the watches open now, to every watcher: who the events went to. */
-  static String openWatches(KubernetesClient admin) {
+  static String openWatches(String metrics) {
     Map<String, Double> open = new TreeMap<>();
-    for (String line : admin.raw("/metrics").split("\n")) {
+    for (String line : metrics.split("\n")) {
       Matcher m = WATCHES.matcher(line);
       if (m.matches()) {
         Matcher r = PLURAL.matcher(m.group(1));
