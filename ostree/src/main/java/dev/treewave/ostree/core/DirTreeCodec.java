@@ -1,6 +1,8 @@
 package dev.treewave.ostree.core;
 
+import dev.treewave.ostree.gvariant.GVariantFormatException;
 import dev.treewave.ostree.gvariant.GVariantFraming;
+import dev.treewave.ostree.gvariant.GVariantParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,8 +73,8 @@ final class DirTreeCodec {
       if (!decode(data, files, dirs) || !Arrays.equals(serialize(files, dirs), data)) {
         return null;
       }
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      return null; // malformed framing: the generic parser says how
+    } catch (IndexOutOfBoundsException | IllegalArgumentException | GVariantFormatException e) {
+      return null; // malformed: the generic parser says how, in its words
     }
     return new DirTree(files, dirs);
   }
@@ -129,7 +131,8 @@ final class DirTreeCodec {
   private static DirTree.FileEntry decodeFile(byte[] data, int start, int end) {
     int w = GVariantFraming.readWidth(end - start);
     int nameEnd = start + offset(data, end - w, w, end - w - start);
-    return new DirTree.FileEntry(name(data, start, nameEnd), checksum(data, nameEnd, end - w));
+    return new DirTree.FileEntry(
+        GVariantParser.readString(data, start, nameEnd), checksum(data, nameEnd, end - w));
   }
 
   private static DirTree.DirEntry decodeDir(byte[] data, int start, int end) {
@@ -137,7 +140,7 @@ final class DirTreeCodec {
     int nameEnd = start + offset(data, end - w, w, end - 2 * w - start);
     int treeEnd = start + offset(data, end - 2 * w, w, end - 2 * w - start);
     return new DirTree.DirEntry(
-        name(data, start, nameEnd),
+        GVariantParser.readString(data, start, nameEnd),
         checksum(data, nameEnd, treeEnd),
         checksum(data, treeEnd, end - 2 * w));
   }
@@ -149,25 +152,6 @@ final class DirTreeCodec {
       throw new IllegalArgumentException("offset out of range");
     }
     return (int) v;
-  }
-
-  /**
-   * A NUL-terminated name. An interior NUL is refused here (the generic parser's error); invalid
-   * UTF-8 decodes to replacement characters, which never serialise back to the same bytes.
-   */
-  private static String name(byte[] data, int start, int end) {
-    if (end <= start || data[end - 1] != 0) {
-      throw new IllegalArgumentException("not a string");
-    }
-    boolean ascii = true;
-    for (int i = start; i < end - 1; i++) {
-      if (data[i] == 0) {
-        throw new IllegalArgumentException("interior NUL");
-      }
-      ascii &= data[i] > 0;
-    }
-    return new String(
-        data, start, end - 1 - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
   }
 
   private static ObjectId checksum(byte[] data, int start, int end) {

@@ -107,6 +107,14 @@ public final class GVariantParser {
   }
 
   private String readString(int start, int end) {
+    return readString(data, start, end);
+  }
+
+  /**
+   * A GVariant string ({@code s}) in {@code data[start, end)}: NUL-terminated, without an interior
+   * NUL, valid UTF-8. For readers of a fixed format that do not build {@link GVariant} values.
+   */
+  public static String readString(byte[] data, int start, int end) {
     if (end <= start || data[end - 1] != 0) {
       throw new GVariantFormatException("string is not NUL-terminated");
     }
