@@ -187,7 +187,8 @@ class AgentProcessesIT {
     assertThat(a.scratch.defaultCommit()).as("nothing activated under the lock").isEqualTo(v1);
     a.start();
     a.awaitState(AgentState.Rebooting);
-    assertThat(a.rebootRequests()).isEqualTo(1);
+    // The agent reports Rebooting just before it asks for the reboot: wait for the request.
+    a.awaitRebootRequests(1);
     assertThat(a.scratch.defaultCommit()).isEqualTo(v2);
 
     // Rebooting, the reboot not yet happened: a restart on the same boot asks for none.
@@ -231,6 +232,8 @@ class AgentProcessesIT {
     b.instruct(instruction("a1", NodeAction.Activate));
     a.awaitState(AgentState.Rebooting);
     b.awaitState(AgentState.Rebooting);
+    a.awaitRebootRequests(2);
+    b.awaitRebootRequests(1);
     a.kill();
     a.scratch.bootDefault();
     a.start();
@@ -414,6 +417,14 @@ class AgentProcessesIT {
 
     void instruct(Instruction instruction) {
       OsNodes.instruct(plane.client(), name, instruction);
+    }
+
+    /** Waits until this node's agents have asked for exactly {@code count} reboots. */
+    void awaitRebootRequests(long count) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(this::rebootRequests, requests -> requests == count);
     }
 
     /** Reboot requests over all of this node's agent processes (their logs). */
