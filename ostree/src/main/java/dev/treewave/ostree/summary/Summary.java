@@ -112,7 +112,7 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
       if (size < w) {
         throw new GVariantFormatException("summary is truncated");
       }
-      long refsEnd = le(data, size - w, w);
+      long refsEnd = GVariantFraming.readOffset(data, size - w, w);
       int metaStart = GVariantType.align((int) Math.min(refsEnd, size), 8);
       if (refsEnd > size - w || metaStart > size - w) {
         throw new GVariantFormatException("summary framing offsets are out of bounds");
@@ -130,14 +130,6 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new GVariantFormatException("invalid summary: " + e.getMessage());
     }
-  }
-
-  private static long le(byte[] d, int pos, int width) {
-    long v = 0;
-    for (int i = 0; i < width; i++) {
-      v |= (d[pos + i] & 0xFFL) << (8 * i);
-    }
-    return v;
   }
 
   private static void requireZero(byte[] d, int from, int to) {
@@ -167,7 +159,7 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
         return;
       }
       int w = GVariantFraming.readWidth(arrayEnd);
-      long tableStart = le(data, arrayEnd - w, w);
+      long tableStart = GVariantFraming.readOffset(data, arrayEnd - w, w);
       if (tableStart > arrayEnd - w || (arrayEnd - tableStart) % w != 0) {
         throw new GVariantFormatException("summary ref array offsets are out of bounds");
       }
@@ -176,7 +168,7 @@ public record Summary(List<SummaryRef> refs, Map<String, GVariant> metadata) {
       ends = new int[n];
       int prevEnd = 0;
       for (int i = 0; i < n; i++) {
-        long end = le(data, (int) tableStart + i * w, w);
+        long end = GVariantFraming.readOffset(data, (int) tableStart + i * w, w);
         int start = GVariantType.align(prevEnd, 8);
         if (end < start || end > tableStart) {
           throw new GVariantFormatException("summary ref offsets are out of order or bounds");
