@@ -16,9 +16,9 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   ./mvnw -B -q -pl operator -am install -DskipTests -DskipITs -Dspotless.check.skip=true
 fi
 mkdir -p operator/target
-./mvnw -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=test \
+./mvnw -B -q -pl operator dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile="$root/operator/target/bench-test.classpath"
-./mvnw -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=runtime \
+./mvnw -B -q -pl operator dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$root/operator/target/bench-runtime.classpath"
 # Compile the operator and the benchmark into a private folder: other builds in this checkout may
 # rewrite operator/target while the benchmark runs.
