@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -196,6 +198,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
         say("  by verb and resource: " + requests.top(40));
         say("  lists and watches: " + requests.verbs("list", "watch"));
         say(String.format("planning passes: %.0f (%.1f per second)", passes, passes / wall));
+        // Each status write sends the OSImage and brings it back twice (response, watch event).
+        say(
+            String.format(
+                "OSImage at the end: %.1f KiB as JSON, of it status %.1f KiB",
+                jsonSize(done) / 1024.0, jsonSize(done.getStatus()) / 1024.0));
         say("open watches (all clients): " + WatchTraffic.openWatches(metricsAfter));
         say("watch events sent to all watchers (API server metrics): " + watched);
         say(
@@ -397,6 +404,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 .build())
         .create();
     return plane.writeServiceAccountKubeconfig("treewave-system", "treewave-operator", null);
+  }
+
+  private static int jsonSize(Object o) {
+    return Serialization.asJson(o).getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** Creates the Nodes 8 at a time, in three zones, then waits until kwok reports all Ready. */
